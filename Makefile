@@ -1,0 +1,41 @@
+# TrustFair: `make run` installs everything and starts the portal with demo data;
+# `make test` runs the whole test suite. See README.md.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# Django 6.1 needs Python >= 3.12: take python3.13/3.12 from PATH, else from pyenv's versions.
+PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[23]*/bin/python3 2>/dev/null | sort -r); do \
+	$$p -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test system-deps lint messages
+
+$(PY):
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or 3.13 is required (Django 6.1 needs it): install python3.13 and run again." >&2; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+install: $(PY)
+	$(PY) -m pip install --quiet -e . --group dev
+	$(PY) manage.py compilemessages --ignore '.venv' -v 0
+	$(PY) manage.py collectstatic --noinput -v 0
+
+# Debian packages the browser tests and PDFs need (Chromium, CJK fonts, gettext for translations).
+system-deps:
+	@need=""; for p in chromium fonts-noto-cjk libharfbuzz-subset0 gettext; do dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; done; \
+	if [ -n "$$need" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; \
+	  else echo "Install these system packages first:$$need (Debian: sudo apt-get install$$need)" >&2; exit 1; fi; fi
+
+run: install
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: system-deps install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(PY)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .

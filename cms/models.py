@@ -1,0 +1,113 @@
+"""Wagtail pages: the home page, news, and help pages, in English and Simplified Chinese."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.blocks import BodyBlock
+
+
+class HomePage(Page):
+    """The site's front page: hero, the current and next fair session, featured suppliers, news."""
+
+    hero_title = models.CharField(_("hero title"), max_length=200)
+    hero_text = models.TextField(_("hero text"), blank=True)
+    hero_cta_label = models.CharField(_("button label"), max_length=60, blank=True)
+    hero_cta_url = models.CharField(_("button link"), max_length=200, blank=True)
+    body = StreamField(BodyBlock(), blank=True, use_json_field=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("hero_cta_label"), FieldPanel("hero_cta_url")],
+            heading=_("Hero"),
+        ),
+        InlinePanel("featured_suppliers", label=_("Featured suppliers"), max_num=12),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("hero_text")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.NewsIndexPage", "cms.StandardPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from marketplace.fairs.selectors import current_session, next_session
+
+        context = super().get_context(request, *args, **kwargs)
+        context["current_session"] = current_session()
+        context["next_session"] = next_session()
+        context["featured"] = [
+            f.company for f in self.featured_suppliers.select_related("company", "company__industry")
+        ]
+        news_index = NewsIndexPage.objects.child_of(self).live().first()
+        context["news"] = (
+            NewsPage.objects.live().descendant_of(news_index).order_by("-date")[:3] if news_index else []
+        )
+        return context
+
+
+class FeaturedSupplier(Orderable):
+    """A supplier the editors put on the home page."""
+
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_suppliers")
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("company")]
+
+
+class NewsIndexPage(Page):
+    """The list of news articles."""
+
+    intro = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NewsPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("news index")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        articles = NewsPage.objects.live().child_of(self).order_by("-date")
+        context["page_obj"] = Paginator(articles, 10).get_page(request.GET.get("page"))
+        return context
+
+
+class NewsPage(Page):
+    """A news article: fair announcements, market notes, platform changes."""
+
+    date = models.DateField(_("date"))
+    intro = models.CharField(_("intro"), max_length=300)
+    body = StreamField(BodyBlock(), blank=True, use_json_field=True)
+
+    content_panels = Page.content_panels + [FieldPanel("date"), FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("news article")
+
+
+class StandardPage(Page):
+    """A help or information page."""
+
+    intro = models.CharField(_("intro"), max_length=300, blank=True)
+    body = StreamField(BodyBlock(), blank=True, use_json_field=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("information page")

@@ -1,0 +1,51 @@
+"""The company directory's filters: country, industry, role, verified, free text, sort."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from marketplace.companies.models import Company, CompanyKind, Industry
+
+
+class CompanyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    country = django_filters.ChoiceFilter(choices=list(countries), label=_("Country"))
+    industry = django_filters.ModelChoiceFilter(
+        queryset=Industry.objects.all(), to_field_name="slug", label=_("Industry")
+    )
+    role = django_filters.ChoiceFilter(
+        choices=[(CompanyKind.SUPPLIER, _("Suppliers")), (CompanyKind.BUYER, _("Buyers"))],
+        method="filter_role",
+        label=_("Role"),
+    )
+    verified = django_filters.BooleanFilter(
+        field_name="verified_at", lookup_expr="isnull", exclude=True, label=_("Verified only"),
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("created_at", "joined"), ("verified_at", "verified")),
+        field_labels={"name": _("Name"), "created_at": _("Newest"), "verified_at": _("Recently verified")},
+        label=_("Sort"),
+    )
+
+    class Meta:
+        model = Company
+        fields = ["q", "country", "industry", "role", "verified"]
+
+    def search(self, queryset, name, value):
+        for word in value.split()[:8]:
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(name_zh__icontains=word)
+                | Q(city__icontains=word)
+                | Q(description__icontains=word)
+                | Q(industry__name__icontains=word)
+                | Q(industry__name_zh__icontains=word)
+            )
+        return queryset
+
+    def filter_role(self, queryset, name, value):
+        if value == CompanyKind.SUPPLIER:
+            return queryset.suppliers()
+        return queryset.buyers()
