@@ -1,11 +1,20 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+
+
+def healthz(request):
+    """Liveness probe for load balancers; also the bare-Django ceiling in bench/."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/cms/", include(wagtaildocs_urls)),
@@ -13,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("marketplace.notifications.urls")),
     path("fairs/", include("marketplace.fairs.urls")),
+    path("credit/", include("credit.urls")),
     path("", include("marketplace.companies.urls")),
 ]
 if settings.DEBUG:
