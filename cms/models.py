@@ -22,7 +22,12 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
-            [FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("hero_cta_label"), FieldPanel("hero_cta_url")],
+            [
+                FieldPanel("hero_title"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_cta_label"),
+                FieldPanel("hero_cta_url"),
+            ],
             heading=_("Hero"),
         ),
         InlinePanel("featured_suppliers", label=_("Featured suppliers"), max_num=12),

@@ -7,7 +7,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 
-
 def healthz(request):
     """Liveness probe for load balancers; also the bare-Django ceiling in bench/."""
     return HttpResponse("ok", content_type="text/plain")

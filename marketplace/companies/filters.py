@@ -20,7 +20,10 @@ class CompanyFilter(django_filters.FilterSet):
         label=_("Role"),
     )
     verified = django_filters.BooleanFilter(
-        field_name="verified_at", lookup_expr="isnull", exclude=True, label=_("Verified only"),
+        field_name="verified_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("Verified only"),
         widget=django_filters.widgets.BooleanWidget(),
     )
     sort = django_filters.OrderingFilter(

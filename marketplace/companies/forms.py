@@ -8,10 +8,23 @@ class CompanyForm(forms.ModelForm):
     class Meta:
         model = Company
         fields = [
-            "name", "name_zh", "kind", "country", "city", "industry", "registration_number",
-            "website", "founded_year", "employees", "description", "description_zh",
+            "name",
+            "name_zh",
+            "kind",
+            "country",
+            "city",
+            "industry",
+            "registration_number",
+            "website",
+            "founded_year",
+            "employees",
+            "description",
+            "description_zh",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "description_zh": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_zh": forms.Textarea(attrs={"rows": 4}),
+        }
 
 
 class InvitationForm(forms.Form):
@@ -22,17 +35,24 @@ class InvitationForm(forms.Form):
 class DocumentUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     file = forms.FileField(
-        label=_("File"), help_text=_("PDF, JPEG or PNG, at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+        label=_("File"),
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+        ),
     )
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when rejecting; the company will read it."),
     )
 
@@ -41,5 +61,3 @@ class DecisionForm(forms.Form):
         if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why the document is rejected: the company will read it."))
         return data
-
-

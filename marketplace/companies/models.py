@@ -243,6 +243,9 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.email} → {self.company}"
 
+    def get_absolute_url(self):
+        return reverse("companies:invitation_accept", kwargs={"token": self.token})
+
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
         ACCEPTED = "accepted", _("Accepted")
@@ -258,9 +261,6 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return self.State.EXPIRED
         return self.State.PENDING
-
-    def get_absolute_url(self):
-        return reverse("companies:invitation_accept", kwargs={"token": self.token})
 
 
 class DocumentKind(models.TextChoices):

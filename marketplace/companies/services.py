@@ -18,8 +18,8 @@ from marketplace.companies.models import (
     DocumentKind,
     DocumentStatus,
     Invitation,
-    Membership,
     MemberRole,
+    Membership,
     User,
     VerificationDecision,
     VerificationDocument,
@@ -57,7 +57,9 @@ def _require_owner(user: User, company: Company) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, company: Company, by_user: User, email: str, role: str = MemberRole.STAFF) -> Invitation:
+def invitation_create(
+    *, company: Company, by_user: User, email: str, role: str = MemberRole.STAFF
+) -> Invitation:
     """Invite an email address to the company's staff; only owners may, and each address once at a time."""
     _require_owner(by_user, company)
     email = User.objects.normalize_email(email).strip()
@@ -184,7 +186,9 @@ def detect_document_type(upload: UploadedFile) -> str:
 
 
 @transaction.atomic
-def document_upload(*, company: Company, by_user: User, kind: str, upload: UploadedFile) -> VerificationDocument:
+def document_upload(
+    *, company: Company, by_user: User, kind: str, upload: UploadedFile
+) -> VerificationDocument:
     """Store a verification document after checking its type by content and its size."""
     if not Membership.objects.filter(user=by_user, company=company).exists():
         raise PermissionDenied
@@ -205,7 +209,9 @@ def document_upload(*, company: Company, by_user: User, kind: str, upload: Uploa
 
 
 @transaction.atomic
-def document_decide(*, document: VerificationDocument, by_user: User, approve: bool, reason: str = "") -> VerificationDecision:
+def document_decide(
+    *, document: VerificationDocument, by_user: User, approve: bool, reason: str = ""
+) -> VerificationDecision:
     """An operator approves or rejects a document; a rejection needs a reason. The company is told."""
     if not by_user.is_operator:
         raise PermissionDenied
@@ -236,5 +242,10 @@ def document_decide(*, document: VerificationDocument, by_user: User, approve: b
         if approve
         else gettext_lazy("Your verification document was rejected")
     )
-    notify(recipients=members, title=title, body=f"{document.get_kind_display()}\n{reason}".strip(), url="/portal/company/verification/")
+    notify(
+        recipients=members,
+        title=title,
+        body=f"{document.get_kind_display()}\n{reason}".strip(),
+        url="/portal/company/verification/",
+    )
     return decision

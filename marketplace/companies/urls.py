@@ -13,7 +13,9 @@ urlpatterns = [
     path("portal/buyer/", views.buyer_home, name="buyer_home"),
     path("portal/company/", views.company_edit, name="company_edit"),
     path("portal/company/staff/", views.staff, name="staff"),
-    path("portal/company/staff/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path(
+        "portal/company/staff/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"
+    ),
     path("portal/company/staff/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("portal/company/verification/", views.verification, name="verification"),
     path("documents/<int:pk>/", views.document_file, name="document_file"),

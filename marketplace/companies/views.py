@@ -77,7 +77,8 @@ def onboarding(request):
             messages.success(request, _("Your company is created. Upload its documents to get verified."))
             return redirect("companies:role_home")
     invitations = [
-        i for i in Invitation.objects.filter(email__iexact=request.user.email).select_related("company")
+        i
+        for i in Invitation.objects.filter(email__iexact=request.user.email).select_related("company")
         if i.state == Invitation.State.PENDING
     ]
     return render(request, "companies/onboarding.html", {"form": form, "invitations": invitations})
@@ -126,7 +127,9 @@ def supplier_home(request):
 def buyer_home(request):
     context = _portal_summary(request.company)
     context["suggested"] = (
-        selectors.company_directory().suppliers().filter(industry=request.company.industry, verified_at__isnull=False)
+        selectors.company_directory()
+        .suppliers()
+        .filter(industry=request.company.industry, verified_at__isnull=False)
         .exclude(pk=request.company.pk)[:6]
     )
     return render(request, "companies/buyer_home.html", context)
@@ -193,7 +196,9 @@ def member_remove(request, pk):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, _("%(email)s no longer works for the company.") % {"email": membership.user.email})
+        messages.success(
+            request, _("%(email)s no longer works for the company.") % {"email": membership.user.email}
+        )
     return redirect("companies:staff")
 
 
@@ -203,8 +208,10 @@ def verification(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.document_upload(
-                company=request.company, by_user=request.user,
-                kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"],
+                company=request.company,
+                by_user=request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
             )
         except ValidationError as exc:
             form.add_error("file", exc)
@@ -219,9 +226,10 @@ def verification(request):
 def document_file(request, pk):
     """Stream a verification document to its company's members and to operators, to nobody else."""
     document = get_object_or_404(VerificationDocument, pk=pk)
-    allowed = request.user.is_operator or Membership.objects.filter(
-        user=request.user, company_id=document.company_id
-    ).exists()
+    allowed = (
+        request.user.is_operator
+        or Membership.objects.filter(user=request.user, company_id=document.company_id).exists()
+    )
     if not allowed:
         raise Http404
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
@@ -249,8 +257,10 @@ def operator_review(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.document_decide(
-                document=document, by_user=request.user,
-                approve=form.cleaned_data["decision"] == "approve", reason=form.cleaned_data["reason"],
+                document=document,
+                by_user=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             form.add_error("reason", exc)
@@ -258,7 +268,11 @@ def operator_review(request, pk):
             messages.success(request, _("Decision recorded."))
             return redirect("companies:operator_queue")
     decisions = document.decisions.select_related("decided_by")
-    return render(request, "companies/operator_review.html", {"document": document, "form": form, "decisions": decisions})
+    return render(
+        request,
+        "companies/operator_review.html",
+        {"document": document, "form": form, "decisions": decisions},
+    )
 
 
 @platform_role_required(PlatformRole.RISK_OFFICER)

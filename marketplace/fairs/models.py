@@ -27,11 +27,16 @@ class FairSession(models.Model):
         ordering = ["starts_on"]
         verbose_name = _("fair session")
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="fair_dates_ordered")
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="fair_dates_ordered"
+            )
         ]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("fairs:session_detail", kwargs={"slug": self.slug})
 
     @property
     def display_name(self):
@@ -41,9 +46,6 @@ class FairSession(models.Model):
     def display_venue(self):
         return localized(self.venue, self.venue_zh)
 
-    def get_absolute_url(self):
-        return reverse("fairs:session_detail", kwargs={"slug": self.slug})
-
 
 class FairPhase(models.Model):
     """A block of days in a session given to a group of industries."""
@@ -52,14 +54,18 @@ class FairPhase(models.Model):
     number = models.PositiveSmallIntegerField(_("phase"))
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
-    industries = models.ManyToManyField(Industry, blank=True, related_name="fair_phases", verbose_name=_("industries"))
+    industries = models.ManyToManyField(
+        Industry, blank=True, related_name="fair_phases", verbose_name=_("industries")
+    )
 
     class Meta:
         ordering = ["session", "number"]
         unique_together = [("session", "number")]
         verbose_name = _("fair phase")
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="phase_dates_ordered")
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="phase_dates_ordered"
+            )
         ]
 
     def __str__(self):

@@ -19,4 +19,8 @@ def session_list(request):
 def session_detail(request, slug):
     session = get_object_or_404(FairSession, slug=slug)
     phases = session.phases.prefetch_related("industries")
-    return render(request, "fairs/session_detail.html", {"session": session, "phases": phases, "halls": session.halls.all()})
+    return render(
+        request,
+        "fairs/session_detail.html",
+        {"session": session, "phases": phases, "halls": session.halls.all()},
+    )

@@ -9,7 +9,9 @@ from marketplace.notifications.services import notification_mark_read
 
 @login_required
 def notification_list(request):
-    page = Paginator(Notification.objects.filter(recipient=request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(Notification.objects.filter(recipient=request.user), 25).get_page(
+        request.GET.get("page")
+    )
     return render(request, "notifications/notification_list.html", {"page_obj": page})
 
 

@@ -170,7 +170,10 @@ MFA_TOTP_ISSUER = "TrustFair"
 # Risk officers and operators must sign in with TOTP. Only a local demo may turn this off.
 STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", True)
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Django 6.1 mailers; the console backend prints emails (confirmation links included) where the server runs.
+MAILERS = {
+    "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "TrustFair <no-reply@trustfair.localhost>")
 
 # Internationalisation: English and Simplified Chinese.

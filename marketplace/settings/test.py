@@ -8,10 +8,12 @@ from marketplace.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 _tmp = Path(tempfile.mkdtemp(prefix="trustfair-test-"))
 MEDIA_ROOT = _tmp / "media"
+STATIC_ROOT = _tmp / "static"
+STATIC_ROOT.mkdir()
 PRIVATE_MEDIA_ROOT = _tmp / "private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
