@@ -17,7 +17,9 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 install: $(PY)
+	@command -v msgfmt >/dev/null || { echo "gettext is needed to compile translations (Debian: apt-get install gettext)" >&2; exit 1; }
 	$(PY) -m pip install --quiet -e . --group dev
+	@mkdir -p var
 	$(PY) manage.py compilemessages --ignore '.venv' -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
 
@@ -28,9 +30,12 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; \
 	  else echo "Install these system packages first:$$need (Debian: sudo apt-get install$$need)" >&2; exit 1; fi; fi
 
+# The background worker (emails, later credit recomputes) runs beside the development server.
 run: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo
+	@$(PY) manage.py db_worker >var/worker.log 2>&1 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	echo "Background worker running (log: var/worker.log). Portal: http://$(HOST):$(PORT)/"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: system-deps install
