@@ -23,6 +23,8 @@ urlpatterns = [
     path("fairs/", include("marketplace.fairs.urls")),
     path("credit/", include("credit.urls")),
     path("", include("marketplace.companies.urls")),
+    path("", include("marketplace.catalog.urls")),
+    path("", include("marketplace.showcases.urls")),
 ]
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
+from django_countries import countries
 
 from marketplace.companies import selectors, services
 from marketplace.companies.filters import CompanyFilter
@@ -284,7 +285,10 @@ def risk_home(request):
         suppliers=Count("pk", filter=Q(kind__in=["supplier", "both"])),
         buyers=Count("pk", filter=Q(kind__in=["buyer", "both"])),
     )
-    by_country = Company.objects.values("country").annotate(n=Count("pk")).order_by("-n")[:10]
+    by_country = [
+        {"country": countries.name(row["country"]), "n": row["n"]}
+        for row in Company.objects.values("country").annotate(n=Count("pk")).order_by("-n")[:10]
+    ]
     return render(request, "companies/risk_home.html", {"totals": totals, "by_country": by_country})
 
 

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "marketplace.companies",
     "marketplace.notifications",
     "marketplace.fairs",
+    "marketplace.catalog",
+    "marketplace.showcases",
     "credit",
     "cms",
     # Wagtail

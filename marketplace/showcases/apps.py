@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ShowcasesConfig(AppConfig):
+    name = "marketplace.showcases"
+    label = "showcases"
+    verbose_name = _("Showcases")
