@@ -10,26 +10,32 @@ from marketplace.companies.models import Company, CompanyKind, Industry
 
 class CompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    country = django_filters.ChoiceFilter(choices=list(countries), label=_("Country"))
+    country = django_filters.ChoiceFilter(
+        choices=list(countries), label=_("Country"), empty_label=_("Any country")
+    )
     industry = django_filters.ModelChoiceFilter(
-        queryset=Industry.objects.all(), to_field_name="slug", label=_("Industry")
+        queryset=Industry.objects.all(),
+        to_field_name="slug",
+        label=_("Industry"),
+        empty_label=_("Any industry"),
     )
     role = django_filters.ChoiceFilter(
         choices=[(CompanyKind.SUPPLIER, _("Suppliers")), (CompanyKind.BUYER, _("Buyers"))],
         method="filter_role",
         label=_("Role"),
+        empty_label=_("Suppliers and buyers"),
     )
-    verified = django_filters.BooleanFilter(
-        field_name="verified_at",
-        lookup_expr="isnull",
-        exclude=True,
-        label=_("Verified only"),
-        widget=django_filters.widgets.BooleanWidget(),
+    verified = django_filters.ChoiceFilter(
+        choices=[("true", _("Verified only")), ("false", _("Not yet verified"))],
+        method="filter_verified",
+        label=_("Verification"),
+        empty_label=_("All companies"),
     )
     sort = django_filters.OrderingFilter(
         fields=(("name", "name"), ("created_at", "joined"), ("verified_at", "verified")),
         field_labels={"name": _("Name"), "created_at": _("Newest"), "verified_at": _("Recently verified")},
         label=_("Sort"),
+        empty_label=_("Name"),
     )
 
     class Meta:
@@ -47,6 +53,9 @@ class CompanyFilter(django_filters.FilterSet):
                 | Q(industry__name_zh__icontains=word)
             )
         return queryset
+
+    def filter_verified(self, queryset, name, value):
+        return queryset.filter(verified_at__isnull=value != "true")
 
     def filter_role(self, queryset, name, value):
         if value == CompanyKind.SUPPLIER:
