@@ -1,0 +1,196 @@
+"""`seed_demo` builds the demo world once, deterministically, and its demo users can sign in."""
+
+import io
+import random
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Locale, Page, Site
+
+from cms.models import HomePage, NewsPage, StandardPage
+from marketplace.companies import selectors, services
+from marketplace.companies.demo_data import DEMO_PASSWORD
+from marketplace.companies.management.commands.seed_demo import WorldBuilder
+from marketplace.companies.models import (
+    Company,
+    CompanyKind,
+    Industry,
+    Invitation,
+    Membership,
+    User,
+    VerificationDocument,
+)
+from marketplace.fairs.models import FairPhase, FairSession, Hall
+
+pytestmark = pytest.mark.django_db
+
+
+
+def seed(**options) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out, **{"verbosity": 0, **options})
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The full demo world, built once for the module and rolled back after it; each test runs in a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed()
+        yield
+        transaction.set_rollback(True)
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Industry, Company, User, Membership, Invitation, VerificationDocument, FairSession,
+                      FairPhase, Hall, Page, Group, Locale, Site)
+    }
+
+
+def test_seed_twice_leaves_the_same_counts(world):
+    first = counts()
+    output = seed(verbosity=1)
+    assert counts() == first
+    assert "0 rows added this run" in output
+    assert first["Company"] == 902  # 300 suppliers, 600 buyers and the two demo companies
+    assert first["Industry"] >= 40 and first["FairSession"] == 2
+
+
+def test_world_is_believable(world):
+    companies = Company.objects.all()
+    chinese = companies.filter(country="CN")
+    assert chinese.count() > 150 and all(c.name_zh and c.description_zh for c in chinese)
+    assert companies.filter(country="VN").exists() and companies.filter(country="US", kind=CompanyKind.BUYER).exists()
+    assert 0.5 < companies.filter(verified_at__isnull=False).count() / companies.count() < 0.7
+    assert 20 < companies.filter(kind=CompanyKind.BOTH).count() < 80
+    assert all(c.website.endswith(".example") for c in companies)
+    registrations = list(companies.values_list("country", "registration_number"))
+    assert len(set(registrations)) == len(registrations) and all(r for _, r in registrations)
+    assert len(chinese.first().registration_number) == 18
+    oldest = companies.order_by("created_at").first().created_at
+    assert timezone.now() - timedelta(days=5 * 366) < oldest < timezone.now() - timedelta(days=3 * 365)
+
+
+def test_fair_sessions_are_one_past_one_upcoming(world):
+    today = timezone.localdate()
+    past, upcoming = FairSession.objects.order_by("starts_on")
+    assert past.ends_on < today < upcoming.starts_on
+    for session in (past, upcoming):
+        phases = list(session.phases.all())
+        assert [p.number for p in phases] == [1, 2, 3]
+        assert all((p.ends_on - p.starts_on).days == 4 and p.industries.exists() for p in phases)
+        assert session.halls.count() == 12 and session.city == "Guangzhou"
+
+
+def test_pages_replace_the_wagtail_welcome_page_in_both_languages(world):
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page.specific
+    assert isinstance(home, HomePage) and home.locale.language_code == "en" and home.live
+    assert not Page.objects.filter(title__startswith="Welcome to your new Wagtail site").exists()
+    assert home.featured_suppliers.count() >= 6
+    assert all(f.company.is_verified and f.company.is_supplier for f in home.featured_suppliers.all())
+    zh = Locale.objects.get(language_code="zh-hans")
+    home_zh = home.get_translation(zh).specific
+    assert home_zh.live and home_zh.hero_title != home.hero_title
+    english = sorted(p.slug for p in home.get_descendants())
+    chinese = sorted(p.slug for p in home_zh.get_descendants())
+    assert english == chinese and "help" in english and "news" in english
+    assert NewsPage.objects.live().filter(locale=zh).count() == 5
+    help_zh = StandardPage.objects.get(locale=zh, slug="help")
+    assert help_zh.live and help_zh.title == "帮助"
+
+
+def test_verification_queue_has_real_pdfs_waiting(world):
+    queue = selectors.verification_queue()
+    assert queue.count() >= 5
+    document = queue.first()
+    with document.file.open("rb") as handle:
+        upload = SimpleUploadedFile("check.pdf", handle.read())
+    # The same content check a company's upload goes through.
+    assert services.detect_document_type(upload) == "application/pdf"
+    invitation = Invitation.objects.get(email="wang.fang@demo.trustfair.test")
+    assert invitation.state == Invitation.State.PENDING
+
+
+def test_same_seed_draws_the_same_companies():
+    anchor = timezone.now()
+    first = [WorldBuilder(random.Random("2026:companies"), anchor).supplier() for _ in range(20)]
+    second = [WorldBuilder(random.Random("2026:companies"), anchor).supplier() for _ in range(20)]
+    assert first == second
+
+
+def test_scale_adds_only_the_missing_companies(world):
+    assert "50 companies added" in seed(scale=50, verbosity=1)
+    assert Company.objects.filter(slug__startswith="scale-").count() == 50
+    assert "0 companies added" in seed(scale=50, verbosity=1)
+    before = {c.slug: c.name for c in Company.objects.filter(slug__startswith="scale-")}
+    assert "10 companies added" in seed(scale=60, verbosity=1)
+    after = {c.slug: c.name for c in Company.objects.filter(slug__startswith="scale-")}
+    assert len(after) == 60 and all(after[slug] == name for slug, name in before.items())
+
+
+@pytest.mark.parametrize(
+    ("email", "lands_on"),
+    [
+        ("supplier@demo.trustfair.test", "companies:supplier_home"),
+        ("buyer@demo.trustfair.test", "companies:buyer_home"),
+        ("editor@demo.trustfair.test", "wagtailadmin_home"),
+    ],
+)
+def test_demo_users_sign_in_and_land_on_their_home(world, client, email, lands_on):
+    response = client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    response = client.get(reverse("companies:role_home"))
+    assert response.status_code == 302 and response.url == reverse(lands_on)
+    assert client.get(response.url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("email", "home"),
+    [("risk@demo.trustfair.test", "companies:risk_home"), ("operator@demo.trustfair.test", "companies:operator_queue")],
+)
+def test_demo_staff_sign_in_with_the_demo_totp_code(world, client, settings, email, home):
+    settings.STAFF_REQUIRE_MFA = True
+    response = client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
+    assert response.url == reverse("mfa_authenticate")
+    assert client.get(reverse(home)).status_code == 302
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("demo_totp", email, stdout=out, verbosity=0)
+    code = out.getvalue().strip()
+    assert len(code) == 6 and code.isdigit()
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    assert client.get(reverse(home)).status_code == 200
+
+
+def test_demo_totp_refuses_other_users_and_production(world, settings):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="not a demo staff user"):
+        call_command("demo_totp", "supplier@demo.trustfair.test", stdout=io.StringIO())
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo_totp", "risk@demo.trustfair.test", stdout=io.StringIO())
+
+
+def test_staff_roles_get_only_their_permissions(world):
+    operator = User.objects.get(email="operator@demo.trustfair.test")
+    assert operator.is_staff and operator.has_perm("companies.change_company")
+    assert operator.has_perm("fairs.add_fairsession")
+    # No escalation through the user admin, no rewriting of the verification audit trail.
+    assert operator.has_perm("companies.view_user") and not operator.has_perm("companies.change_user")
+    assert not operator.has_perm("companies.change_verificationdecision")
+    editor = User.objects.get(email="editor@demo.trustfair.test")
+    assert editor.has_perm("wagtailadmin.access_admin") and not editor.is_staff
+    home = Site.objects.get(is_default_site=True).root_page
+    assert home.permissions_for_user(editor).can_publish()
+    risk = User.objects.get(email="risk@demo.trustfair.test")
+    assert not risk.is_staff and not risk.has_perm("companies.change_company")
