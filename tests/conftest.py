@@ -36,3 +36,11 @@ def editor(db):
 def _staff_mfa_off_by_default(settings):
     """Most tests are about pages, not the second factor; tests of the second factor turn it back on."""
     settings.STAFF_REQUIRE_MFA = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, as the database starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()

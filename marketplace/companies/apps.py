@@ -6,3 +6,6 @@ class CompaniesConfig(AppConfig):
     name = "marketplace.companies"
     label = "companies"
     verbose_name = _("Companies")
+
+    def ready(self):
+        from marketplace.companies import caching  # noqa: F401 - connects the cache invalidation

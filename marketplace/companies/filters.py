@@ -1,6 +1,7 @@
 """The company directory's filters: country, industry, role, verified, free text, sort."""
 
 import django_filters
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -8,10 +9,20 @@ from django_countries import countries
 from marketplace.companies.models import Company, CompanyKind, Industry
 
 
+def present_countries() -> list[tuple[str, str]]:
+    """Only the countries that have companies (dozens, not 250), named in the active language."""
+    codes = cache.get_or_set(
+        "directory:countries",
+        lambda: sorted(set(Company.objects.order_by().values_list("country", flat=True).distinct())),
+        300,
+    )
+    return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
+
+
 class CompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     country = django_filters.ChoiceFilter(
-        choices=list(countries), label=_("Country"), empty_label=_("Any country")
+        choices=present_countries, label=_("Country"), empty_label=_("Any country")
     )
     industry = django_filters.ModelChoiceFilter(
         queryset=Industry.objects.all(),

@@ -147,7 +147,8 @@ class Company(models.Model):
     objects = CompanyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        # The id breaks ties between equal names, so a company never shows on two pages.
+        ordering = ["name", "id"]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
         constraints = [
@@ -158,6 +159,7 @@ class Company(models.Model):
             )
         ]
         indexes = [
+            models.Index(fields=["name", "id"], name="company_name_idx"),
             models.Index(fields=["kind", "country"]),
             models.Index(fields=["industry", "name"]),
         ]

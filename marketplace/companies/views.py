@@ -8,12 +8,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 from django_countries import countries
 
-from marketplace.companies import selectors, services
+from marketplace.companies import caching, selectors, services
 from marketplace.companies.filters import CompanyFilter
 from marketplace.companies.forms import CompanyForm, DecisionForm, DocumentUploadForm, InvitationForm
 from marketplace.companies.models import (
@@ -28,15 +30,43 @@ from marketplace.companies.permissions import member_required, platform_role_req
 DIRECTORY_PAGE_SIZE = 24
 
 
+class CachedCountPaginator(Paginator):
+    """A paginator whose COUNT(*) is shared by every request for the same filters."""
+
+    def __init__(self, *args, cache_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cache_key = cache_key
+
+    @cached_property
+    def count(self):
+        return caching.cached_count(self.object_list, self.cache_key)
+
+
 def company_list(request):
+    """The directory. Its HTML is cached per language, audience and filters (see caching.py)."""
     company_filter = CompanyFilter(request.GET, queryset=selectors.company_directory())
-    page = Paginator(company_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    items = [(k, v) for k in request.GET for v in request.GET.getlist(k)]
+    key = caching.directory_key(
+        language=get_language(), query_items=items, signed_in=request.user.is_authenticated
+    )
+    count_key = caching.directory_key(
+        language="", query_items=[i for i in items if i[0] != "page"], signed_in=False
+    )
+    page = CachedCountPaginator(company_filter.qs, DIRECTORY_PAGE_SIZE, cache_key=count_key).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "companies/company_list.html",
-        {"filter": company_filter, "page_obj": page, "querystring": query.urlencode()},
+        {
+            "filter": company_filter,
+            "page_obj": page,
+            "querystring": query.urlencode(),
+            "cache_key": key,
+            "cache_seconds": caching.HTML_SECONDS,
+        },
     )
 
 
