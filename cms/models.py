@@ -42,19 +42,24 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from marketplace.companies.caching import generation
         from marketplace.fairs.selectors import current_session, next_session
 
         context = super().get_context(request, *args, **kwargs)
-        context["current_session"] = current_session()
-        context["next_session"] = next_session()
-        context["featured"] = [
+        # Lazy: the template caches these sections for two minutes, per published revision and language;
+        # a company edit (new directory generation) refreshes the featured cards at once.
+        context["directory_generation"] = generation()
+        context["current_session"] = current_session
+        context["next_session"] = next_session
+        context["featured"] = lambda: [
             f.company for f in self.featured_suppliers.select_related("company", "company__industry")
         ]
-        news_index = NewsIndexPage.objects.child_of(self).live().first()
-        context["news"] = (
-            NewsPage.objects.live().descendant_of(news_index).order_by("-date")[:3] if news_index else []
-        )
+        context["news"] = self.latest_news
         return context
+
+    def latest_news(self):
+        news_index = NewsIndexPage.objects.child_of(self).live().first()
+        return NewsPage.objects.live().descendant_of(news_index).order_by("-date")[:3] if news_index else []
 
 
 class FeaturedSupplier(Orderable):
