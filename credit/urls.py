@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from credit import views
+from credit.api import CreditSchemaView, FactBatchView
 
 app_name = "credit"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("api/v1/facts/", FactBatchView.as_view(), name="api_facts"),
+    path("api/schema/", CreditSchemaView.as_view(), name="api_schema"),
+    path("batches/", views.batch_list, name="batch_list"),
+    path("batches/upload/", views.batch_upload, name="batch_upload"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+]

@@ -1,0 +1,533 @@
+"""Point-in-time features: each declared once, computed as of a date from the facts known by then.
+
+Rules that keep the features honest:
+
+* **No leakage.** A fact counts only if it had happened (`occurred_at <= as_of`) *and* TrustFair
+  knew it (`known_at <= as_of`); a correction hides the fact it supersedes only from the moment the
+  correction was known.
+* **Missing stays missing.** A feature with no evidence is NaN (None in `feature_vector`), never 0.
+  Counts of platform events (deals, cancellations, disputes, fairs, meetings) are 0 once the subject
+  has joined the platform — the platform sees all of them — and NaN before. Sanctions hits and court
+  judgments are 0 when none is known: those feeds screen every subject. Partner values (bank rating,
+  insured limit, registry data, chamber membership) are NaN until a partner reports them.
+* **Money in one unit.** Facts keep their original currency; features convert to USD with the static
+  table `FX_TO_USD` below (approximate 2025 averages; amounts in currencies outside it are left out).
+  It is deliberately static: a feature must not change because today's rate moved.
+* **Batch first.** `build_feature_matrix` computes every subject at once with two aggregate queries
+  over the facts table (one GROUP BY subject with conditional aggregates, one "latest value per
+  subject and kind") plus one query for the subjects; `feature_vector` is the same code for one id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Avg, Case, Count, F, FloatField, Max, Q, Sum, Value, When
+from django.db.models.functions import Cast
+from django.utils.translation import get_language
+
+from credit.facts import subject_model
+from credit.models import Fact
+
+NAN = float("nan")
+YEAR_DAYS = 365.25
+
+# Static conversion to USD for features only (1 unit of currency = rate USD).
+FX_TO_USD: dict[str, float] = {
+    "USD": 1.0,
+    "EUR": 1.10,
+    "CNY": 0.139,
+    "HKD": 0.128,
+    "GBP": 1.30,
+    "JPY": 0.0068,
+    "KRW": 0.00073,
+    "INR": 0.0117,
+    "SGD": 0.76,
+    "AED": 0.272,
+    "TRY": 0.026,
+    "BRL": 0.18,
+    "MXN": 0.054,
+    "RUB": 0.012,
+    "VND": 0.000039,
+    "THB": 0.029,
+    "MYR": 0.23,
+    "IDR": 0.000062,
+    "AUD": 0.66,
+    "CAD": 0.73,
+    "CHF": 1.17,
+    "PLN": 0.26,
+    "SAR": 0.267,
+    "ZAR": 0.055,
+    "NGN": 0.00065,
+    "EGP": 0.020,
+    "PKR": 0.0036,
+    "BDT": 0.0083,
+    "TWD": 0.032,
+    "PHP": 0.0175,
+}
+
+DIMENSIONS: dict[str, tuple[str, str]] = {
+    "identity_compliance": ("Identity and compliance", "身份与合规"),
+    "trade_performance": ("Trade performance", "交易表现"),
+    "financial_strength": ("Financial strength", "财务实力"),
+    "insurance": ("Insurance", "信用保险"),
+    "participation_reputation": ("Participation and reputation", "参与度与声誉"),
+}
+
+
+def _zh() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
+def dimension_name(code: str) -> str:
+    en, zh = DIMENSIONS[code]
+    return zh if _zh() else en
+
+
+# ---------------------------------------------------------------------------------------------
+# Aggregates: what SQL computes per subject. Features below combine them.
+
+
+@dataclass(frozen=True)
+class Agg:
+    """One conditional aggregate over a subject's visible facts of some kinds in a trailing window."""
+
+    kinds: tuple[str, ...]
+    func: str  # count | sum_usd | avg | max
+    window_days: int | None = None
+    metric_max: float | None = None  # count only facts with metric <= this
+    metric_eq: float | None = None  # count only facts with metric == this
+
+
+AGGS: dict[str, Agg] = {
+    "deals_12m_n": Agg(("deal_completed",), "count", 365),
+    "deals_12m_usd": Agg(("deal_completed",), "sum_usd", 365),
+    "deals_90d_usd": Agg(("deal_completed",), "sum_usd", 90),
+    "inv_24m_n": Agg(("invoice_paid",), "count", 730),
+    "inv_24m_ontime": Agg(("invoice_paid",), "count", 730, metric_max=0.0),
+    "late_24m_n": Agg(("payment_late",), "count", 730),
+    "late_24m_avg": Agg(("payment_late",), "avg", 730),
+    "late_24m_max": Agg(("payment_late",), "max", 730),
+    "disputes_lost_36m": Agg(("dispute_resolved",), "count", 1095, metric_eq=1.0),
+    "cancel_12m": Agg(("order_cancelled",), "count", 365),
+    "claims_24m": Agg(("insurance_claim_filed",), "count", 730),
+    "insurance_any": Agg(
+        ("insurance_limit_granted", "insurance_limit_cut", "insurance_claim_filed", "insurance_claim_paid"), "count"
+    ),
+    "fairs_ex_36m": Agg(("fair_exhibited",), "count", 1095),
+    "fairs_att_36m": Agg(("fair_attended",), "count", 1095),
+    "meet_held_24m": Agg(("meeting_held",), "count", 730),
+    "meet_missed_24m": Agg(("meeting_missed",), "count", 730),
+    "sanctions_n": Agg(("sanctions_hit",), "count"),
+    "judgments_36m": Agg(("court_judgment",), "count", 1095, metric_eq=1.0),
+}
+
+# Kinds whose latest value (by occurred_at, then known_at, then id) is a feature.
+LATEST_KINDS = (
+    "bank_rating",
+    "registry_status",
+    "insurance_limit_granted",
+    "insurance_limit_cut",
+    "company_registered",
+    "chamber_membership",
+)
+
+
+def _usd_expression():
+    return Case(
+        *[When(currency=code, then=Cast(F("amount"), FloatField()) * Value(rate)) for code, rate in FX_TO_USD.items()],
+        default=Value(None),
+        output_field=FloatField(),
+    )
+
+
+def _aggregate_expressions(as_of: dt.datetime) -> dict:
+    usd = _usd_expression()
+    expressions = {}
+    for name, agg in AGGS.items():
+        condition = Q(kind__in=agg.kinds)
+        if agg.window_days is not None:
+            condition &= Q(occurred_at__gt=as_of - dt.timedelta(days=agg.window_days))
+        if agg.metric_max is not None:
+            condition &= Q(metric__lte=agg.metric_max)
+        if agg.metric_eq is not None:
+            condition &= Q(metric=agg.metric_eq)
+        if agg.func == "count":
+            expressions[name] = Count("id", filter=condition)
+        elif agg.func == "sum_usd":
+            expressions[name] = Sum(usd, filter=condition)
+        elif agg.func == "avg":
+            expressions[name] = Avg("metric", filter=condition)
+        else:
+            expressions[name] = Max("metric", filter=condition)
+    return expressions
+
+
+# ---------------------------------------------------------------------------------------------
+# Feature declarations.
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """The arrays features are computed from: aggregates, latest values, and per-subject dates (n each)."""
+
+    agg: dict[str, np.ndarray]
+    latest_metric: dict[str, np.ndarray]
+    latest_usd: dict[str, np.ndarray]
+    latest_at: dict[str, np.ndarray]
+    joined: np.ndarray  # bool: subject had joined the platform by as_of
+    platform_years: np.ndarray
+    as_of_ordinal: int
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A model input: its name, dimension, the way it moves risk (+1 up, -1 down, 0 unknown), and meaning."""
+
+    name: str
+    dimension: str
+    direction: int
+    label_en: str
+    label_zh: str
+    meaning_en: str
+    meaning_zh: str
+    compute: Callable[[Ctx], np.ndarray]
+
+    @property
+    def label(self) -> str:
+        return self.label_zh if _zh() else self.label_en
+
+    @property
+    def meaning(self) -> str:
+        return self.meaning_zh if _zh() else self.meaning_en
+
+
+def _on_platform(ctx: Ctx, key: str) -> np.ndarray:
+    return np.where(ctx.joined, ctx.agg[key], NAN)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), NAN)
+
+
+def _days_late(ctx: Ctx, key: str) -> np.ndarray:
+    has_late = ctx.agg["late_24m_n"] > 0
+    has_invoices = ctx.agg["inv_24m_n"] > 0
+    return np.where(has_late, ctx.agg[key], np.where(has_invoices, 0.0, NAN))
+
+
+def _limit_use(ctx: Ctx) -> np.ndarray:
+    limit = _latest_limit(ctx)
+    exposure = np.nan_to_num(ctx.agg["deals_90d_usd"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        use = np.where(limit > 0, exposure / np.where(limit > 0, limit, 1), np.where(exposure > 0, 10.0, 0.0))
+    return np.where(np.isnan(limit), NAN, np.minimum(use, 10.0))
+
+
+def _latest_limit(ctx: Ctx) -> np.ndarray:
+    granted_at = ctx.latest_at["insurance_limit_granted"]
+    cut_at = ctx.latest_at["insurance_limit_cut"]
+    granted, cut = ctx.latest_usd["insurance_limit_granted"], ctx.latest_usd["insurance_limit_cut"]
+    cut_is_later = np.nan_to_num(cut_at, nan=-np.inf) >= np.nan_to_num(granted_at, nan=-np.inf)
+    return np.where(np.isnan(cut_at), granted, np.where(cut_is_later, cut, granted))
+
+
+def _years_in_business(ctx: Ctx) -> np.ndarray:
+    founded = ctx.latest_metric["company_registered"]
+    return np.where(np.isnan(founded), NAN, (ctx.as_of_ordinal - founded) / YEAR_DAYS)
+
+
+def _chamber_member(ctx: Ctx) -> np.ndarray:
+    seen = ~np.isnan(ctx.latest_at["chamber_membership"])
+    valid_until = ctx.latest_metric["chamber_membership"]
+    current = np.isnan(valid_until) | (valid_until >= ctx.as_of_ordinal)
+    return np.where(seen, current.astype(float), NAN)
+
+
+FEATURES: list[Feature] = [
+    # identity and compliance
+    Feature(
+        "years_in_business", "identity_compliance", -1, "Years in business", "经营年限",
+        "Years since the founding date in the registry.", "自工商登记成立日期起的年数。",
+        _years_in_business,
+    ),
+    Feature(
+        "registry_status", "identity_compliance", +1, "Registry status", "登记状态",
+        "Latest registry status: 0 active, 1 abnormal, 2 deregistered.", "最新登记状态：0 存续，1 经营异常，2 注销。",
+        lambda c: c.latest_metric["registry_status"],
+    ),
+    Feature(
+        "sanctions_hits", "identity_compliance", +1, "Sanctions hits", "制裁名单命中次数",
+        "Sanctions list hits known so far.", "截至当日已知的制裁名单命中次数。",
+        lambda c: c.agg["sanctions_n"],
+    ),
+    Feature(
+        "judgments_against_36m", "identity_compliance", +1, "Judgments against (3 years)", "败诉判决（3年）",
+        "Court judgments against the company in the last 36 months.", "近36个月对该公司不利的法院判决数。",
+        lambda c: c.agg["judgments_36m"],
+    ),
+    Feature(
+        "chamber_member", "identity_compliance", -1, "Chamber membership", "商会会员",
+        "1 if a chamber of commerce membership is current, 0 if it lapsed.", "商会会员资格有效为1，已失效为0。",
+        _chamber_member,
+    ),
+    # trade performance
+    Feature(
+        "deals_completed_12m", "trade_performance", -1, "Deals completed (12 months)", "完成交易数（12个月）",
+        "Deals completed on the platform in the last 12 months.", "近12个月在平台完成的交易数。",
+        lambda c: _on_platform(c, "deals_12m_n"),
+    ),
+    Feature(
+        "deals_value_12m_usd", "trade_performance", -1, "Deal value (12 months, USD)", "交易金额（12个月，美元）",
+        "Value of deals completed in the last 12 months, in USD.", "近12个月完成交易的金额（折合美元）。",
+        lambda c: np.where(c.joined, np.nan_to_num(c.agg["deals_12m_usd"]), NAN),
+    ),
+    Feature(
+        "on_time_payment_ratio", "trade_performance", -1, "On-time payment ratio", "按时付款率",
+        "Share of invoices paid by their due date in the last 24 months.", "近24个月按期支付的发票占比。",
+        lambda c: _ratio(c.agg["inv_24m_ontime"], c.agg["inv_24m_n"]),
+    ),
+    Feature(
+        "avg_days_late_24m", "trade_performance", +1, "Average days late", "平均逾期天数",
+        "Average days late of late payments in the last 24 months (0 if all paid on time).",
+        "近24个月逾期付款的平均逾期天数（均按时为0）。",
+        lambda c: _days_late(c, "late_24m_avg"),
+    ),
+    Feature(
+        "worst_days_late_24m", "trade_performance", +1, "Worst days late", "最长逾期天数",
+        "Longest delay of a payment in the last 24 months.", "近24个月最长的付款逾期天数。",
+        lambda c: _days_late(c, "late_24m_max"),
+    ),
+    Feature(
+        "disputes_lost_36m", "trade_performance", +1, "Disputes lost (3 years)", "败诉争议（3年）",
+        "Disputes resolved in the counterparty's favour in the last 36 months.", "近36个月裁定对方胜诉的交易争议数。",
+        lambda c: _on_platform(c, "disputes_lost_36m"),
+    ),
+    Feature(
+        "cancellations_12m", "trade_performance", +1, "Orders cancelled (12 months)", "取消订单数（12个月）",
+        "Orders cancelled in the last 12 months.", "近12个月取消的订单数。",
+        lambda c: _on_platform(c, "cancel_12m"),
+    ),
+    Feature(
+        "years_on_platform", "trade_performance", -1, "Years on the platform", "平台年限",
+        "Years since the company joined TrustFair.", "公司加入平台以来的年数。",
+        lambda c: c.platform_years,
+    ),
+    # financial strength
+    Feature(
+        "bank_rating", "financial_strength", +1, "Bank rating", "银行评级",
+        "Latest bank rating step: 1 = AAA (best) … 10 = D.", "最新银行评级档位：1=AAA（最好）… 10=D。",
+        lambda c: c.latest_metric["bank_rating"],
+    ),
+    Feature(
+        "registered_capital_usd", "financial_strength", -1, "Registered capital (USD)", "注册资本（美元）",
+        "Registered capital from the registry, in USD.", "工商登记的注册资本（折合美元）。",
+        lambda c: c.latest_usd["company_registered"],
+    ),
+    # insurance
+    Feature(
+        "insured_limit_usd", "insurance", -1, "Insured credit limit (USD)", "信用保险限额（美元）",
+        "Latest credit insurance limit granted or cut, in USD.", "最新的信用保险限额（授予或削减后，折合美元）。",
+        _latest_limit,
+    ),
+    Feature(
+        "insured_limit_use", "insurance", +1, "Insured limit in use", "保险限额使用率",
+        "Deal value of the last 90 days over the insured limit (capped at 10).",
+        "近90天交易金额与保险限额之比（上限10）。",
+        _limit_use,
+    ),
+    Feature(
+        "claims_24m", "insurance", +1, "Insurance claims (2 years)", "保险索赔（2年）",
+        "Insurance claims filed in the last 24 months (missing if never insured).", "近24个月提出的保险索赔数（从未投保则缺失）。",
+        lambda c: np.where(c.agg["insurance_any"] > 0, c.agg["claims_24m"], NAN),
+    ),
+    # participation and reputation
+    Feature(
+        "fairs_exhibited_3y", "participation_reputation", -1, "Fairs exhibited (3 years)", "参展次数（3年）",
+        "Fair sessions exhibited at in the last 36 months.", "近36个月参展的展会届次数。",
+        lambda c: _on_platform(c, "fairs_ex_36m"),
+    ),
+    Feature(
+        "fairs_attended_3y", "participation_reputation", -1, "Fairs attended (3 years)", "到会次数（3年）",
+        "Fair sessions attended as a buyer in the last 36 months.", "近36个月作为采购商到会的届次数。",
+        lambda c: _on_platform(c, "fairs_att_36m"),
+    ),
+    Feature(
+        "meetings_kept_ratio", "participation_reputation", -1, "Meetings kept", "洽谈守约率",
+        "Meetings held over meetings booked (held + missed) in the last 24 months.", "近24个月如约洽谈占预约洽谈的比例。",
+        lambda c: _ratio(c.agg["meet_held_24m"], c.agg["meet_held_24m"] + c.agg["meet_missed_24m"]),
+    ),
+    Feature(
+        "meetings_missed_24m", "participation_reputation", +1, "Meetings missed (2 years)", "洽谈缺席（2年）",
+        "Meetings missed in the last 24 months.", "近24个月缺席的洽谈数。",
+        lambda c: _on_platform(c, "meet_missed_24m"),
+    ),
+]
+FEATURE_NAMES = [f.name for f in FEATURES]
+FEATURES_BY_NAME = {f.name: f for f in FEATURES}
+
+
+def monotone_constraints() -> tuple[int, ...]:
+    """XGBoost's monotone_constraints in FEATURE_NAMES order."""
+    return tuple(f.direction for f in FEATURES)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building.
+
+
+@dataclass(frozen=True)
+class FeatureMatrix:
+    """Features of many subjects as of one moment: rows follow `subject_ids`, columns `names`."""
+
+    subject_ids: np.ndarray
+    names: list[str]
+    values: np.ndarray
+    as_of: dt.datetime
+
+    def row(self, subject_id: int) -> dict[str, float | None]:
+        index = int(np.searchsorted(self.subject_ids, subject_id))
+        if index >= len(self.subject_ids) or self.subject_ids[index] != subject_id:
+            raise KeyError(subject_id)
+        return {n: (None if math.isnan(v) else float(v)) for n, v in zip(self.names, self.values[index], strict=True)}
+
+
+def as_of_moment(as_of: dt.date | dt.datetime) -> dt.datetime:
+    """A date means the end of that day (UTC): everything known during the day counts."""
+    if isinstance(as_of, dt.datetime):
+        if as_of.tzinfo is None:
+            raise ValueError("as_of must be timezone-aware")
+        return as_of
+    return dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC)
+
+
+ANALYTIC_WORK_MEM = "256MB"
+# Above this many ids, filtering in SQL costs more than reading everyone (and SQLite caps parameters).
+_IN_LIMIT = 2000
+
+
+def build_feature_matrix(
+    *, as_of: dt.date | dt.datetime, subject_ids: Iterable[int] | None = None
+) -> FeatureMatrix:
+    """Every feature of every subject (or of `subject_ids`) as of `as_of`, rows sorted by subject id."""
+    moment = as_of_moment(as_of)
+    wanted = None if subject_ids is None else sorted(set(subject_ids))
+    subjects = subject_model().objects.order_by("pk")
+    if wanted is not None and len(wanted) <= _IN_LIMIT:
+        subjects = subjects.filter(pk__in=wanted)
+    rows = list(subjects.values_list("pk", "created_at"))
+    if wanted is not None and len(wanted) > _IN_LIMIT:
+        keep = set(wanted)
+        rows = [r for r in rows if r[0] in keep]
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    n = len(ids)
+    facts = Fact.objects.visible(moment)
+    if wanted is not None and len(wanted) <= _IN_LIMIT:
+        facts = facts.filter(subject_id__in=wanted)
+
+    with _analytic_session():
+        agg = _read_aggregates(facts, moment, ids)
+        latest_metric, latest_usd, latest_at = _read_latest(facts, ids)
+    joined = np.fromiter((r[1] <= moment for r in rows), dtype=bool, count=n)
+    platform_years = np.fromiter(
+        ((moment - r[1]).total_seconds() / 86400 / YEAR_DAYS if r[1] <= moment else NAN for r in rows),
+        dtype=float,
+        count=n,
+    )
+    ctx = Ctx(agg, latest_metric, latest_usd, latest_at, joined, platform_years, moment.date().toordinal())
+    values = np.empty((n, len(FEATURES)), dtype=float)
+    for column, feature in enumerate(FEATURES):
+        values[:, column] = feature.compute(ctx)
+    return FeatureMatrix(subject_ids=ids, names=list(FEATURE_NAMES), values=values, as_of=moment)
+
+
+@contextmanager
+def _analytic_session():
+    """On PostgreSQL, give the two big GROUP BYs room to hash in memory (not spill sorts to disk).
+
+    SET LOCAL lasts until the end of this transaction only, so the connection's settings are untouched.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{ANALYTIC_WORK_MEM}'")
+        yield
+
+
+def feature_vector(*, subject, as_of: dt.date | dt.datetime) -> dict[str, float | None]:
+    """One subject's features (None where missing) — the batch path run for a single id."""
+    return build_feature_matrix(as_of=as_of, subject_ids=[subject.pk]).row(subject.pk)
+
+
+def _positions(ids: np.ndarray, subject_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions of `subject_ids` in sorted `ids`, and a mask of those present."""
+    found = np.asarray(subject_ids, dtype=np.int64)
+    pos = np.searchsorted(ids, found)
+    pos = np.minimum(pos, max(len(ids) - 1, 0))
+    ok = (ids[pos] == found) if len(ids) else np.zeros(len(found), dtype=bool)
+    return pos[ok], ok
+
+
+def _read_aggregates(facts, moment: dt.datetime, ids: np.ndarray) -> dict[str, np.ndarray]:
+    names = list(AGGS)
+    kinds = sorted({k for a in AGGS.values() for k in a.kinds})
+    rows = list(
+        facts.filter(kind__in=kinds)
+        .values("subject_id")
+        .order_by()
+        .annotate(**_aggregate_expressions(moment))
+        .values_list("subject_id", *names)
+    )
+    # None (an empty SUM/AVG/MAX) becomes NaN in a float array.
+    table = np.array(rows, dtype=float).reshape(len(rows), len(names) + 1)
+    pos, ok = _positions(ids, table[:, 0].astype(np.int64))
+    out = {}
+    for column, name in enumerate(names, start=1):
+        averaged = AGGS[name].func in ("avg", "max")
+        out[name] = np.full(len(ids), NAN if averaged else 0.0)
+        values = table[ok, column]
+        out[name][pos] = values if averaged else np.nan_to_num(values)
+    return out
+
+
+def _read_latest(facts, ids: np.ndarray):
+    """Latest metric / USD amount / occurred ordinal per (subject, kind) for LATEST_KINDS."""
+    qs = facts.filter(kind__in=LATEST_KINDS).order_by("subject_id", "kind", "-occurred_at", "-known_at", "-id")
+    columns = ("subject_id", "kind", "occurred_at", "metric", "amount", "currency")
+    if connection.vendor == "postgresql":
+        rows = qs.distinct("subject_id", "kind").values_list(*columns)
+    else:
+        rows = _first_per_key(qs.values_list(*columns).iterator(chunk_size=10_000))
+    metric = {k: np.full(len(ids), NAN) for k in LATEST_KINDS}
+    usd = {k: np.full(len(ids), NAN) for k in LATEST_KINDS}
+    at = {k: np.full(len(ids), NAN) for k in LATEST_KINDS}
+    by_kind: dict[str, list[tuple]] = {k: [] for k in LATEST_KINDS}
+    for row in rows:
+        by_kind[row[1]].append(row)
+    for kind, kind_rows in by_kind.items():
+        if not kind_rows:
+            continue
+        pos, ok = _positions(ids, [r[0] for r in kind_rows])
+        kept = [r for r, good in zip(kind_rows, ok, strict=True) if good]
+        metric[kind][pos] = [NAN if r[3] is None else r[3] for r in kept]
+        usd[kind][pos] = [
+            NAN if r[4] is None or r[5] not in FX_TO_USD else float(r[4]) * FX_TO_USD[r[5]] for r in kept
+        ]
+        at[kind][pos] = [r[2].timestamp() for r in kept]
+    return metric, usd, at
+
+
+def _first_per_key(rows):
+    last_key = None
+    for row in rows:
+        key = (row[0], row[1])
+        if key != last_key:
+            last_key = key
+            yield row

@@ -1,0 +1,422 @@
+"""The fact kind registry: every kind of credit fact, who may send it, and what its payload carries.
+
+One place says what a fact of each kind looks like. The import command, the upload page, the partner
+API and `credit.facts.record` all validate through `FactKind.clean_payload`, so a rule lives here once.
+
+Each kind also names the *amount* field (money, kept as Decimal + ISO 4217 code) and a *metric*: the
+one number the feature builder aggregates (days late, rating step, 1 when a dispute was lost...).
+Both are copied to indexed columns of the fact when it is written, so features aggregate in SQL
+without parsing JSON. The payload stays the source of truth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class SourceType(models.TextChoices):
+    PLATFORM = "platform", _("TrustFair platform")
+    INSURER = "insurer", _("Export credit insurer")
+    BANK = "bank", _("Bank")
+    CHAMBER = "chamber", _("Chamber of commerce")
+    REGISTRY = "registry", _("Government registry")
+    FAIR = "fair", _("Trade fair")
+    COURT = "court", _("Court records")
+    SANCTIONS = "sanctions", _("Sanctions list")
+
+
+# ISO 4217 active codes (2025). Kept inline: no currency package is installed and the list changes rarely.
+ISO_4217 = frozenset(
+    ["AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG"]
+)
+
+# A fixed bank rating scale; the stored metric is the step (1 = AAA, best ... 10 = D, default).
+RATING_SCALE = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D")
+
+# Registry status ordered by risk; the stored metric is the position.
+REGISTRY_STATUSES = ("active", "abnormal", "deregistered")
+
+
+class FieldError(ValueError):
+    """A payload value that does not fit its field; the message is the reason shown to the sender."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One payload field: its type, whether it is required, and how a raw value (CSV text or JSON) parses."""
+
+    type: str  # decimal | currency | date | int | bool | choice | text
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    min_value: int | None = None
+    max_value: int | None = None
+    max_length: int = 200
+
+    def parse(self, raw: Any) -> Any:
+        """The Python value of `raw`, or FieldError. Empty text counts as absent."""
+        parser = _PARSERS[self.type]
+        return parser(self, raw)
+
+    def to_json(self, value: Any) -> Any:
+        """JSON-safe form: Decimal and dates as strings, so money never passes through float."""
+        if isinstance(value, Decimal):
+            return format(value, "f")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+
+def _decimal(spec: Field, raw: Any) -> Decimal:
+    if isinstance(raw, float):
+        # JSON numbers arrive as float; repr keeps the digits the sender wrote (0.1 stays 0.1).
+        raw = repr(raw)
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        raise FieldError(_("not a decimal number: %(raw)r") % {"raw": raw}) from None
+    if not value.is_finite():
+        raise FieldError(_("not a finite number"))
+    if value < 0:
+        raise FieldError(_("must not be negative"))
+    if value.adjusted() >= 15 or value.as_tuple().exponent < -4:
+        raise FieldError(_("at most 15 digits before and 4 after the decimal point"))
+    return value
+
+
+def _currency(spec: Field, raw: Any) -> str:
+    code = str(raw).strip().upper()
+    if code not in ISO_4217:
+        raise FieldError(_("not an ISO 4217 currency code: %(raw)r") % {"raw": raw})
+    return code
+
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date(spec: Field, raw: Any) -> dt.date:
+    text = str(raw).strip()
+    if not _DATE_RE.match(text):
+        raise FieldError(_("expected a date as YYYY-MM-DD, got %(raw)r") % {"raw": raw})
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise FieldError(_("not a calendar date: %(raw)r") % {"raw": raw}) from None
+
+
+def _int(spec: Field, raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise FieldError(_("expected a whole number"))
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise FieldError(_("expected a whole number, got %(raw)r") % {"raw": raw}) from None
+    if spec.min_value is not None and value < spec.min_value:
+        raise FieldError(_("must be at least %(min)s") % {"min": spec.min_value})
+    if spec.max_value is not None and value > spec.max_value:
+        raise FieldError(_("must be at most %(max)s") % {"max": spec.max_value})
+    return value
+
+
+_TRUE = {"true", "1", "yes", "y"}
+_FALSE = {"false", "0", "no", "n"}
+
+
+def _bool(spec: Field, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise FieldError(_("expected true or false, got %(raw)r") % {"raw": raw})
+
+
+def _choice(spec: Field, raw: Any) -> str:
+    text = str(raw).strip()
+    if text not in spec.choices:
+        raise FieldError(
+            _("expected one of %(choices)s, got %(raw)r") % {"choices": ", ".join(spec.choices), "raw": raw}
+        )
+    return text
+
+
+def _text(spec: Field, raw: Any) -> str:
+    text = str(raw).strip()
+    if len(text) > spec.max_length:
+        raise FieldError(_("longer than %(n)s characters") % {"n": spec.max_length})
+    return text
+
+
+_PARSERS: dict[str, Callable[[Field, Any], Any]] = {
+    "decimal": _decimal,
+    "currency": _currency,
+    "date": _date,
+    "int": _int,
+    "bool": _bool,
+    "choice": _choice,
+    "text": _text,
+}
+
+MONEY = {"amount": Field("decimal"), "currency": Field("currency")}
+
+
+class PayloadError(ValueError):
+    """A payload that fails its kind's rules; `errors` lists (field, reason) pairs, every one found."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        super().__init__("; ".join(f"{f}: {r}" for f, r in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class FactKind:
+    """One kind of fact: which source types may send it, its payload fields, and its names in en/zh."""
+
+    code: str
+    source_types: tuple[str, ...]
+    name_en: str
+    name_zh: str
+    fields: Mapping[str, Field] = field(default_factory=dict)
+    # Name of the Decimal field copied to Fact.amount (its currency is always the "currency" field).
+    amount_field: str | None = None
+    # The one number features aggregate, computed from the cleaned payload (None: no metric).
+    metric: Callable[[dict[str, Any]], float | None] | None = None
+    # Extra rule across fields; returns (field, reason) or None.
+    check: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean_payload(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """Parse and check every field; return the Python values or raise PayloadError with all problems.
+
+        Unknown fields are refused rather than dropped: a partner's typo must not silently lose data.
+        """
+        errors: list[tuple[str, str]] = []
+        values: dict[str, Any] = {}
+        for name, spec in self.fields.items():
+            value = raw.get(name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if spec.required:
+                    errors.append((name, str(_("this field is required"))))
+                continue
+            try:
+                values[name] = spec.parse(value)
+            except FieldError as exc:
+                errors.append((name, str(exc)))
+        for name in raw:
+            if name not in self.fields:
+                errors.append((name, str(_("unknown field for %(kind)s") % {"kind": self.code})))
+        if not errors and self.check:
+            problem = self.check(values)
+            if problem:
+                errors.append(problem)
+        if errors:
+            raise PayloadError(errors)
+        return values
+
+    def payload_json(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: self.fields[name].to_json(value) for name, value in values.items()}
+
+    def columns(self, values: Mapping[str, Any]) -> tuple[Decimal | None, str, float | None]:
+        """(amount, currency, metric) as stored on the fact's indexed columns."""
+        amount = values.get(self.amount_field) if self.amount_field else None
+        currency = values.get("currency", "") if amount is not None else ""
+        metric = self.metric(values) if self.metric else None
+        return amount, currency, metric
+
+
+def _days_between(values: dict[str, Any]) -> float:
+    return float((values["paid_date"] - values["due_date"]).days)
+
+
+def _ordinal(name: str) -> Callable[[dict[str, Any]], float | None]:
+    def metric(values: dict[str, Any]) -> float | None:
+        value = values.get(name)
+        return float(value.toordinal()) if value else None
+
+    return metric
+
+
+def _flag(name: str, when: Any) -> Callable[[dict[str, Any]], float]:
+    return lambda values: 1.0 if values.get(name) == when else 0.0
+
+
+P, INS, B, C, R, F, CT, S = (
+    SourceType.PLATFORM,
+    SourceType.INSURER,
+    SourceType.BANK,
+    SourceType.CHAMBER,
+    SourceType.REGISTRY,
+    SourceType.FAIR,
+    SourceType.COURT,
+    SourceType.SANCTIONS,
+)
+_ref = Field("text", required=False, max_length=100)
+
+KINDS: dict[str, FactKind] = {
+    k.code: k
+    for k in [
+        FactKind(
+            "invoice_paid",
+            (P, B, INS),
+            "Invoice paid",
+            "发票已付款",
+            {**MONEY, "due_date": Field("date"), "paid_date": Field("date"), "invoice": _ref},
+            amount_field="amount",
+            metric=_days_between,
+        ),
+        FactKind(
+            "payment_late",
+            (P, B, INS),
+            "Payment late",
+            "付款逾期",
+            {"days_late": Field("int", min_value=1, max_value=3650), **MONEY, "invoice": _ref},
+            amount_field="amount",
+            metric=lambda v: float(v["days_late"]),
+        ),
+        FactKind("order_cancelled", (P,), "Order cancelled", "订单取消", {"order": _ref}),
+        FactKind("dispute_opened", (P,), "Dispute opened", "发起争议", {"dispute": _ref}),
+        FactKind(
+            "dispute_resolved",
+            (P,),
+            "Dispute resolved",
+            "争议已解决",
+            {"in_favour_of": Field("choice", choices=("subject", "counterparty")), "dispute": _ref},
+            metric=_flag("in_favour_of", "counterparty"),
+        ),
+        FactKind(
+            "insurance_limit_granted",
+            (INS,),
+            "Insurance limit granted",
+            "授予信用保险限额",
+            {"limit": Field("decimal"), "currency": Field("currency"), "policy": _ref},
+            amount_field="limit",
+        ),
+        FactKind(
+            "insurance_limit_cut",
+            (INS,),
+            "Insurance limit cut",
+            "削减信用保险限额",
+            {"limit": Field("decimal"), "currency": Field("currency"), "policy": _ref},
+            amount_field="limit",
+        ),
+        FactKind(
+            "insurance_claim_filed",
+            (INS,),
+            "Insurance claim filed",
+            "提出保险索赔",
+            {**MONEY, "claim": _ref},
+            amount_field="amount",
+        ),
+        FactKind(
+            "insurance_claim_paid",
+            (INS,),
+            "Insurance claim paid",
+            "保险赔付",
+            {**MONEY, "claim": _ref},
+            amount_field="amount",
+        ),
+        FactKind("fair_exhibited", (F, P), "Exhibited at a fair session", "参展", {"session": _ref}),
+        FactKind("fair_attended", (F, P), "Attended a fair session", "到会采购", {"session": _ref}),
+        FactKind("meeting_held", (P, F), "Meeting held", "洽谈如约进行", {"meeting": _ref}),
+        FactKind("meeting_missed", (P, F), "Meeting missed", "洽谈缺席", {"meeting": _ref}),
+        FactKind(
+            "bank_rating",
+            (B,),
+            "Bank rating",
+            "银行评级",
+            {"rating": Field("choice", choices=RATING_SCALE)},
+            metric=lambda v: float(RATING_SCALE.index(v["rating"]) + 1),
+        ),
+        FactKind(
+            "company_registered",
+            (R,),
+            "Company registration",
+            "工商登记",
+            {
+                "registered_capital": Field("decimal"),
+                "currency": Field("currency"),
+                "founded_on": Field("date"),
+            },
+            amount_field="registered_capital",
+            metric=_ordinal("founded_on"),
+        ),
+        FactKind(
+            "registry_status",
+            (R,),
+            "Registry status",
+            "登记状态",
+            {"status": Field("choice", choices=REGISTRY_STATUSES)},
+            metric=lambda v: float(REGISTRY_STATUSES.index(v["status"])),
+        ),
+        FactKind(
+            "sanctions_hit",
+            (S,),
+            "Sanctions list hit",
+            "制裁名单命中",
+            {"list_name": Field("text", max_length=100), "entry": _ref},
+        ),
+        FactKind(
+            "chamber_membership",
+            (C,),
+            "Chamber of commerce membership",
+            "商会会员资格",
+            {"chamber": Field("text", max_length=200), "valid_until": Field("date", required=False)},
+            metric=_ordinal("valid_until"),
+        ),
+        FactKind(
+            "court_judgment",
+            (CT,),
+            "Court judgment",
+            "法院判决",
+            {**MONEY, "against_subject": Field("bool"), "case": _ref},
+            amount_field="amount",
+            metric=_flag("against_subject", True),
+        ),
+        FactKind(
+            "default",
+            (P, B, INS, CT, R),
+            "Default or insolvency",
+            "违约或破产",
+            {"reason": Field("choice", choices=("insolvency", "default", "write_off")), "case": _ref},
+        ),
+        FactKind(
+            "deal_completed",
+            (P,),
+            "Deal completed",
+            "交易完成",
+            {"value": Field("decimal"), "currency": Field("currency"), "deal": _ref},
+            amount_field="value",
+        ),
+    ]
+}
+
+# Kinds whose fact marks a serious delinquency (the next issue's default label).
+SERIOUS_DELINQUENCY_DAYS = 90
+
+
+def get_kind(code: str) -> FactKind:
+    """The kind for `code`, or KeyError with the known codes (shown as is to partners)."""
+    try:
+        return KINDS[code]
+    except KeyError:
+        raise KeyError(code) from None
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(code, kind.name_en) for code, kind in KINDS.items()]

@@ -1,0 +1,255 @@
+"""Credit data: sources and their API tokens, import batches, rejected rows, and the append-only facts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from credit.kinds import KINDS, SourceType
+
+
+class Source(models.Model):
+    """Where facts come from: the platform itself or a data partner (a bank, an insurer, a chamber...).
+
+    A source has one source type; the kind registry says which types may send which kinds, so a bank
+    source (and every token it holds) cannot write insurance facts.
+    """
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    source_type = models.CharField(_("source type"), max_length=20, choices=SourceType.choices)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("data source")
+        verbose_name_plural = _("data sources")
+
+    def __str__(self):
+        return f"{self.name} ({self.get_source_type_display()})"
+
+    def may_write(self, kind_code: str) -> bool:
+        kind = KINDS.get(kind_code)
+        return bool(kind and self.source_type in kind.source_types)
+
+
+class ApiToken(models.Model):
+    """A partner's API key: only its SHA-256 is stored; the raw token is shown once, when created."""
+
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="tokens")
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the partner uses it for."))
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.source.code})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.source.is_active
+
+
+class BatchChannel(models.TextChoices):
+    COMMAND = "command", _("Import command")
+    UPLOAD = "upload", _("Operator upload")
+    API = "api", _("Partner API")
+
+
+class BatchStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportBatch(models.Model):
+    """One delivery of facts (a file, an upload or an API request) with its counts and rejected rows."""
+
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="batches")
+    channel = models.CharField(_("channel"), max_length=10, choices=BatchChannel.choices)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    fingerprint = models.CharField(
+        _("fingerprint"), max_length=64, blank=True, db_index=True, help_text=_("SHA-256 of the file.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    api_token = models.ForeignKey(
+        ApiToken, verbose_name=_("API token"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.RUNNING)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_created = models.PositiveIntegerField(_("created"), default=0)
+    rows_duplicate = models.PositiveIntegerField(_("duplicates"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self):
+        return f"#{self.pk} {self.file_name or self.get_channel_display()} ({self.source.code})"
+
+
+class RejectedRow(models.Model):
+    """A row of a batch that failed validation, kept with its raw content so nothing sent is lost."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejected_rows")
+    line = models.PositiveIntegerField(_("line"))
+    field = models.CharField(_("field"), max_length=100, blank=True)
+    reason = models.TextField(_("reason"))
+    raw = models.JSONField(_("raw row"), default=dict)
+
+    class Meta:
+        ordering = ["batch", "line", "id"]
+        verbose_name = _("rejected row")
+        verbose_name_plural = _("rejected rows")
+
+    def __str__(self):
+        return f"line {self.line}: {self.field} — {self.reason}"
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove a fact: corrections are new facts that supersede."""
+
+
+class FactQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("facts are append-only; record a correcting fact instead")
+
+    def delete(self):
+        raise AppendOnlyError("facts are append-only; record a correcting fact instead")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("facts are append-only; record a correcting fact instead")
+
+    def visible(self, as_of):
+        """Facts that had happened and were known at `as_of`, minus those a correction known by then replaced."""
+        # `supersedes__isnull=False` lets the planner hash only the few corrections, not every fact.
+        corrections = Fact.objects.filter(
+            supersedes__isnull=False, supersedes=models.OuterRef("pk"), known_at__lte=as_of
+        )
+        return self.filter(occurred_at__lte=as_of, known_at__lte=as_of).filter(~models.Exists(corrections))
+
+
+class Fact(models.Model):
+    """One dated observation about a subject from one source; never changed, only superseded.
+
+    `occurred_at` is when it happened, `known_at` when TrustFair learned it; features read only
+    facts with both on or before the as-of date. `amount`/`currency`/`metric` are copies of payload
+    values made at write time so features aggregate in SQL.
+    """
+
+    # No single-column indexes on source and subject: the unique (source, external_ref) and the
+    # (subject, kind, occurred_at) indexes cover those lookups, and every index slows bulk loads.
+    # The provenance links get partial indexes (Meta.indexes) for the same reason.
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="facts", db_index=False
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    subject = models.ForeignKey(
+        settings.CREDIT_SUBJECT_MODEL,
+        verbose_name=_("subject"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    payload = models.JSONField(_("payload"), default=dict)
+    occurred_at = models.DateTimeField(_("occurred"))
+    known_at = models.DateTimeField(_("known"))
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    external_ref = models.CharField(_("external reference"), max_length=200)
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("batch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="facts",
+        db_index=False,
+    )
+    api_token = models.ForeignKey(
+        ApiToken,
+        verbose_name=_("API token"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="facts",
+        db_index=False,
+    )
+    platform_event = models.CharField(_("platform event"), max_length=200, blank=True)
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("supersedes"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    amount = models.DecimalField(max_digits=19, decimal_places=4, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    metric = models.FloatField(null=True, blank=True)
+
+    objects = FactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("fact")
+        verbose_name_plural = _("facts")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_ref"], name="credit_fact_unique_source_ref")
+        ]
+        # Provenance links are NULL for most facts; partial indexes cost nothing for those rows.
+        indexes = [
+            models.Index(fields=["subject", "kind", "occurred_at"], name="credit_fact_subject_kind"),
+            models.Index(fields=["batch"], condition=Q(batch__isnull=False), name="credit_fact_batch"),
+            models.Index(fields=["api_token"], condition=Q(api_token__isnull=False), name="credit_fact_api_token"),
+            models.Index(fields=["supersedes"], condition=Q(supersedes__isnull=False), name="credit_fact_supersedes"),
+        ]
+        # Read-only everywhere: no change or delete permission exists to grant.
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.kind} — subject {self.subject_id} @ {self.occurred_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("facts are append-only; record a correcting fact instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("facts are append-only; record a correcting fact instead")
+
+    @property
+    def kind_info(self):
+        return KINDS.get(self.kind)
+
+    @property
+    def kind_name(self) -> str:
+        kind = self.kind_info
+        return kind.name if kind else self.kind

@@ -1,0 +1,8 @@
+"""Signals the credit data side sends; the index (next issue) listens to recompute assessments."""
+
+from django.dispatch import Signal
+
+# Sent after the transaction that stored new facts commits (never for duplicates).
+# kwargs: subject_ids (frozenset[int]), fact (the Fact for a single `record`, else None),
+# batch (the ImportBatch for a file/upload/API batch, else None).
+fact_recorded = Signal()
