@@ -143,7 +143,9 @@ def parse_row(
     code = str(raw.get("kind") or "").strip()
     kind = KINDS.get(code)
     if kind is None:
-        fail("kind", _("unknown fact kind %(kind)r") % {"kind": code} if code else _("this field is required"))
+        fail(
+            "kind", _("unknown fact kind %(kind)r") % {"kind": code} if code else _("this field is required")
+        )
     elif source.source_type not in kind.source_types:
         fail(
             "kind",
@@ -251,19 +253,27 @@ def resolve(drafts: Sequence[Draft], *, source: Source, seen_refs: set[str] | No
     """
     model = subject_model()
     ids = {d.subject_id for d in drafts if d.subject_id is not None}
-    known_ids = set(model.objects.filter(pk__in=ids).order_by().values_list("pk", flat=True)) if ids else set()
+    known_ids = (
+        set(model.objects.filter(pk__in=ids).order_by().values_list("pk", flat=True)) if ids else set()
+    )
     refs = {d.subject_ref for d in drafts if d.subject_ref is not None}
     by_ref: dict[tuple[str, str], int] = {}
     if refs:
-        rows = model.objects.filter(
-            country__in={c for c, _r in refs}, registration_number__in={r for _c, r in refs}
-        ).order_by().values_list("pk", "country", "registration_number")
+        rows = (
+            model.objects.filter(
+                country__in={c for c, _r in refs}, registration_number__in={r for _c, r in refs}
+            )
+            .order_by()
+            .values_list("pk", "country", "registration_number")
+        )
         by_ref = {(str(country), reg): pk for pk, country, reg in rows}
     wanted = {d.external_ref for d in drafts} | {d.supersedes_ref for d in drafts if d.supersedes_ref}
     existing = existing_refs(source=source, refs=wanted)
     superseded_subject = (
         dict(
-            Fact.objects.filter(id__in=[existing[d.supersedes_ref] for d in drafts if d.supersedes_ref in existing])
+            Fact.objects.filter(
+                id__in=[existing[d.supersedes_ref] for d in drafts if d.supersedes_ref in existing]
+            )
             .order_by()
             .values_list("id", "subject_id")
         )
@@ -292,7 +302,12 @@ def resolve(drafts: Sequence[Draft], *, source: Source, seen_refs: set[str] | No
                 continue
         elif draft.subject_id not in known_ids:
             result.errors.append(
-                (draft, RowError(draft.line, "subject_id", _("no subject with id %(id)s") % {"id": draft.subject_id}))
+                (
+                    draft,
+                    RowError(
+                        draft.line, "subject_id", _("no subject with id %(id)s") % {"id": draft.subject_id}
+                    ),
+                )
             )
             continue
         if draft.external_ref in existing:
@@ -317,7 +332,12 @@ def resolve(drafts: Sequence[Draft], *, source: Source, seen_refs: set[str] | No
                 continue
             if superseded_subject.get(target) != draft.subject_id:
                 result.errors.append(
-                    (draft, RowError(draft.line, "supersedes_ref", _("the superseded fact is about another subject")))
+                    (
+                        draft,
+                        RowError(
+                            draft.line, "supersedes_ref", _("the superseded fact is about another subject")
+                        ),
+                    )
                 )
                 continue
             draft.supersedes_id = target
@@ -345,7 +365,9 @@ def existing_refs(*, source: Source, refs: set[str]) -> dict[str, int]:
                 [list(refs), source.pk],
             )
             return dict(cursor.fetchall())
-    return dict(Fact.objects.filter(source=source, external_ref__in=refs).order_by().values_list("external_ref", "id"))
+    return dict(
+        Fact.objects.filter(source=source, external_ref__in=refs).order_by().values_list("external_ref", "id")
+    )
 
 
 _COLUMNS = (
@@ -410,23 +432,53 @@ def copy_rows(rows: Iterable[tuple]) -> None:
     """Write fact tuples (in `_COLUMNS` order, payload as a dict) as fast as the database allows."""
     if connection.vendor == "postgresql":
         table = Fact._meta.db_table
-        with connection.cursor() as cursor, cursor.copy(
-            f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN"  # noqa: S608 - fixed identifiers
-        ) as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(
+                f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN"  # noqa: S608 - fixed identifiers
+            ) as copy,
+        ):
             for row in rows:
                 copy.write_row((*row[:3], json.dumps(row[3]), *row[4:]))
         return
-    Fact.objects.bulk_create(
-        [Fact(**dict(zip(_COLUMNS, row, strict=True))) for row in rows], batch_size=2000
-    )
+    Fact.objects.bulk_create([Fact(**dict(zip(_COLUMNS, row, strict=True))) for row in rows], batch_size=2000)
 
 
-def announce(*, subject_ids: Iterable[int], fact: Fact | None = None, batch: ImportBatch | None = None) -> None:
-    """Send `fact_recorded` once the surrounding transaction commits (listeners may enqueue tasks)."""
+def announce(
+    *, subject_ids: Iterable[int], fact: Fact | None = None, batch: ImportBatch | None = None
+) -> None:
+    """Send `fact_recorded` once the surrounding transaction commits (listeners may enqueue tasks).
+
+    Facts recorded one by one inside one transaction are announced together: one signal with
+    every subject, so a burst gives listeners one event (`fact` is then None).
+    """
     ids = frozenset(subject_ids)
     if not ids:
         return
-    transaction.on_commit(lambda: fact_recorded.send(sender=Fact, subject_ids=ids, fact=fact, batch=batch))
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        fact_recorded.send(sender=Fact, subject_ids=ids, fact=fact, batch=batch)
+        return
+    pending = connection.__dict__.get("_credit_announcements")
+    # Still waiting on this transaction's commit (a rollback drops the hook: then start afresh).
+    if pending is not None and any(hook[1] is pending["send"] for hook in connection.run_on_commit):
+        pending["ids"] |= ids
+        pending["count"] += 1
+        return
+    pending = connection.__dict__["_credit_announcements"] = {"ids": set(ids), "count": 1}
+
+    def send() -> None:
+        connection.__dict__.pop("_credit_announcements", None)
+        single = pending["count"] == 1
+        fact_recorded.send(
+            sender=Fact,
+            subject_ids=frozenset(pending["ids"]),
+            fact=fact if single else None,
+            batch=batch if single else None,
+        )
+
+    pending["send"] = send
+    transaction.on_commit(send)
 
 
 def _as_validation_error(errors: list[RowError]) -> ValidationError:
@@ -462,7 +514,12 @@ def record(
         source = source_by_code(source)
     if (subject is None) == (subject_ref is None):
         raise ValidationError({"subject": _("give exactly one of subject or subject_ref")})
-    raw: dict[str, Any] = {"kind": kind, "occurred_at": occurred_at, "known_at": known_at, "external_ref": external_ref}
+    raw: dict[str, Any] = {
+        "kind": kind,
+        "occurred_at": occurred_at,
+        "known_at": known_at,
+        "external_ref": external_ref,
+    }
     if subject is not None:
         raw["subject_id"] = subject.pk
     else:

@@ -41,7 +41,9 @@ class Source(models.Model):
 class ApiToken(models.Model):
     """A partner's API key: only its SHA-256 is stored; the raw token is shown once, when created."""
 
-    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="tokens")
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="tokens"
+    )
     name = models.CharField(_("name"), max_length=100, help_text=_("What the partner uses it for."))
     prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -80,7 +82,9 @@ class BatchStatus(models.TextChoices):
 class ImportBatch(models.Model):
     """One delivery of facts (a file, an upload or an API request) with its counts and rejected rows."""
 
-    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="batches")
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="batches"
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=BatchChannel.choices)
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     fingerprint = models.CharField(
@@ -95,9 +99,16 @@ class ImportBatch(models.Model):
         related_name="+",
     )
     api_token = models.ForeignKey(
-        ApiToken, verbose_name=_("API token"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ApiToken,
+        verbose_name=_("API token"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.RUNNING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.RUNNING
+    )
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_created = models.PositiveIntegerField(_("created"), default=0)
     rows_duplicate = models.PositiveIntegerField(_("duplicates"), default=0)
@@ -228,8 +239,12 @@ class Fact(models.Model):
         indexes = [
             models.Index(fields=["subject", "kind", "occurred_at"], name="credit_fact_subject_kind"),
             models.Index(fields=["batch"], condition=Q(batch__isnull=False), name="credit_fact_batch"),
-            models.Index(fields=["api_token"], condition=Q(api_token__isnull=False), name="credit_fact_api_token"),
-            models.Index(fields=["supersedes"], condition=Q(supersedes__isnull=False), name="credit_fact_supersedes"),
+            models.Index(
+                fields=["api_token"], condition=Q(api_token__isnull=False), name="credit_fact_api_token"
+            ),
+            models.Index(
+                fields=["supersedes"], condition=Q(supersedes__isnull=False), name="credit_fact_supersedes"
+            ),
         ]
         # Read-only everywhere: no change or delete permission exists to grant.
         default_permissions = ("view",)
@@ -253,3 +268,91 @@ class Fact(models.Model):
     def kind_name(self) -> str:
         kind = self.kind_info
         return kind.name if kind else self.kind
+
+
+# ---------------------------------------------------------------------------------------------
+# The index: model versions (the registry) and assessments.
+
+
+class ModelVersion(models.Model):
+    """One scoring model: a trained XGBoost booster or the expert scorecard, with how it was made."""
+
+    class Kind(models.TextChoices):
+        XGBOOST = "xgboost", _("XGBoost model")
+        SCORECARD = "scorecard", _("Expert scorecard")
+
+    class Status(models.TextChoices):
+        CHALLENGER = "challenger", _("Challenger")
+        CHAMPION = "champion", _("Champion")
+        RETIRED = "retired", _("Retired")
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CHALLENGER)
+    artifact = models.BinaryField(_("artifact (XGBoost UBJSON)"), blank=True, default=b"")
+    calibration = models.JSONField(_("calibration"), default=dict, blank=True)
+    feature_names = models.JSONField(_("features"), default=list)
+    monotone = models.JSONField(_("monotone constraints"), default=list)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    best_rounds = models.PositiveIntegerField(_("boosting rounds"), default=0)
+    window_start = models.DateField(_("first as-of date"), null=True, blank=True)
+    window_end = models.DateField(_("last as-of date"), null=True, blank=True)
+    n_rows = models.PositiveIntegerField(_("training rows"), default=0)
+    n_bad = models.PositiveIntegerField(_("bad outcomes"), default=0)
+    data_fingerprint = models.CharField(_("data fingerprint"), max_length=64, blank=True)
+    model_fingerprint = models.CharField(_("model fingerprint"), max_length=64, blank=True)
+    metrics = models.JSONField(_("metrics"), default=dict, blank=True)
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    trained_at = models.DateTimeField(_("trained"), default=timezone.now)
+    promoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    promoted_at = models.DateTimeField(_("promoted"), null=True, blank=True)
+    promotion_reason = models.TextField(_("reason for promotion"), blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("model version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=models.Q(status="champion"), name="credit_one_champion"
+            )
+        ]
+
+    def __str__(self):
+        return f"v{self.version} {self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def cv_summary(self) -> dict:
+        return self.metrics.get("summary", {})
+
+
+class Assessment(models.Model):
+    """A subject's credit index at one moment, with what it was made of; history is kept."""
+
+    subject = models.ForeignKey(
+        settings.CREDIT_SUBJECT_MODEL,
+        on_delete=models.CASCADE,
+        related_name="credit_assessments",
+        db_index=False,
+    )
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="assessments")
+    as_of = models.DateTimeField(_("as of"))
+    index = models.PositiveSmallIntegerField(_("credit index"))
+    grade = models.CharField(_("grade"), max_length=4)
+    probability = models.FloatField(_("probability of default (12 months)"))
+    subscores = models.JSONField(_("subscores"), default=dict)
+    reasons = models.JSONField(_("reasons"), default=list)
+    features = models.JSONField(_("features"), default=dict)
+    facts_fingerprint = models.CharField(_("facts fingerprint"), max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-as_of", "-id"]
+        verbose_name = _("credit assessment")
+        indexes = [models.Index(fields=["subject", "-as_of", "-id"], name="credit_assessment_latest")]
+
+    def __str__(self):
+        return f"{self.subject_id}: {self.index} {self.grade} ({self.as_of:%Y-%m-%d})"

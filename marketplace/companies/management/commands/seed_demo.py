@@ -20,6 +20,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -634,6 +635,7 @@ class Command(BaseCommand):
             self._seed_documents(companies, users)
             self._seed_fairs(industries)
             self._seed_pages(companies)
+        self._seed_credit()
         added = sum(self.created.values())
         self.stdout.write(
             self.style.SUCCESS(
@@ -644,6 +646,41 @@ class Command(BaseCommand):
                 f"risk@, operator@, editor@), password {data.DEMO_PASSWORD}."
             )
         )
+
+    def _seed_credit(self) -> None:
+        """Three years of simulated credit facts, a trained model if the outcomes allow, and every index."""
+        from credit.index import champion, recompute
+        from credit.models import ModelVersion
+        from credit.pipeline import TrainingConfig
+        from credit.registry import promote, version_from_run
+        from credit.simulation import simulate_history
+        from credit.training import NotEnoughOutcomes, train
+
+        started = time.monotonic()
+        demo = Company.objects.exclude(slug__startswith=SCALE_SLUG_PREFIX).order_by("pk")
+        result = simulate_history(demo, seed=self.seed, years=3, today=self.anchor)
+        self.created["credit facts"] = result.facts
+        self._stage("credit history", started, facts_new=result.facts, companies_skipped=result.skipped)
+
+        started = time.monotonic()
+        if not ModelVersion.objects.filter(kind=ModelVersion.Kind.XGBOOST).exists():
+            try:
+                run = train(config=TrainingConfig(seed=self.seed))
+            except NotEnoughOutcomes as exc:
+                self._say(f"credit model     {exc}")
+            else:
+                version = version_from_run(run=run)
+                try:
+                    promote(version=version)
+                except ValidationError as exc:
+                    self._say(f"credit model     v{version.version} stays a challenger: {' '.join(exc.messages)}")
+                self._stage("credit model", started, version=version.version, rows=version.n_rows, bad=version.n_bad)
+        started = time.monotonic()
+        unscored = list(demo.filter(credit_assessments__isnull=True).values_list("pk", flat=True))
+        if unscored:
+            recompute(subject_ids=unscored, progress=lambda done, total: self._progress("scoring", done, total))
+        self.created["credit assessments"] = len(unscored)
+        self._stage("credit index", started, assessments_new=len(unscored), model=champion().version)
 
     def _rng(self, stage: str) -> random.Random:
         return random.Random(f"{self.seed}:{stage}")

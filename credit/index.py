@@ -1,0 +1,235 @@
+"""The credit index: score subjects with the champion, store assessments, answer `current(subject)`.
+
+Public API for the marketplace: `current(subject)` → the latest `Assessment` (index 0–1000, grade,
+probability of default, five subscores, reasons, model version), scoring the subject first if it
+has never been scored.
+
+Subscores explain *this* index: a dimension's subscore comes from the sum of the model's own
+per-feature contributions (`pred_contribs` for XGBoost, the points for the scorecard) over the
+dimension's features, in log-odds of default: 50 is neutral (the dimension neither raises nor
+lowers risk against the model's base), towards 100 it lowers risk, towards 0 it raises it:
+
+    subscore = 100 · sigmoid(−1.5 · contribution)
+
+Reasons are the features whose contributions moved the index most, each converted to index points.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from credit import reasons
+from credit.features import FEATURES_BY_NAME, build_feature_matrix, dimension_name
+from credit.grading import grade_for, margin_to_index_points, pd_to_index
+from credit.models import Assessment, Fact, ModelVersion
+from credit.pipeline import FittedModel, PlattCalibrator
+from credit.scorecard import Scorecard
+
+DIMENSIONS = (
+    "identity_compliance",
+    "trade_performance",
+    "financial_strength",
+    "insurance",
+    "participation_reputation",
+)
+SUBSCORE_SCALE = 1.5
+REASONS_EACH_WAY = 3
+MIN_REASON_POINTS = 1.0
+BATCH = 20_000
+
+
+def champion() -> ModelVersion:
+    """The model in service; the expert scorecard becomes champion when there is none."""
+    version = ModelVersion.objects.filter(status=ModelVersion.Status.CHAMPION).first()
+    return version or _install_scorecard()
+
+
+@transaction.atomic
+def _install_scorecard() -> ModelVersion:
+    from credit.features import FEATURE_NAMES, monotone_constraints
+    from credit.registry import next_version_number
+
+    existing = ModelVersion.objects.select_for_update().filter(status=ModelVersion.Status.CHAMPION).first()
+    if existing:
+        return existing
+    scorecard = Scorecard(list(FEATURE_NAMES))
+    return ModelVersion.objects.create(
+        version=next_version_number(),
+        kind=ModelVersion.Kind.SCORECARD,
+        status=ModelVersion.Status.CHAMPION,
+        feature_names=list(FEATURE_NAMES),
+        monotone=list(monotone_constraints()),
+        params={"base": scorecard.base, "rules": scorecard.describe()},
+        promoted_at=timezone.now(),
+        promotion_reason="Cold start: expert scorecard until enough outcomes exist to train.",
+    )
+
+
+_scorers: dict[int, FittedModel | Scorecard] = {}
+_scorers_lock = threading.Lock()
+
+
+def scorer_for(version: ModelVersion) -> FittedModel | Scorecard:
+    """The loaded model of a version, kept per process (versions never change once stored)."""
+    with _scorers_lock:
+        cached = _scorers.get(version.pk)
+        if cached is None:
+            if version.kind == ModelVersion.Kind.SCORECARD:
+                cached = Scorecard(list(version.feature_names))
+            else:
+                cached = FittedModel.from_artifact(
+                    bytes(version.artifact),
+                    calibrator=PlattCalibrator(**version.calibration),
+                    feature_names=list(version.feature_names),
+                    feature_types=None,
+                    monotone=version.monotone,
+                    best_rounds=version.best_rounds,
+                )
+            _scorers[version.pk] = cached
+        return cached
+
+
+def _slope(scorer) -> float:
+    return scorer.calibrator.a if isinstance(scorer, FittedModel) else scorer.calibration_slope
+
+
+@dataclass
+class Scored:
+    """Scores of a matrix of subjects: everything an Assessment holds, as arrays."""
+
+    probability: np.ndarray
+    index: np.ndarray
+    contributions: np.ndarray  # log-odds of default, per feature (bias last)
+    points: np.ndarray  # index points per feature
+    subscores: np.ndarray  # (n, 5)
+
+
+def score(values: np.ndarray, scorer, names: list[str]) -> Scored:
+    probability = scorer.predict_proba(values)
+    contribs = scorer.contributions(values)
+    slope = _slope(scorer)
+    per_feature = contribs[:, :-1] * slope
+    points = margin_to_index_points(contribs[:, :-1], slope)
+    columns = {d: [j for j, n in enumerate(names) if FEATURES_BY_NAME[n].dimension == d] for d in DIMENSIONS}
+    subscores = np.column_stack(
+        [100.0 / (1.0 + np.exp(SUBSCORE_SCALE * per_feature[:, columns[d]].sum(axis=1))) for d in DIMENSIONS]
+    )
+    return Scored(probability, pd_to_index(probability), contribs, points, subscores)
+
+
+def _reasons(names: list[str], values: np.ndarray, points: np.ndarray) -> list[dict]:
+    order = np.argsort(points)  # most negative first: lowered the index most
+    picked = [j for j in order[:REASONS_EACH_WAY] if points[j] <= -MIN_REASON_POINTS]
+    picked += [j for j in order[::-1][:REASONS_EACH_WAY] if points[j] >= MIN_REASON_POINTS]
+    out = []
+    for j in picked:
+        value = None if np.isnan(values[j]) else float(values[j])
+        en, zh = reasons.sentence(names[j], value)
+        out.append(
+            {"feature": names[j], "value": value, "points": round(float(points[j]), 1), "en": en, "zh": zh}
+        )
+    return out
+
+
+def _fingerprints(moment: dt.datetime, ids: np.ndarray) -> dict[int, str]:
+    """Which facts an assessment used: count and newest id of the subject's facts known by then.
+
+    Facts are append-only with increasing ids, so (count, newest id) names the set exactly.
+    """
+    facts = Fact.objects.visible(moment)
+    if len(ids) <= 2000:  # a large batch reads everyone in one GROUP BY rather than a huge IN list
+        facts = facts.filter(subject_id__in=[int(i) for i in ids])
+    rows = (
+        facts.order_by()
+        .values("subject_id")
+        .annotate(n=Count("id"), last=Max("id"))
+        .values_list("subject_id", "n", "last")
+    )
+    found = {s: f"{n}:{last}" for s, n, last in rows}
+    return {
+        int(i): hashlib.sha256(f"{moment.isoformat()}|{found.get(int(i), '0:0')}".encode()).hexdigest()
+        for i in ids
+    }
+
+
+def recompute(
+    *,
+    subject_ids: Iterable[int] | None = None,
+    as_of: dt.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Score subjects (all when `subject_ids` is None) with the champion and store their assessments."""
+    moment = as_of or timezone.now()
+    version = champion()
+    scorer = scorer_for(version)
+    matrix = build_feature_matrix(as_of=moment, subject_ids=subject_ids)
+    names = matrix.names
+    if list(version.feature_names) != names:
+        raise RuntimeError(f"Model v{version.version} was built on other features; retrain it.")
+    total = len(matrix.subject_ids)
+    done = 0
+    for start in range(0, total, BATCH):
+        ids = matrix.subject_ids[start : start + BATCH]
+        values = matrix.values[start : start + BATCH]
+        scored = score(values, scorer, names)
+        prints = _fingerprints(matrix.as_of, ids)
+        rows = []
+        for k, subject_id in enumerate(ids):
+            index = int(scored.index[k])
+            rows.append(
+                Assessment(
+                    subject_id=int(subject_id),
+                    model_version=version,
+                    as_of=matrix.as_of,
+                    index=index,
+                    grade=grade_for(index).code,
+                    probability=float(scored.probability[k]),
+                    subscores={d: round(float(scored.subscores[k, j]), 1) for j, d in enumerate(DIMENSIONS)},
+                    reasons=_reasons(names, values[k], scored.points[k]),
+                    features={
+                        n: (None if np.isnan(v) else float(v)) for n, v in zip(names, values[k], strict=True)
+                    },
+                    facts_fingerprint=prints[int(subject_id)],
+                )
+            )
+        Assessment.objects.bulk_create(rows, batch_size=5000)
+        done += len(ids)
+        if progress:
+            progress(done, total)
+    return total
+
+
+def current(subject) -> Assessment:
+    """The subject's latest assessment; a subject never scored is scored now."""
+    latest = latest_assessment(subject.pk)
+    if latest is None:
+        recompute(subject_ids=[subject.pk])
+        latest = latest_assessment(subject.pk)
+    return latest
+
+
+def latest_assessment(subject_id: int) -> Assessment | None:
+    return (
+        Assessment.objects.filter(subject_id=subject_id)
+        .select_related("model_version")
+        .order_by("-as_of", "-id")
+        .first()
+    )
+
+
+def history(subject_id: int, *, limit: int = 200) -> list[Assessment]:
+    rows = list(Assessment.objects.filter(subject_id=subject_id).order_by("-as_of", "-id")[:limit])
+    return rows[::-1]
+
+
+def dimension_labels() -> list[tuple[str, str]]:
+    return [(d, dimension_name(d)) for d in DIMENSIONS]
