@@ -1,0 +1,98 @@
+"""Reads of the catalog for pages: the public search, a supplier's own list, one product with what it shows."""
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404
+
+from marketplace.catalog.models import (
+    Category,
+    CategoryLevel,
+    Product,
+    ProductImage,
+    ProductStatus,
+)
+from marketplace.companies.models import Company, Membership
+
+# Columns a product card never needs: keep the search text out of list queries.
+HEAVY = ("search_document", "search_vector", "description", "description_zh")
+
+
+def with_thumbnail(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """Each product with the id of its first image, in the same query."""
+    first = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "pk").values("pk")[:1]
+    return queryset.annotate(thumb_id=Subquery(first))
+
+
+def public_products() -> QuerySet[Product]:
+    """Products anyone may see, with what a card shows joined in."""
+    return with_thumbnail(
+        Product.objects.public()
+        .select_related("supplier", "category")
+        .defer(*HEAVY, "supplier__description", "supplier__description_zh")
+    )
+
+
+def product_search(*, filters, viewer=None):
+    """The public catalog's FilterSet bound to `filters` (a QueryDict); `.qs` is the page's queryset."""
+    from marketplace.catalog.filters import ProductFilter
+
+    return ProductFilter(filters, queryset=public_products())
+
+
+def supplier_products(*, supplier: Company) -> QuerySet[Product]:
+    """All of a supplier's products, whatever their status, for its own portal."""
+    return with_thumbnail(Product.objects.filter(supplier=supplier).select_related("category").defer(*HEAVY))
+
+
+def product_detail_queryset() -> QuerySet[Product]:
+    return (
+        Product.objects.select_related("supplier", "supplier__industry", "category", "category__parent")
+        .prefetch_related("price_tiers", "specs", "images", "certifications")
+        .defer("search_document", "search_vector")
+    )
+
+
+def product_for_viewer(*, pk: int, user) -> Product:
+    """A product page: public products for everyone, any status for its own supplier's staff, 404 otherwise.
+
+    Showcase-only products answer 404 here even to buyers who have them in a showcase: the showcase
+    page is their only door, so the showcase price never sits next to a public address.
+    """
+    product = product_detail_queryset().filter(pk=pk).first()
+    if product is None:
+        raise Http404
+    if product.is_public:
+        return product
+    if (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, company_id=product.supplier_id).exists()
+    ):
+        return product
+    raise Http404
+
+
+def category_choices() -> QuerySet[Category]:
+    return Category.objects.select_related("parent").order_by("position")
+
+
+def supplier_site(*, slug: str) -> Company:
+    company = Company.objects.suppliers().select_related("industry").filter(slug=slug).first()
+    if company is None:
+        raise Http404
+    return company
+
+
+def status_counts(*, supplier: Company) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = Product.objects.filter(supplier=supplier).values("status").annotate(n=Count("pk"))
+    counts = dict.fromkeys(ProductStatus.values, 0)
+    counts.update({r["status"]: r["n"] for r in rows})
+    return counts
+
+
+def sections_with_chapters() -> list[Category]:
+    return list(
+        Category.objects.filter(level=CategoryLevel.SECTION).prefetch_related(
+            Prefetch("children", queryset=Category.objects.order_by("position"))
+        )
+    )

@@ -1,0 +1,400 @@
+"""Catalog pages: the public search, product pages and supplier mini-sites; the supplier's product portal."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace.catalog import selectors, services, spreadsheet
+from marketplace.catalog.files import serve
+from marketplace.catalog.filters import PortalProductFilter, ProductFilter
+from marketplace.catalog.forms import (
+    CertificationForm,
+    ImageUploadForm,
+    ImportForm,
+    ProductForm,
+    SpecFormSet,
+    TierFormSet,
+)
+from marketplace.catalog.models import (
+    ImportFormat,
+    ImportStatus,
+    Product,
+    ProductCertification,
+    ProductImage,
+    ProductImport,
+    ProductStatus,
+)
+from marketplace.catalog.pagination import CappedPaginator, querystring_without_page
+from marketplace.companies.models import Membership
+from marketplace.companies.permissions import member_required
+
+PAGE_SIZE = 24
+PORTAL_PAGE_SIZE = 50
+
+
+# -- public --------------------------------------------------------------------------------------
+
+
+def product_list(request):
+    product_filter = selectors.product_search(filters=request.GET, viewer=request.user)
+    products = product_filter.qs
+    paginator = CappedPaginator(products, PAGE_SIZE, known_count=product_filter.capped_count)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/product_list.html",
+        {
+            "filter": product_filter,
+            "page_obj": page,
+            "capped": paginator.capped,
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+def product_detail(request, pk):
+    product = selectors.product_for_viewer(pk=pk, user=request.user)
+    return render(
+        request,
+        "catalog/product_detail.html",
+        {"product": product, "own": not product.is_public, "today": timezone.localdate()},
+    )
+
+
+def supplier_site(request, slug):
+    """A supplier's mini-site: its profile and its published products, searchable."""
+    company = selectors.supplier_site(slug=slug)
+    product_filter = ProductFilter(request.GET, queryset=selectors.public_products().filter(supplier=company))
+    page = CappedPaginator(product_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/supplier_site.html",
+        {
+            "company": company,
+            "filter": product_filter,
+            "page_obj": page,
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+def _visible_product(request, pk) -> Product:
+    product = Product.objects.only("pk", "status", "showcase_only", "supplier_id").filter(pk=pk).first()
+    if product is None:
+        raise Http404
+    if product.is_public:
+        return product
+    user = request.user
+    if (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, company_id=product.supplier_id).exists()
+    ):
+        return product
+    raise Http404
+
+
+def product_image(request, pk, image_pk, size):
+    product = _visible_product(request, pk)
+    image = get_object_or_404(ProductImage, pk=image_pk, product_id=product.pk)
+    if size == "thumb":
+        return serve(image.thumbnail, "image/webp", private=not product.is_public)
+    return serve(image.file, image.content_type, private=not product.is_public)
+
+
+def certificate_file(request, pk, cert_pk):
+    product = _visible_product(request, pk)
+    cert = get_object_or_404(ProductCertification, pk=cert_pk, product_id=product.pk)
+    return serve(cert.file, cert.content_type, filename=f"{cert.standard}-{product.pk}", private=True)
+
+
+# -- supplier portal -----------------------------------------------------------------------------
+
+
+@member_required(supplier=True)
+def portal_product_list(request):
+    product_filter = PortalProductFilter(
+        request.GET, queryset=selectors.supplier_products(supplier=request.company)
+    )
+    page = Paginator(product_filter.qs, PORTAL_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/portal/product_list.html",
+        {
+            "filter": product_filter,
+            "page_obj": page,
+            "counts": selectors.status_counts(supplier=request.company),
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+def _own_product(request, pk) -> Product:
+    return get_object_or_404(
+        Product.objects.select_related("category", "supplier").prefetch_related("images", "certifications"),
+        pk=pk,
+        supplier=request.company,
+    )
+
+
+def _initial_rows(product: Product | None):
+    if product is None:
+        return [], []
+    tiers = [{"min_quantity": t.min_quantity, "unit_price": t.unit_price} for t in product.price_tiers.all()]
+    specs = [
+        {"name": s.name, "value": s.value, "name_zh": s.name_zh, "value_zh": s.value_zh}
+        for s in product.specs.all()
+    ]
+    return tiers, specs
+
+
+@member_required(supplier=True)
+def portal_product_edit(request, pk=None):
+    """Create or edit a product with its price tiers and specifications on one page."""
+    product = _own_product(request, pk) if pk else None
+    tiers, specs = _initial_rows(product)
+    data = request.POST if request.method == "POST" else None
+    form = ProductForm(data, instance=product, supplier=request.company)
+    moq = None
+    if data is not None:
+        try:
+            moq = int(data.get("moq") or 0) or None
+        except ValueError:
+            moq = None
+    tier_set = TierFormSet(data, initial=tiers, prefix="tiers", moq=moq)
+    spec_set = SpecFormSet(data, initial=specs, prefix="specs")
+    if request.method == "POST" and form.is_valid() and tier_set.is_valid() and spec_set.is_valid():
+        fields = {k: form.cleaned_data[k] for k in services.EDITABLE_FIELDS if k in form.cleaned_data}
+        try:
+            if product is None:
+                product = services.product_create(
+                    supplier=request.company,
+                    by_user=request.user,
+                    fields=fields,
+                    tiers=tier_set.tiers(),
+                    specs=spec_set.specs(),
+                )
+                messages.success(request, _("Product saved as a draft. Add images, then publish it."))
+            else:
+                services.product_update(
+                    product=product,
+                    by_user=request.user,
+                    fields=fields,
+                    tiers=tier_set.tiers(),
+                    specs=spec_set.specs(),
+                )
+                messages.success(request, _("Product saved."))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("catalog:portal_product_edit", pk=product.pk)
+    return render(
+        request,
+        "catalog/portal/product_form.html",
+        {
+            "product": product,
+            "form": form,
+            "tier_set": tier_set,
+            "spec_set": spec_set,
+            "image_form": ImageUploadForm(),
+            "cert_form": CertificationForm(),
+        },
+    )
+
+
+@member_required(supplier=True)
+@require_POST
+def portal_product_action(request, pk, action):
+    product = _own_product(request, pk)
+    try:
+        if action == "duplicate":
+            copy = services.product_duplicate(product=product, by_user=request.user)
+            messages.success(request, _("Copied as %(sku)s (draft).") % {"sku": copy.sku})
+            return redirect("catalog:portal_product_edit", pk=copy.pk)
+        status = {
+            "publish": ProductStatus.PUBLISHED,
+            "archive": ProductStatus.ARCHIVED,
+            "draft": ProductStatus.DRAFT,
+        }
+        if action not in status:
+            raise Http404
+        services.product_set_status(product=product, by_user=request.user, status=status[action])
+        messages.success(
+            request,
+            {
+                "publish": _("Published: buyers can find it now."),
+                "archive": _("Archived: it no longer appears in the catalog."),
+                "draft": _("Back to draft."),
+            }[action],
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("catalog:portal_product_list")
+
+
+@member_required(supplier=True)
+@require_POST
+def portal_image_add(request, pk):
+    product = _own_product(request, pk)
+    form = ImageUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.product_image_add(
+                product=product, by_user=request.user, upload=form.cleaned_data["image"]
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Image added."))
+    else:
+        messages.error(request, _("Choose an image file."))
+    return redirect("catalog:portal_product_edit", pk=product.pk)
+
+
+@member_required(supplier=True)
+@require_POST
+def portal_image_delete(request, pk, image_pk):
+    product = _own_product(request, pk)
+    image = get_object_or_404(ProductImage, pk=image_pk, product=product)
+    services.product_image_delete(image=image, by_user=request.user)
+    messages.success(request, _("Image removed."))
+    return redirect("catalog:portal_product_edit", pk=product.pk)
+
+
+@member_required(supplier=True)
+@require_POST
+def portal_certification_add(request, pk):
+    product = _own_product(request, pk)
+    form = CertificationForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.certification_save(
+                product=product,
+                by_user=request.user,
+                standard=data["standard"],
+                expires_on=data["expires_on"],
+                number=data["number"],
+                issued_by=data["issued_by"],
+                upload=data["file"],
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Certificate saved."))
+    else:
+        messages.error(request, _("Give the standard and the expiry date."))
+    return redirect("catalog:portal_product_edit", pk=product.pk)
+
+
+@member_required(supplier=True)
+@require_POST
+def portal_certification_delete(request, pk, cert_pk):
+    product = _own_product(request, pk)
+    cert = get_object_or_404(ProductCertification, pk=cert_pk, product=product)
+    services.certification_delete(certification=cert, by_user=request.user)
+    messages.success(request, _("Certificate removed."))
+    return redirect("catalog:portal_product_edit", pk=product.pk)
+
+
+@member_required(supplier=True)
+def portal_export(request):
+    fmt = request.GET.get("format", "csv")
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        body = spreadsheet.export_xlsx(supplier=request.company)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        body = spreadsheet.export_csv(supplier=request.company)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="products-{request.company.slug}-{stamp}.{fmt}"'
+    return response
+
+
+@member_required(supplier=True)
+def portal_import(request):
+    """Upload a file: the dry run shows every change or every error; nothing is written yet."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        images = form.cleaned_data.get("images")
+        data = upload.read()
+        image_bytes = images.read() if images else None
+        result = spreadsheet.check_file(
+            supplier=request.company, name=upload.name, data=data, images=image_bytes
+        )
+        record = ProductImport(
+            supplier=request.company,
+            created_by=request.user,
+            original_name=upload.name[:255],
+            file_format=ImportFormat.XLSX if data[:4] == b"PK\x03\x04" else ImportFormat.CSV,
+            status=ImportStatus.PREVIEWED if result.ok else ImportStatus.FAILED,
+            summary=result.summary(),
+        )
+        upload.seek(0)
+        record.file.save(upload.name, upload, save=False)
+        if images:
+            images.seek(0)
+            record.images.save(images.name, images, save=False)
+        record.save()
+        return redirect("catalog:portal_import_preview", pk=record.pk)
+    recent = ProductImport.objects.filter(supplier=request.company).select_related("created_by")[:10]
+    return render(request, "catalog/portal/import.html", {"form": form, "recent": recent})
+
+
+@member_required(supplier=True)
+def portal_import_preview(request, pk):
+    record = get_object_or_404(ProductImport, pk=pk, supplier=request.company)
+    return render(
+        request, "catalog/portal/import_preview.html", {"record": record, "summary": record.summary}
+    )
+
+
+@member_required(supplier=True)
+@require_POST
+def portal_import_apply(request, pk):
+    """Apply a checked file: the file is read and checked again, then written all at once or not at all."""
+    with transaction.atomic():
+        record = get_object_or_404(
+            ProductImport.objects.select_for_update(),
+            pk=pk,
+            supplier=request.company,
+            status=ImportStatus.PREVIEWED,
+        )
+        with record.file.open("rb") as handle:
+            data = handle.read()
+        image_bytes = None
+        if record.images:
+            with record.images.open("rb") as handle:
+                image_bytes = handle.read()
+        result = spreadsheet.check_file(
+            supplier=request.company, name=record.original_name, data=data, images=image_bytes
+        )
+        if not result.ok:
+            record.status = ImportStatus.FAILED
+            record.summary = result.summary()
+            record.save(update_fields=["status", "summary"])
+            messages.error(request, _("The catalog changed since the check: see the errors below."))
+            return redirect("catalog:portal_import_preview", pk=record.pk)
+        counts = spreadsheet.apply(supplier=request.company, by_user=request.user, result=result)
+        record.status = ImportStatus.COMMITTED
+        record.committed_at = timezone.now()
+        record.summary = result.summary()
+        record.save(update_fields=["status", "committed_at", "summary"])
+    messages.success(
+        request,
+        _("Import applied: %(create)d created, %(update)d updated, %(unchanged)d unchanged.") % counts,
+    )
+    return redirect("catalog:portal_product_list")

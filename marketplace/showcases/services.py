@@ -1,0 +1,358 @@
+"""Every change to a showcase, its audience and its tracking goes through these functions."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from marketplace.catalog.models import Product, ProductStatus
+from marketplace.companies.models import Company, Membership, User
+from marketplace.notifications.services import notify
+from marketplace.showcases.models import (
+    Interest,
+    Showcase,
+    ShowcaseAccess,
+    ShowcaseInvitation,
+    ShowcaseItem,
+    ShowcaseState,
+    ShowcaseView,
+)
+
+MAX_ITEMS = 100
+
+
+@dataclass(frozen=True)
+class ItemTerms:
+    product_id: int
+    price: Decimal | None = None
+    currency: str = ""
+    min_quantity: int | None = None
+    unit: str = ""
+    terms: str = ""
+
+
+def _require_member(user: User, company: Company) -> None:
+    if not Membership.objects.filter(user=user, company=company).exists():
+        raise PermissionDenied
+
+
+def _members(company_ids: Iterable[int]):
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(company_id__in=list(company_ids)).values("user_id"), is_active=True
+    )
+
+
+def _check_dates(valid_from: datetime, valid_until: datetime) -> None:
+    if valid_until <= valid_from:
+        raise ValidationError(_("The showcase must close after it opens."))
+    if valid_until <= timezone.now():
+        raise ValidationError(_("The closing date is already past."))
+
+
+def offerable_products(supplier: Company):
+    """What a supplier may put in a showcase: its published products and its showcase-only ones not archived."""
+    return Product.objects.filter(supplier=supplier).filter(
+        Q(status=ProductStatus.PUBLISHED) | Q(showcase_only=True, status=ProductStatus.DRAFT)
+    )
+
+
+@transaction.atomic
+def showcase_create(
+    *,
+    supplier: Company,
+    by_user: User,
+    title: str,
+    message: str = "",
+    valid_from: datetime,
+    valid_until: datetime,
+) -> Showcase:
+    """A new showcase with no products and no audience yet."""
+    _require_member(by_user, supplier)
+    if not supplier.is_supplier:
+        raise PermissionDenied
+    _check_dates(valid_from, valid_until)
+    showcase = Showcase(
+        supplier=supplier,
+        title=title,
+        message=message,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        created_by=by_user,
+    )
+    showcase.full_clean()
+    showcase.save()
+    return showcase
+
+
+@transaction.atomic
+def showcase_update(*, showcase: Showcase, by_user: User, title: str, message: str) -> Showcase:
+    _require_member(by_user, showcase.supplier)
+    showcase.title, showcase.message = title, message
+    showcase.full_clean()
+    showcase.save(update_fields=["title", "message"])
+    return showcase
+
+
+@transaction.atomic
+def showcase_items_add(*, showcase: Showcase, by_user: User, product_ids: Sequence[int]) -> int:
+    """Add products to a showcase at their public terms; the supplier then sets showcase prices."""
+    _require_member(by_user, showcase.supplier)
+    allowed = set(
+        offerable_products(showcase.supplier).filter(pk__in=product_ids).values_list("pk", flat=True)
+    )
+    if len(allowed) != len(set(product_ids)):
+        raise ValidationError(_("Only your published or showcase-only products can go into a showcase."))
+    present = set(showcase.items.values_list("product_id", flat=True))
+    position = showcase.items.count()
+    new = [pid for pid in product_ids if pid not in present]
+    if position + len(new) > MAX_ITEMS:
+        raise ValidationError(_("A showcase holds at most %(n)d products.") % {"n": MAX_ITEMS})
+    ShowcaseItem.objects.bulk_create(
+        ShowcaseItem(showcase=showcase, product_id=pid, position=position + i) for i, pid in enumerate(new)
+    )
+    return len(new)
+
+
+@transaction.atomic
+def showcase_items_update(
+    *, showcase: Showcase, by_user: User, terms: Sequence[ItemTerms], remove: Sequence[int] = ()
+) -> None:
+    """Set each item's showcase price and terms; remove the items listed in `remove` (item ids)."""
+    _require_member(by_user, showcase.supplier)
+    items = {i.pk: i for i in showcase.items.select_related("product")}
+    for t in terms:
+        item = items.get(t.product_id)
+        if item is None:
+            raise ValidationError(_("That product is not in this showcase."))
+        if t.price is not None and t.price <= 0:
+            raise ValidationError(_("A showcase price must be greater than zero."))
+        item.price, item.currency, item.min_quantity, item.unit, item.terms = (
+            t.price,
+            t.currency if t.price is not None else "",
+            t.min_quantity,
+            t.unit,
+            t.terms,
+        )
+        if item.price is not None and not item.currency:
+            item.currency = item.product.currency
+        item.full_clean()
+    ShowcaseItem.objects.bulk_update(
+        [items[t.product_id] for t in terms], ["price", "currency", "min_quantity", "unit", "terms"]
+    )
+    if remove:
+        # Items a buyer asked about stay, so the interest keeps its offer; they just leave the page.
+        ShowcaseItem.objects.filter(showcase=showcase, pk__in=remove, interests__isnull=True).delete()
+
+
+def _notify_shared(showcase: Showcase, company_ids: Iterable[int]) -> None:
+    notify(
+        recipients=_members(company_ids),
+        title=gettext_lazy("A supplier shared a private showcase with you"),
+        body=f"{showcase.supplier.name}: {showcase.title}",
+        url=showcase.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def showcase_share(
+    *, showcase: Showcase, by_user: User, companies: Sequence[Company]
+) -> list[ShowcaseAccess]:
+    """Add buyer companies to the audience (or restore a revoked one) and tell their staff."""
+    _require_member(by_user, showcase.supplier)
+    if showcase.state in (ShowcaseState.CLOSED, ShowcaseState.EXPIRED):
+        raise ValidationError(_("This showcase is closed; extend it before sharing."))
+    granted = []
+    for company in companies:
+        if not company.is_buyer or company.pk == showcase.supplier_id:
+            raise ValidationError(_("%(name)s is not a buyer company.") % {"name": company.name})
+        access, created = ShowcaseAccess.objects.get_or_create(
+            showcase=showcase, company=company, defaults={"granted_by": by_user}
+        )
+        if not created and access.revoked_at is None:
+            continue
+        if not created:
+            access.revoked_at, access.granted_at, access.granted_by = None, timezone.now(), by_user
+            access.save(update_fields=["revoked_at", "granted_at", "granted_by"])
+        granted.append(access)
+    if granted:
+        _notify_shared(showcase, [a.company_id for a in granted])
+    return granted
+
+
+@transaction.atomic
+def showcase_invite(
+    *, showcase: Showcase, by_user: User, email: str, days: int = ShowcaseInvitation.DEFAULT_DAYS
+) -> ShowcaseInvitation:
+    """Mail a link to an address; it binds to the buyer company of whoever opens it first."""
+    _require_member(by_user, showcase.supplier)
+    if showcase.state in (ShowcaseState.CLOSED, ShowcaseState.EXPIRED):
+        raise ValidationError(_("This showcase is closed; extend it before inviting."))
+    email = User.objects.normalize_email(email).strip()
+    expires = min(timezone.now() + timedelta(days=days), showcase.valid_until)
+    invitation = ShowcaseInvitation.objects.create(
+        showcase=showcase, email=email, created_by=by_user, expires_at=expires
+    )
+    link = f"{settings.WAGTAILADMIN_BASE_URL}{invitation.get_absolute_url()}"
+    supplier_name = showcase.supplier.name
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"[TrustFair] {_('%(supplier)s invites you to a private showcase') % {'supplier': supplier_name}}",
+            message=_(
+                "%(supplier)s shared “%(title)s” with you on TrustFair.\n\nOpen it (sign in or join as a buyer "
+                "first) before %(date)s: %(link)s\n\nThe link works for the first company that opens it."
+            )
+            % {
+                "supplier": supplier_name,
+                "title": showcase.title,
+                "date": f"{expires:%Y-%m-%d}",
+                "link": link,
+            },
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_claim(*, token: str, user: User) -> Showcase:
+    """Bind an invitation to the opener's buyer company, or let that company back in.
+
+    Any other case (no such link, expired, withdrawn, already bound to another company, the opener
+    is not a buyer, the showcase is closed) raises ShowcaseInvitation.DoesNotExist: the page is a 404.
+    """
+    invitation = (
+        ShowcaseInvitation.objects.select_for_update().select_related("showcase").filter(token=token).first()
+    )
+    membership = user.membership if user.is_authenticated else None
+    if invitation is None or membership is None or not membership.company.is_buyer:
+        raise ShowcaseInvitation.DoesNotExist
+    company = membership.company
+    showcase = invitation.showcase
+    if showcase.state != ShowcaseState.OPEN or company.pk == showcase.supplier_id:
+        raise ShowcaseInvitation.DoesNotExist
+    if invitation.claimed_by_company_id is not None:
+        if invitation.claimed_by_company_id != company.pk or invitation.revoked_at is not None:
+            raise ShowcaseInvitation.DoesNotExist
+        if not ShowcaseAccess.objects.filter(
+            showcase=showcase, company=company, revoked_at__isnull=True
+        ).exists():
+            raise ShowcaseInvitation.DoesNotExist
+        return showcase
+    if invitation.state != ShowcaseInvitation.State.PENDING:
+        raise ShowcaseInvitation.DoesNotExist
+    invitation.claimed_by_company, invitation.claimed_by, invitation.claimed_at = (
+        company,
+        user,
+        timezone.now(),
+    )
+    invitation.save(update_fields=["claimed_by_company", "claimed_by", "claimed_at"])
+    access, created = ShowcaseAccess.objects.get_or_create(
+        showcase=showcase,
+        company=company,
+        defaults={"invitation": invitation, "granted_by": invitation.created_by},
+    )
+    if not created and access.revoked_at is not None:
+        # The supplier revoked this company: an old link does not let it back in.
+        raise ShowcaseInvitation.DoesNotExist
+    notify(
+        recipients=_members([showcase.supplier_id]),
+        title=gettext_lazy("A buyer opened your showcase invitation"),
+        body=f"{company.name} ({invitation.email}): {showcase.title}",
+        url=showcase.get_portal_url(),
+        email=False,
+    )
+    return showcase
+
+
+@transaction.atomic
+def access_revoke(*, access: ShowcaseAccess, by_user: User) -> ShowcaseAccess:
+    """Take one buyer company out of the audience; from now on it gets a 404."""
+    _require_member(by_user, access.showcase.supplier)
+    if access.revoked_at is None:
+        access.revoked_at = timezone.now()
+        access.save(update_fields=["revoked_at"])
+    return access
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: ShowcaseInvitation, by_user: User) -> ShowcaseInvitation:
+    _require_member(by_user, invitation.showcase.supplier)
+    if invitation.revoked_at is None and invitation.claimed_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def showcase_extend(*, showcase: Showcase, by_user: User, valid_until: datetime) -> Showcase:
+    """Move the closing date later (a closed showcase reopens)."""
+    _require_member(by_user, showcase.supplier)
+    if valid_until <= max(timezone.now(), showcase.valid_from):
+        raise ValidationError(_("Choose a date in the future."))
+    showcase.valid_until, showcase.closed_at = valid_until, None
+    showcase.save(update_fields=["valid_until", "closed_at"])
+    return showcase
+
+
+@transaction.atomic
+def showcase_close(*, showcase: Showcase, by_user: User) -> Showcase:
+    """Close now: every buyer gets a 404 from this moment; the tracking stays for the supplier."""
+    _require_member(by_user, showcase.supplier)
+    if showcase.closed_at is None:
+        showcase.closed_at = timezone.now()
+        showcase.save(update_fields=["closed_at"])
+    return showcase
+
+
+def record_view(
+    *, showcase: Showcase, company: Company, user: User, item: ShowcaseItem | None = None
+) -> None:
+    """One row per look: who (company and person), what (the showcase or one product) and when."""
+    ShowcaseView.objects.create(showcase=showcase, company=company, user=user, item=item)
+
+
+@transaction.atomic
+def interest_create(
+    *,
+    showcase: Showcase,
+    item: ShowcaseItem,
+    company: Company,
+    user: User,
+    quantity: int | None = None,
+    message: str = "",
+) -> Interest:
+    """A buyer's "Interested / request a quote", kept with the offer it saw; the supplier's staff are told."""
+    if item.showcase_id != showcase.pk:
+        raise ValidationError(_("That product is not in this showcase."))
+    if not Membership.objects.filter(user=user, company=company).exists():
+        raise PermissionDenied
+    interest = Interest(
+        showcase=showcase,
+        item=item,
+        product=item.product,
+        company=company,
+        user=user,
+        quantity=quantity,
+        message=message.strip(),
+        quoted_price=item.price,
+        quoted_currency=item.effective_currency if item.price is not None else "",
+    )
+    interest.full_clean()
+    interest.save()
+    notify(
+        recipients=_members([showcase.supplier_id]),
+        title=gettext_lazy("A buyer is interested in a showcase product"),
+        body=f"{company.name}: {item.product.name}" + (f" × {quantity}" if quantity else ""),
+        url=showcase.get_portal_url() + "#interests",
+    )
+    return interest
