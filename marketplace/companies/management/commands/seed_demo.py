@@ -582,6 +582,12 @@ class Command(BaseCommand):
             metavar="N",
             help="Only make sure N benchmark companies (slug prefix 'scale-') exist, with bulk inserts.",
         )
+        parser.add_argument(
+            "--products",
+            type=int,
+            metavar="N",
+            help="Only make sure N benchmark products exist (from N/100 suppliers of their own), bulk-loaded.",
+        )
         parser.add_argument("--suppliers", type=int, default=300, help="Suppliers to create (default 300).")
         parser.add_argument("--buyers", type=int, default=600, help="Buyers to create (default 600).")
 
@@ -616,6 +622,20 @@ class Command(BaseCommand):
         # Midnight today: a re-run on the same day draws exactly the same dates.
         self.anchor = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
         started = time.monotonic()
+        if options["products"] is not None:
+            from marketplace.catalog.demo import seed_catalog_scale
+
+            if options["products"] < 0:
+                raise CommandError("--products needs a number of products, 0 or more.")
+            seed_catalog_scale(
+                products=options["products"], suppliers=max(1, options["products"] // 100), stdout=self.stdout
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"seed_demo --products {options['products']:,} done in {time.monotonic() - started:.1f} s."
+                )
+            )
+            return
         if options["scale"] is not None:
             if options["scale"] < 0:
                 raise CommandError("--scale needs a number of companies, 0 or more.")
@@ -633,6 +653,7 @@ class Command(BaseCommand):
             companies = self._seed_companies(industries, options["suppliers"], options["buyers"])
             users = self._seed_users(companies)
             self._seed_documents(companies, users)
+            self._seed_catalog()
             self._seed_fairs(industries)
             self._seed_pages(companies)
         self._seed_credit()
@@ -646,6 +667,12 @@ class Command(BaseCommand):
                 f"risk@, operator@, editor@), password {data.DEMO_PASSWORD}."
             )
         )
+
+    def _seed_catalog(self) -> None:
+        """HS categories, products for every demo supplier, and showcases shared with the demo buyer."""
+        from marketplace.catalog.demo import seed_catalog
+
+        seed_catalog(rng_seed=self.seed, stdout=self.stdout if self.verbosity >= 1 else None)
 
     def _seed_credit(self) -> None:
         """Three years of simulated credit facts, a trained model if the outcomes allow, and every index."""
@@ -673,12 +700,18 @@ class Command(BaseCommand):
                 try:
                     promote(version=version)
                 except ValidationError as exc:
-                    self._say(f"credit model     v{version.version} stays a challenger: {' '.join(exc.messages)}")
-                self._stage("credit model", started, version=version.version, rows=version.n_rows, bad=version.n_bad)
+                    self._say(
+                        f"credit model     v{version.version} stays a challenger: {' '.join(exc.messages)}"
+                    )
+                self._stage(
+                    "credit model", started, version=version.version, rows=version.n_rows, bad=version.n_bad
+                )
         started = time.monotonic()
         unscored = list(demo.filter(credit_assessments__isnull=True).values_list("pk", flat=True))
         if unscored:
-            recompute(subject_ids=unscored, progress=lambda done, total: self._progress("scoring", done, total))
+            recompute(
+                subject_ids=unscored, progress=lambda done, total: self._progress("scoring", done, total)
+            )
         self.created["credit assessments"] = len(unscored)
         self._stage("credit index", started, assessments_new=len(unscored), model=champion().version)
 
