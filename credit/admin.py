@@ -59,7 +59,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         messages.warning(
             request,
-            _("Copy this token now and give it to the partner; it is stored hashed and will not be shown again: %s")
+            _(
+                "Copy this token now and give it to the partner; it is stored hashed and will not be shown again: %s"
+            )
             % raw,
         )
 
@@ -88,8 +90,16 @@ class RejectedRowInline(ReadOnlyMixin, admin.TabularInline):
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
-        "id", "source", "channel", "file_name", "status", "rows_total", "rows_created", "rows_duplicate",
-        "rows_rejected", "started_at",
+        "id",
+        "source",
+        "channel",
+        "file_name",
+        "status",
+        "rows_total",
+        "rows_created",
+        "rows_duplicate",
+        "rows_rejected",
+        "started_at",
     )
     list_filter = ("status", "channel", "source")
     search_fields = ("file_name", "fingerprint")

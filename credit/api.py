@@ -169,8 +169,10 @@ class FactBatchView(APIView):
         data = request.data  # malformed JSON raises ParseError → 400 with the parser's message
         items = data.get("facts") if isinstance(data, dict) else None
         if not isinstance(items, list) or not items:
-            return self._refuse(_('Expected a JSON object {"facts": [ … ]} with at least one fact.'),
-                                status.HTTP_400_BAD_REQUEST)
+            return self._refuse(
+                _('Expected a JSON object {"facts": [ … ]} with at least one fact.'),
+                status.HTTP_400_BAD_REQUEST,
+            )
         if len(items) > MAX_FACTS:
             return self._refuse(
                 _("%(n)s facts sent; at most %(max)s per request. Nothing was written.")

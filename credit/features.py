@@ -118,7 +118,8 @@ AGGS: dict[str, Agg] = {
     "cancel_12m": Agg(("order_cancelled",), "count", 365),
     "claims_24m": Agg(("insurance_claim_filed",), "count", 730),
     "insurance_any": Agg(
-        ("insurance_limit_granted", "insurance_limit_cut", "insurance_claim_filed", "insurance_claim_paid"), "count"
+        ("insurance_limit_granted", "insurance_limit_cut", "insurance_claim_filed", "insurance_claim_paid"),
+        "count",
     ),
     "fairs_ex_36m": Agg(("fair_exhibited",), "count", 1095),
     "fairs_att_36m": Agg(("fair_attended",), "count", 1095),
@@ -141,7 +142,10 @@ LATEST_KINDS = (
 
 def _usd_expression():
     return Case(
-        *[When(currency=code, then=Cast(F("amount"), FloatField()) * Value(rate)) for code, rate in FX_TO_USD.items()],
+        *[
+            When(currency=code, then=Cast(F("amount"), FloatField()) * Value(rate))
+            for code, rate in FX_TO_USD.items()
+        ],
         default=Value(None),
         output_field=FloatField(),
     )
@@ -254,119 +258,227 @@ def _chamber_member(ctx: Ctx) -> np.ndarray:
 FEATURES: list[Feature] = [
     # identity and compliance
     Feature(
-        "years_in_business", "identity_compliance", -1, "Years in business", "经营年限",
-        "Years since the founding date in the registry.", "自工商登记成立日期起的年数。",
+        "years_in_business",
+        "identity_compliance",
+        -1,
+        "Years in business",
+        "经营年限",
+        "Years since the founding date in the registry.",
+        "自工商登记成立日期起的年数。",
         _years_in_business,
     ),
     Feature(
-        "registry_status", "identity_compliance", +1, "Registry status", "登记状态",
-        "Latest registry status: 0 active, 1 abnormal, 2 deregistered.", "最新登记状态：0 存续，1 经营异常，2 注销。",
+        "registry_status",
+        "identity_compliance",
+        +1,
+        "Registry status",
+        "登记状态",
+        "Latest registry status: 0 active, 1 abnormal, 2 deregistered.",
+        "最新登记状态：0 存续，1 经营异常，2 注销。",
         lambda c: c.latest_metric["registry_status"],
     ),
     Feature(
-        "sanctions_hits", "identity_compliance", +1, "Sanctions hits", "制裁名单命中次数",
-        "Sanctions list hits known so far.", "截至当日已知的制裁名单命中次数。",
+        "sanctions_hits",
+        "identity_compliance",
+        +1,
+        "Sanctions hits",
+        "制裁名单命中次数",
+        "Sanctions list hits known so far.",
+        "截至当日已知的制裁名单命中次数。",
         lambda c: c.agg["sanctions_n"],
     ),
     Feature(
-        "judgments_against_36m", "identity_compliance", +1, "Judgments against (3 years)", "败诉判决（3年）",
-        "Court judgments against the company in the last 36 months.", "近36个月对该公司不利的法院判决数。",
+        "judgments_against_36m",
+        "identity_compliance",
+        +1,
+        "Judgments against (3 years)",
+        "败诉判决（3年）",
+        "Court judgments against the company in the last 36 months.",
+        "近36个月对该公司不利的法院判决数。",
         lambda c: c.agg["judgments_36m"],
     ),
     Feature(
-        "chamber_member", "identity_compliance", -1, "Chamber membership", "商会会员",
-        "1 if a chamber of commerce membership is current, 0 if it lapsed.", "商会会员资格有效为1，已失效为0。",
+        "chamber_member",
+        "identity_compliance",
+        -1,
+        "Chamber membership",
+        "商会会员",
+        "1 if a chamber of commerce membership is current, 0 if it lapsed.",
+        "商会会员资格有效为1，已失效为0。",
         _chamber_member,
     ),
     # trade performance
     Feature(
-        "deals_completed_12m", "trade_performance", -1, "Deals completed (12 months)", "完成交易数（12个月）",
-        "Deals completed on the platform in the last 12 months.", "近12个月在平台完成的交易数。",
+        "deals_completed_12m",
+        "trade_performance",
+        -1,
+        "Deals completed (12 months)",
+        "完成交易数（12个月）",
+        "Deals completed on the platform in the last 12 months.",
+        "近12个月在平台完成的交易数。",
         lambda c: _on_platform(c, "deals_12m_n"),
     ),
     Feature(
-        "deals_value_12m_usd", "trade_performance", -1, "Deal value (12 months, USD)", "交易金额（12个月，美元）",
-        "Value of deals completed in the last 12 months, in USD.", "近12个月完成交易的金额（折合美元）。",
+        "deals_value_12m_usd",
+        "trade_performance",
+        -1,
+        "Deal value (12 months, USD)",
+        "交易金额（12个月，美元）",
+        "Value of deals completed in the last 12 months, in USD.",
+        "近12个月完成交易的金额（折合美元）。",
         lambda c: np.where(c.joined, np.nan_to_num(c.agg["deals_12m_usd"]), NAN),
     ),
     Feature(
-        "on_time_payment_ratio", "trade_performance", -1, "On-time payment ratio", "按时付款率",
-        "Share of invoices paid by their due date in the last 24 months.", "近24个月按期支付的发票占比。",
+        "on_time_payment_ratio",
+        "trade_performance",
+        -1,
+        "On-time payment ratio",
+        "按时付款率",
+        "Share of invoices paid by their due date in the last 24 months.",
+        "近24个月按期支付的发票占比。",
         lambda c: _ratio(c.agg["inv_24m_ontime"], c.agg["inv_24m_n"]),
     ),
     Feature(
-        "avg_days_late_24m", "trade_performance", +1, "Average days late", "平均逾期天数",
+        "avg_days_late_24m",
+        "trade_performance",
+        +1,
+        "Average days late",
+        "平均逾期天数",
         "Average days late of late payments in the last 24 months (0 if all paid on time).",
         "近24个月逾期付款的平均逾期天数（均按时为0）。",
         lambda c: _days_late(c, "late_24m_avg"),
     ),
     Feature(
-        "worst_days_late_24m", "trade_performance", +1, "Worst days late", "最长逾期天数",
-        "Longest delay of a payment in the last 24 months.", "近24个月最长的付款逾期天数。",
+        "worst_days_late_24m",
+        "trade_performance",
+        +1,
+        "Worst days late",
+        "最长逾期天数",
+        "Longest delay of a payment in the last 24 months.",
+        "近24个月最长的付款逾期天数。",
         lambda c: _days_late(c, "late_24m_max"),
     ),
     Feature(
-        "disputes_lost_36m", "trade_performance", +1, "Disputes lost (3 years)", "败诉争议（3年）",
-        "Disputes resolved in the counterparty's favour in the last 36 months.", "近36个月裁定对方胜诉的交易争议数。",
+        "disputes_lost_36m",
+        "trade_performance",
+        +1,
+        "Disputes lost (3 years)",
+        "败诉争议（3年）",
+        "Disputes resolved in the counterparty's favour in the last 36 months.",
+        "近36个月裁定对方胜诉的交易争议数。",
         lambda c: _on_platform(c, "disputes_lost_36m"),
     ),
     Feature(
-        "cancellations_12m", "trade_performance", +1, "Orders cancelled (12 months)", "取消订单数（12个月）",
-        "Orders cancelled in the last 12 months.", "近12个月取消的订单数。",
+        "cancellations_12m",
+        "trade_performance",
+        +1,
+        "Orders cancelled (12 months)",
+        "取消订单数（12个月）",
+        "Orders cancelled in the last 12 months.",
+        "近12个月取消的订单数。",
         lambda c: _on_platform(c, "cancel_12m"),
     ),
     Feature(
-        "years_on_platform", "trade_performance", -1, "Years on the platform", "平台年限",
-        "Years since the company joined TrustFair.", "公司加入平台以来的年数。",
+        "years_on_platform",
+        "trade_performance",
+        -1,
+        "Years on the platform",
+        "平台年限",
+        "Years since the company joined TrustFair.",
+        "公司加入平台以来的年数。",
         lambda c: c.platform_years,
     ),
     # financial strength
     Feature(
-        "bank_rating", "financial_strength", +1, "Bank rating", "银行评级",
-        "Latest bank rating step: 1 = AAA (best) … 10 = D.", "最新银行评级档位：1=AAA（最好）… 10=D。",
+        "bank_rating",
+        "financial_strength",
+        +1,
+        "Bank rating",
+        "银行评级",
+        "Latest bank rating step: 1 = AAA (best) … 10 = D.",
+        "最新银行评级档位：1=AAA（最好）… 10=D。",
         lambda c: c.latest_metric["bank_rating"],
     ),
     Feature(
-        "registered_capital_usd", "financial_strength", -1, "Registered capital (USD)", "注册资本（美元）",
-        "Registered capital from the registry, in USD.", "工商登记的注册资本（折合美元）。",
+        "registered_capital_usd",
+        "financial_strength",
+        -1,
+        "Registered capital (USD)",
+        "注册资本（美元）",
+        "Registered capital from the registry, in USD.",
+        "工商登记的注册资本（折合美元）。",
         lambda c: c.latest_usd["company_registered"],
     ),
     # insurance
     Feature(
-        "insured_limit_usd", "insurance", -1, "Insured credit limit (USD)", "信用保险限额（美元）",
-        "Latest credit insurance limit granted or cut, in USD.", "最新的信用保险限额（授予或削减后，折合美元）。",
+        "insured_limit_usd",
+        "insurance",
+        -1,
+        "Insured credit limit (USD)",
+        "信用保险限额（美元）",
+        "Latest credit insurance limit granted or cut, in USD.",
+        "最新的信用保险限额（授予或削减后，折合美元）。",
         _latest_limit,
     ),
     Feature(
-        "insured_limit_use", "insurance", +1, "Insured limit in use", "保险限额使用率",
+        "insured_limit_use",
+        "insurance",
+        +1,
+        "Insured limit in use",
+        "保险限额使用率",
         "Deal value of the last 90 days over the insured limit (capped at 10).",
         "近90天交易金额与保险限额之比（上限10）。",
         _limit_use,
     ),
     Feature(
-        "claims_24m", "insurance", +1, "Insurance claims (2 years)", "保险索赔（2年）",
-        "Insurance claims filed in the last 24 months (missing if never insured).", "近24个月提出的保险索赔数（从未投保则缺失）。",
+        "claims_24m",
+        "insurance",
+        +1,
+        "Insurance claims (2 years)",
+        "保险索赔（2年）",
+        "Insurance claims filed in the last 24 months (missing if never insured).",
+        "近24个月提出的保险索赔数（从未投保则缺失）。",
         lambda c: np.where(c.agg["insurance_any"] > 0, c.agg["claims_24m"], NAN),
     ),
     # participation and reputation
     Feature(
-        "fairs_exhibited_3y", "participation_reputation", -1, "Fairs exhibited (3 years)", "参展次数（3年）",
-        "Fair sessions exhibited at in the last 36 months.", "近36个月参展的展会届次数。",
+        "fairs_exhibited_3y",
+        "participation_reputation",
+        -1,
+        "Fairs exhibited (3 years)",
+        "参展次数（3年）",
+        "Fair sessions exhibited at in the last 36 months.",
+        "近36个月参展的展会届次数。",
         lambda c: _on_platform(c, "fairs_ex_36m"),
     ),
     Feature(
-        "fairs_attended_3y", "participation_reputation", -1, "Fairs attended (3 years)", "到会次数（3年）",
-        "Fair sessions attended as a buyer in the last 36 months.", "近36个月作为采购商到会的届次数。",
+        "fairs_attended_3y",
+        "participation_reputation",
+        -1,
+        "Fairs attended (3 years)",
+        "到会次数（3年）",
+        "Fair sessions attended as a buyer in the last 36 months.",
+        "近36个月作为采购商到会的届次数。",
         lambda c: _on_platform(c, "fairs_att_36m"),
     ),
     Feature(
-        "meetings_kept_ratio", "participation_reputation", -1, "Meetings kept", "洽谈守约率",
-        "Meetings held over meetings booked (held + missed) in the last 24 months.", "近24个月如约洽谈占预约洽谈的比例。",
+        "meetings_kept_ratio",
+        "participation_reputation",
+        -1,
+        "Meetings kept",
+        "洽谈守约率",
+        "Meetings held over meetings booked (held + missed) in the last 24 months.",
+        "近24个月如约洽谈占预约洽谈的比例。",
         lambda c: _ratio(c.agg["meet_held_24m"], c.agg["meet_held_24m"] + c.agg["meet_missed_24m"]),
     ),
     Feature(
-        "meetings_missed_24m", "participation_reputation", +1, "Meetings missed (2 years)", "洽谈缺席（2年）",
-        "Meetings missed in the last 24 months.", "近24个月缺席的洽谈数。",
+        "meetings_missed_24m",
+        "participation_reputation",
+        +1,
+        "Meetings missed (2 years)",
+        "洽谈缺席（2年）",
+        "Meetings missed in the last 24 months.",
+        "近24个月缺席的洽谈数。",
         lambda c: _on_platform(c, "meet_missed_24m"),
     ),
 ]
@@ -396,7 +508,10 @@ class FeatureMatrix:
         index = int(np.searchsorted(self.subject_ids, subject_id))
         if index >= len(self.subject_ids) or self.subject_ids[index] != subject_id:
             raise KeyError(subject_id)
-        return {n: (None if math.isnan(v) else float(v)) for n, v in zip(self.names, self.values[index], strict=True)}
+        return {
+            n: (None if math.isnan(v) else float(v))
+            for n, v in zip(self.names, self.values[index], strict=True)
+        }
 
 
 def as_of_moment(as_of: dt.date | dt.datetime) -> dt.datetime:
@@ -499,7 +614,9 @@ def _read_aggregates(facts, moment: dt.datetime, ids: np.ndarray) -> dict[str, n
 
 def _read_latest(facts, ids: np.ndarray):
     """Latest metric / USD amount / occurred ordinal per (subject, kind) for LATEST_KINDS."""
-    qs = facts.filter(kind__in=LATEST_KINDS).order_by("subject_id", "kind", "-occurred_at", "-known_at", "-id")
+    qs = facts.filter(kind__in=LATEST_KINDS).order_by(
+        "subject_id", "kind", "-occurred_at", "-known_at", "-id"
+    )
     columns = ("subject_id", "kind", "occurred_at", "metric", "amount", "currency")
     if connection.vendor == "postgresql":
         rows = qs.distinct("subject_id", "kind").values_list(*columns)

@@ -22,3 +22,10 @@ class FactFileUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 200 MB; use the import command instead."))
         return upload
+
+
+class PromoteForm(forms.Form):
+    """A risk officer's promotion of a challenger; forcing past the rule needs a reason."""
+
+    force = forms.BooleanField(label=_("Promote even if the rule refuses"), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

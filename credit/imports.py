@@ -80,8 +80,13 @@ class ImportResult:
         b = self.batch
         return _(
             "Batch #%(id)s: %(total)s rows, %(created)s facts added, %(dup)s duplicates, %(rej)s rejected."
-        ) % {"id": b.pk, "total": b.rows_total, "created": b.rows_created, "dup": b.rows_duplicate,
-             "rej": b.rows_rejected}
+        ) % {
+            "id": b.pk,
+            "total": b.rows_total,
+            "created": b.rows_created,
+            "dup": b.rows_duplicate,
+            "rej": b.rows_rejected,
+        }
 
 
 def read_csv(stream: IO[str]) -> Iterator[Row]:
@@ -113,7 +118,9 @@ def read_jsonl(stream: IO[str]) -> Iterator[Row]:
         try:
             obj = json.loads(text, parse_float=str)
         except json.JSONDecodeError as exc:
-            yield Row(line, {"text": text[:1000]}, error=RowError(line, "", _("not valid JSON: %s") % exc.msg))
+            yield Row(
+                line, {"text": text[:1000]}, error=RowError(line, "", _("not valid JSON: %s") % exc.msg)
+            )
             continue
         yield _json_item(line, obj, allowed)
 

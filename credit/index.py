@@ -233,3 +233,35 @@ def history(subject_id: int, *, limit: int = 200) -> list[Assessment]:
 
 def dimension_labels() -> list[tuple[str, str]]:
     return [(d, dimension_name(d)) for d in DIMENSIONS]
+
+
+@dataclass
+class Explanation:
+    """An assessment as people read it: labelled subscores, and reasons in the active language."""
+
+    assessment: Assessment
+    subscores: list[tuple[str, float]]
+    lowered: list[dict]
+    raised: list[dict]
+    grade_label: str
+
+
+def explain(assessment: Assessment) -> Explanation:
+    from django.utils.translation import get_language
+
+    zh = (get_language() or "").startswith("zh")
+    subscores = [(dimension_name(d), float(assessment.subscores.get(d, 50.0))) for d in DIMENSIONS]
+    texts = [{**r, "text": r["zh"] if zh else r["en"]} for r in assessment.reasons]
+    return Explanation(
+        assessment=assessment,
+        subscores=subscores,
+        lowered=[r for r in texts if r["points"] < 0],
+        raised=[r for r in texts if r["points"] > 0],
+        grade_label=str(grade_for(assessment.index).label),
+    )
+
+
+def history_svg(subject_id: int, *, title: str) -> str:
+    from credit.charts import index_history_svg
+
+    return index_history_svg([(a.as_of, a.index) for a in history(subject_id)], title=title)

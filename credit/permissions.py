@@ -18,3 +18,17 @@ def operator_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def risk_officer_required(view):
+    """Credit internals (other companies' subscores, reasons, facts; the models) are for risk officers only."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not getattr(request.user, "is_risk_officer", False):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -53,9 +53,30 @@ KNOWN_LAG = {
     SourceType.SANCTIONS: dt.timedelta(days=1),
 }
 CURRENCY_BY_COUNTRY = {
-    "CN": "CNY", "HK": "HKD", "JP": "JPY", "GB": "GBP", "IN": "INR", "KR": "KRW", "TR": "TRY", "BR": "BRL",
-    "DE": "EUR", "FR": "EUR", "IT": "EUR", "ES": "EUR", "NL": "EUR", "BE": "EUR", "AT": "EUR", "PL": "PLN",
-    "VN": "VND", "TH": "THB", "MY": "MYR", "ID": "IDR", "AE": "AED", "MX": "MXN", "AU": "AUD", "CA": "CAD",
+    "CN": "CNY",
+    "HK": "HKD",
+    "JP": "JPY",
+    "GB": "GBP",
+    "IN": "INR",
+    "KR": "KRW",
+    "TR": "TRY",
+    "BR": "BRL",
+    "DE": "EUR",
+    "FR": "EUR",
+    "IT": "EUR",
+    "ES": "EUR",
+    "NL": "EUR",
+    "BE": "EUR",
+    "AT": "EUR",
+    "PL": "PLN",
+    "VN": "VND",
+    "TH": "THB",
+    "MY": "MYR",
+    "ID": "IDR",
+    "AE": "AED",
+    "MX": "MXN",
+    "AU": "AUD",
+    "CA": "CAD",
 }
 FAIR_SESSIONS = ((4, 15), (10, 15))  # spring and autumn sessions, as at a large export fair
 CHUNK = 1000
@@ -117,8 +138,21 @@ class _Company:
         self.n += 1
         self.rows.append(
             (
-                self.sources[source_type].pk, kind, self.id, spec.payload_json(values), at, known,
-                self.recorded_at, f"{self.key}:{self.n}", None, None, "simulation", None, amount, currency, metric,
+                self.sources[source_type].pk,
+                kind,
+                self.id,
+                spec.payload_json(values),
+                at,
+                known,
+                self.recorded_at,
+                f"{self.key}:{self.n}",
+                None,
+                None,
+                "simulation",
+                None,
+                amount,
+                currency,
+                metric,
             )
         )
 
@@ -139,13 +173,24 @@ class _Company:
         age_years = max(0.5, rng.gammavariate(2.0, 5.0) - 2.0 * z)
         founded = (self.start - dt.timedelta(days=age_years * 365.25)).date()
         capital_usd = math.exp(rng.gauss(13.0 - 0.3 * z, 1.2))
-        self.emit(SourceType.REGISTRY, "company_registered", self.start, {
-            "registered_capital": _money(capital_usd, self.currency), "currency": self.currency,
-            "founded_on": founded,
-        })
+        self.emit(
+            SourceType.REGISTRY,
+            "company_registered",
+            self.start,
+            {
+                "registered_capital": _money(capital_usd, self.currency),
+                "currency": self.currency,
+                "founded_on": founded,
+            },
+        )
         self.emit(SourceType.REGISTRY, "registry_status", self.start, {"status": "active"})
         if rng.random() < _sigmoid(-4.0 + 1.5 * z):
-            self.emit(SourceType.REGISTRY, "registry_status", self.when(self.start, self.today), {"status": "abnormal"})
+            self.emit(
+                SourceType.REGISTRY,
+                "registry_status",
+                self.when(self.start, self.today),
+                {"status": "abnormal"},
+            )
 
         # Bank: 70% have a bank that reports a rating each January.
         if rng.random() < 0.7:
@@ -170,15 +215,27 @@ class _Company:
         if insured:
             granted = self.when(self.start, self.start + dt.timedelta(days=180))
             limit_usd = round(deal_usd * 3 * max(0.3, 1.0 - 0.2 * z), -2)
-            self.emit(INS, "insurance_limit_granted", granted, {"limit": _money(limit_usd, self.currency),
-                                                                 "currency": self.currency})
+            self.emit(
+                INS,
+                "insurance_limit_granted",
+                granted,
+                {"limit": _money(limit_usd, self.currency), "currency": self.currency},
+            )
             if rng.random() < _sigmoid(-2.5 + 1.2 * z):
                 cut_at = self.when(granted, event or self.today)
-                self.emit(INS, "insurance_limit_cut", cut_at, {"limit": _money(limit_usd / 2, self.currency),
-                                                               "currency": self.currency})
+                self.emit(
+                    INS,
+                    "insurance_limit_cut",
+                    cut_at,
+                    {"limit": _money(limit_usd / 2, self.currency), "currency": self.currency},
+                )
             if rng.random() < _sigmoid(-4.0 + 0.8 * z):
-                self.emit(INS, "insurance_claim_filed", self.when(granted, self.today),
-                          {"amount": _money(deal_usd * 0.5, self.currency), "currency": self.currency})
+                self.emit(
+                    INS,
+                    "insurance_claim_filed",
+                    self.when(granted, self.today),
+                    {"amount": _money(deal_usd * 0.5, self.currency), "currency": self.currency},
+                )
 
         # Fairs and meetings: two sessions a year; safer companies show up more and keep meetings.
         exhibit_p, attend_p = _sigmoid(0.3 - 0.7 * z), 0.25
@@ -189,45 +246,85 @@ class _Company:
                 if at < self.joined or at > trading_end:
                     continue
                 roll = rng.random()
-                kind = "fair_exhibited" if roll < exhibit_p else "fair_attended" if roll < exhibit_p + attend_p else ""
+                kind = (
+                    "fair_exhibited"
+                    if roll < exhibit_p
+                    else "fair_attended"
+                    if roll < exhibit_p + attend_p
+                    else ""
+                )
                 if not kind:
                     continue
                 self.emit(P, kind, at, {})
                 for m in range(rng.randint(1, 5)):
                     meeting_at = at + dt.timedelta(hours=2 * m + 1)
-                    self.emit(P, "meeting_missed" if rng.random() < miss_p else "meeting_held", meeting_at, {})
+                    self.emit(
+                        P, "meeting_missed" if rng.random() < miss_p else "meeting_held", meeting_at, {}
+                    )
 
         # Chamber, courts and sanctions.
         if rng.random() < _sigmoid(0.2 - 0.6 * z):
             joined_chamber = self.when(self.start, self.start + dt.timedelta(days=365))
             valid_until = (joined_chamber + dt.timedelta(days=365 * rng.randint(1, 4))).date()
-            self.emit(SourceType.CHAMBER, "chamber_membership", joined_chamber,
-                      {"chamber": "Demo Chamber of Commerce", "valid_until": valid_until})
+            self.emit(
+                SourceType.CHAMBER,
+                "chamber_membership",
+                joined_chamber,
+                {"chamber": "Demo Chamber of Commerce", "valid_until": valid_until},
+            )
         for _ in range(_poisson(rng, 0.05 + 0.3 * max(z, 0.0))):
-            self.emit(SourceType.COURT, "court_judgment", self.when(self.start, self.today), {
-                "amount": _money(deal_usd * rng.uniform(0.2, 2.0), self.currency), "currency": self.currency,
-                "against_subject": rng.random() < 0.7,
-            })
+            self.emit(
+                SourceType.COURT,
+                "court_judgment",
+                self.when(self.start, self.today),
+                {
+                    "amount": _money(deal_usd * rng.uniform(0.2, 2.0), self.currency),
+                    "currency": self.currency,
+                    "against_subject": rng.random() < 0.7,
+                },
+            )
         if rng.random() < 0.002 + (0.02 if z > 2.0 else 0.0):
-            self.emit(SourceType.SANCTIONS, "sanctions_hit", self.when(self.start, self.today),
-                      {"list_name": "Demo consolidated list"})
+            self.emit(
+                SourceType.SANCTIONS,
+                "sanctions_hit",
+                self.when(self.start, self.today),
+                {"list_name": "Demo consolidated list"},
+            )
 
         # The outcome: a payment 90+ days late, then a claim paid if insured, sometimes a formal default.
         if event is not None:
             days = 90 + int(rng.expovariate(1 / 60))
             amount = _money(deal_usd, self.currency)
-            self.emit(P, "payment_late", event, {"days_late": days, "amount": amount, "currency": self.currency})
+            self.emit(
+                P, "payment_late", event, {"days_late": days, "amount": amount, "currency": self.currency}
+            )
             if insured:
-                self.emit(INS, "insurance_claim_filed", event + dt.timedelta(days=5),
-                          {"amount": amount, "currency": self.currency})
-                self.emit(INS, "insurance_claim_paid", event + dt.timedelta(days=100),
-                          {"amount": amount, "currency": self.currency})
+                self.emit(
+                    INS,
+                    "insurance_claim_filed",
+                    event + dt.timedelta(days=5),
+                    {"amount": amount, "currency": self.currency},
+                )
+                self.emit(
+                    INS,
+                    "insurance_claim_paid",
+                    event + dt.timedelta(days=100),
+                    {"amount": amount, "currency": self.currency},
+                )
             if rng.random() < 0.4:
-                self.emit(P, "default", event + dt.timedelta(days=30),
-                          {"reason": rng.choice(("default", "insolvency"))})
+                self.emit(
+                    P,
+                    "default",
+                    event + dt.timedelta(days=30),
+                    {"reason": rng.choice(("default", "insolvency"))},
+                )
             if rng.random() < 0.3:
-                self.emit(SourceType.REGISTRY, "registry_status", event + dt.timedelta(days=120),
-                          {"status": "deregistered"})
+                self.emit(
+                    SourceType.REGISTRY,
+                    "registry_status",
+                    event + dt.timedelta(days=120),
+                    {"status": "deregistered"},
+                )
         return z, delinquent
 
     def _deal(self, at, z, deal_usd, event, trading_end) -> None:
@@ -236,7 +333,9 @@ class _Company:
         if rng.random() < _sigmoid(-3.0 + 0.8 * z):
             self.emit(P, "order_cancelled", at, {})
             return
-        self.emit(P, "deal_completed", at, {"value": _money(value_usd, self.currency), "currency": self.currency})
+        self.emit(
+            P, "deal_completed", at, {"value": _money(value_usd, self.currency), "currency": self.currency}
+        )
         if rng.random() < _sigmoid(-3.5 + 0.9 * z):
             self.emit(P, "dispute_opened", at + dt.timedelta(days=20), {})
             side = "counterparty" if rng.random() < _sigmoid(0.8 * z) else "subject"
@@ -252,11 +351,19 @@ class _Company:
         if paid_at > trading_end:
             return
         amount = _money(value_usd, self.currency)
-        self.emit(P, "invoice_paid", paid_at, {"amount": amount, "currency": self.currency, "due_date": due,
-                                               "paid_date": paid})
+        self.emit(
+            P,
+            "invoice_paid",
+            paid_at,
+            {"amount": amount, "currency": self.currency, "due_date": due, "paid_date": paid},
+        )
         if days_late >= 15:
-            self.emit(P, "payment_late", paid_at, {"days_late": days_late, "amount": amount,
-                                                   "currency": self.currency})
+            self.emit(
+                P,
+                "payment_late",
+                paid_at,
+                {"days_late": days_late, "amount": amount, "currency": self.currency},
+            )
 
 
 def demo_sources() -> dict[str, Source]:
@@ -307,8 +414,9 @@ def simulate_history(
             if _get(subject, "id") in done:
                 result.skipped += 1
                 continue
-            company = _Company(subject, seed=seed, start=start, today=today, sources=sources,
-                               recorded_at=recorded_at)
+            company = _Company(
+                subject, seed=seed, start=start, today=today, sources=sources, recorded_at=recorded_at
+            )
             z, delinquent = company.run()
             result.risk[company.id] = z
             result.delinquent += delinquent

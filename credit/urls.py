@@ -11,4 +11,7 @@ urlpatterns = [
     path("batches/", views.batch_list, name="batch_list"),
     path("batches/upload/", views.batch_upload, name="batch_upload"),
     path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("companies/<int:subject_id>/", views.subject_credit, name="subject_credit"),
+    path("models/", views.model_registry, name="model_registry"),
+    path("models/<int:version>/promote/", views.model_promote, name="model_promote"),
 ]

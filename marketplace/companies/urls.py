@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("portal/company/staff/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("portal/company/verification/", views.verification, name="verification"),
+    path("portal/company/credit/", views.company_credit, name="company_credit"),
     path("documents/<int:pk>/", views.document_file, name="document_file"),
     path("operator/verification/", views.operator_queue, name="operator_queue"),
     path("operator/verification/<int:pk>/", views.operator_review, name="operator_review"),

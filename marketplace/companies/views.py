@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 from django_countries import countries
 
+from credit import selectors as credit_selectors
 from marketplace.companies import caching, selectors, services
 from marketplace.companies.filters import CompanyFilter
 from marketplace.companies.forms import CompanyForm, DecisionForm, DocumentUploadForm, InvitationForm
@@ -44,7 +45,11 @@ class CachedCountPaginator(Paginator):
 
 def company_list(request):
     """The directory. Its HTML is cached per language, audience and filters (see caching.py)."""
-    company_filter = CompanyFilter(request.GET, queryset=selectors.company_directory())
+    companies = selectors.company_directory()
+    if request.user.is_authenticated:
+        # Signed-in members see each company's credit grade (never its subscores or reasons).
+        companies = credit_selectors.with_current_grade(companies)
+    company_filter = CompanyFilter(request.GET, queryset=companies)
     items = [(k, v) for k in request.GET for v in request.GET.getlist(k)]
     key = caching.directory_key(
         language=get_language(), query_items=items, signed_in=request.user.is_authenticated
@@ -71,7 +76,10 @@ def company_list(request):
 
 
 def company_detail(request, slug):
-    company = get_object_or_404(selectors.company_directory(), slug=slug)
+    companies = selectors.company_directory()
+    if request.user.is_authenticated:
+        companies = credit_selectors.with_current_grade(companies)
+    company = get_object_or_404(companies, slug=slug)
     return render(request, "companies/company_detail.html", {"company": company})
 
 
@@ -306,6 +314,26 @@ def operator_review(request, pk):
     )
 
 
+@member_required()
+def company_credit(request):
+    """A company's own credit index, grade, subscores and reasons, so it knows what to improve."""
+    from django.utils.safestring import mark_safe
+
+    from credit import index
+    from credit.charts import subscore_bars_svg
+
+    explanation = index.explain(index.current(request.company))
+    return render(
+        request,
+        "companies/company_credit.html",
+        {
+            "x": explanation,
+            "subscores_svg": mark_safe(subscore_bars_svg(explanation.subscores)),  # noqa: S308 - escaped labels, numbers
+            "history_svg": mark_safe(index.history_svg(request.company.pk, title=_("Credit index history"))),  # noqa: S308
+        },
+    )
+
+
 @platform_role_required(PlatformRole.RISK_OFFICER)
 def risk_home(request):
     """The risk officers' start page: the portfolio at a glance until the credit engine's dashboards arrive."""
@@ -319,7 +347,24 @@ def risk_home(request):
         {"country": countries.name(row["country"]), "n": row["n"]}
         for row in Company.objects.values("country").annotate(n=Count("pk")).order_by("-n")[:10]
     ]
-    return render(request, "companies/risk_home.html", {"totals": totals, "by_country": by_country})
+    q = request.GET.get("q", "").strip()
+    found = (
+        credit_selectors.with_current_grade(Company.objects.filter(name__icontains=q)).order_by("name")[:20]
+        if q
+        else []
+    )
+    return render(
+        request,
+        "companies/risk_home.html",
+        {
+            "totals": totals,
+            "by_country": by_country,
+            "grades": credit_selectors.grade_distribution(),
+            "weakest": credit_selectors.weakest(),
+            "q": q,
+            "found": found,
+        },
+    )
 
 
 @require_POST

@@ -64,6 +64,10 @@ class Command(BaseCommand):
             if result.batch.rows_rejected > SHOWN_REJECTIONS:
                 self.stderr.write(f"… and more; all rejected rows are kept with batch #{result.batch.pk}")
         elapsed = time.monotonic() - started
-        style = self.style.SUCCESS if result.already_imported or not result.batch.rows_rejected else self.style.WARNING
+        style = (
+            self.style.SUCCESS
+            if result.already_imported or not result.batch.rows_rejected
+            else self.style.WARNING
+        )
         self.stdout.write(style(f"{result.summary} ({elapsed:.1f} s)"))
         sys.stdout.flush()
