@@ -6,3 +6,6 @@ class CatalogConfig(AppConfig):
     name = "marketplace.catalog"
     label = "catalog"
     verbose_name = _("Catalog")
+
+    def ready(self):
+        from marketplace.catalog import caching  # noqa: F401 - connects the cache generations

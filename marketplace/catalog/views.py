@@ -1,17 +1,21 @@
 """Catalog pages: the public search, product pages and supplier mini-sites; the supplier's product portal."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.catalog import selectors, services, spreadsheet
+from marketplace.caching import query_items
+from marketplace.catalog import caching, selectors, services, spreadsheet
 from marketplace.catalog.files import serve
 from marketplace.catalog.filters import PortalProductFilter, ProductFilter
 from marketplace.catalog.forms import (
@@ -43,20 +47,27 @@ PORTAL_PAGE_SIZE = 50
 
 
 def product_list(request):
-    product_filter = selectors.product_search(filters=request.GET, viewer=request.user)
-    products = product_filter.qs
-    paginator = CappedPaginator(products, PAGE_SIZE, known_count=product_filter.capped_count)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(
-        request,
-        "catalog/product_list.html",
-        {
-            "filter": product_filter,
-            "page_obj": page,
-            "capped": paginator.capped,
-            "querystring": querystring_without_page(request),
-        },
+    """Public search. The results (form, count, cards) are cached per filters, language and audience."""
+    key = caching.results_key(
+        language=get_language(), query_items=query_items(request), signed_in=request.user.is_authenticated
     )
+    results = cache.get(key)
+    if results is None:
+        product_filter = selectors.product_search(filters=request.GET, viewer=request.user)
+        products = product_filter.qs
+        paginator = CappedPaginator(products, PAGE_SIZE, known_count=product_filter.capped_count)
+        page = paginator.get_page(request.GET.get("page"))
+        results = render_to_string(
+            "catalog/includes/product_results.html",
+            {
+                "filter": product_filter,
+                "page_obj": page,
+                "capped": paginator.capped,
+                "querystring": querystring_without_page(request),
+            },
+        )
+        cache.set(key, results, caching.HTML_SECONDS)
+    return render(request, "catalog/product_list.html", {"results": results})
 
 
 def product_detail(request, pk):

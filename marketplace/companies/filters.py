@@ -44,7 +44,11 @@ class CompanyFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         fields=(("name", "name"), ("created_at", "joined"), ("verified_at", "verified")),
-        field_labels={"name": _("Name"), "created_at": _("Newest"), "verified_at": _("Recently verified")},
+        choices=[
+            ("-joined", _("Newest first")),
+            ("-verified", _("Recently verified")),
+            ("-name", _("Name, Z to A")),
+        ],
         label=_("Sort"),
         empty_label=_("Name"),
     )

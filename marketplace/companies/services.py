@@ -91,9 +91,10 @@ def invitation_create(
     else:
         # No account yet: the email carries the link, and sign-up with that address leads back to it.
         link = f"{settings.WAGTAILADMIN_BASE_URL}{invitation.get_absolute_url()}"
+        subject = _("You are invited to join %(company)s") % {"company": company.name}
         transaction.on_commit(
             lambda: send_mail(
-                subject=f"[TrustFair] {_('You are invited to join %(company)s') % {'company': company.name}}",
+                subject=f"[TrustFair] {subject}",
                 message=_("Accept the invitation within %(days)d days: %(link)s")
                 % {"days": Invitation.INVITATION_DAYS, "link": link},
                 from_email=None,

@@ -176,7 +176,9 @@ STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", True)
 # In production SMTP, configured by EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD.
 if DEBUG:
     MAILERS = {
-        "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+        "default": {
+            "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+        }
     }
 else:
     MAILERS = {

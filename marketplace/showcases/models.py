@@ -96,7 +96,11 @@ class ShowcaseItem(models.Model):
     min_quantity = models.PositiveIntegerField(_("showcase MOQ"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, blank=True)
     terms = models.CharField(
-        _("terms"), max_length=300, blank=True, help_text=_("e.g. FOB Ningbo, 30% deposit")
+        _("terms"),
+        max_length=300,
+        blank=True,
+        # xgettext:no-python-format
+        help_text=_("e.g. FOB Ningbo, 30% deposit"),
     )
 
     class Meta:

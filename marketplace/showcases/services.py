@@ -203,9 +203,10 @@ def showcase_invite(
     )
     link = f"{settings.WAGTAILADMIN_BASE_URL}{invitation.get_absolute_url()}"
     supplier_name = showcase.supplier.name
+    subject = _("%(supplier)s invites you to a private showcase") % {"supplier": supplier_name}
     transaction.on_commit(
         lambda: send_mail(
-            subject=f"[TrustFair] {_('%(supplier)s invites you to a private showcase') % {'supplier': supplier_name}}",
+            subject=f"[TrustFair] {subject}",
             message=_(
                 "%(supplier)s shared “%(title)s” with you on TrustFair.\n\nOpen it (sign in or join as a buyer "
                 "first) before %(date)s: %(link)s\n\nThe link works for the first company that opens it."

@@ -24,7 +24,9 @@ CHROMIUM_ARGS = [
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         # Browser tests never skip silently: a missing Chromium is a failure that says what to install.
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's package `chromium` (make system-deps).")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's package `chromium` (make system-deps)."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -8,9 +8,14 @@ from tests.factories import PASSWORD, CompanyFactory, MembershipFactory, UserFac
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_supplier_signs_in_switches_to_chinese_and_sees_portal(live_server, page):
+def test_supplier_signs_in_switches_to_chinese_and_sees_portal(live_server, page, tmp_path):
     user = UserFactory(email="supplier@demo.trustfair.test")
-    MembershipFactory(user=user, company=CompanyFactory(name="Ningbo Haitian Precision", name_zh="宁波海天精密", kind=CompanyKind.SUPPLIER))
+    MembershipFactory(
+        user=user,
+        company=CompanyFactory(
+            name="Ningbo Haitian Precision", name_zh="宁波海天精密", kind=CompanyKind.SUPPLIER
+        ),
+    )
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(user.email)
@@ -27,4 +32,4 @@ def test_supplier_signs_in_switches_to_chinese_and_sees_portal(live_server, page
     # The choice is remembered on the next page.
     page.goto(f"{live_server.url}/companies/")
     assert "公司名录" in page.get_by_role("heading", level=1).inner_text()
-    page.screenshot(path="/tmp/trustfair-supplier-zh.png", full_page=True)
+    page.screenshot(path=tmp_path / "supplier-zh.png", full_page=True)

@@ -32,7 +32,6 @@ from marketplace.fairs.models import FairPhase, FairSession, Hall
 pytestmark = pytest.mark.django_db
 
 
-
 def seed(**options) -> str:
     out = io.StringIO()
     call_command("seed_demo", stdout=out, **{"verbosity": 0, **options})
@@ -51,8 +50,21 @@ def world(django_db_setup, django_db_blocker):
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Industry, Company, User, Membership, Invitation, VerificationDocument, FairSession,
-                      FairPhase, Hall, Page, Group, Locale, Site)
+        for model in (
+            Industry,
+            Company,
+            User,
+            Membership,
+            Invitation,
+            VerificationDocument,
+            FairSession,
+            FairPhase,
+            Hall,
+            Page,
+            Group,
+            Locale,
+            Site,
+        )
     }
 
 
@@ -69,7 +81,10 @@ def test_world_is_believable(world):
     companies = Company.objects.all()
     chinese = companies.filter(country="CN")
     assert chinese.count() > 150 and all(c.name_zh and c.description_zh for c in chinese)
-    assert companies.filter(country="VN").exists() and companies.filter(country="US", kind=CompanyKind.BUYER).exists()
+    assert (
+        companies.filter(country="VN").exists()
+        and companies.filter(country="US", kind=CompanyKind.BUYER).exists()
+    )
     assert 0.5 < companies.filter(verified_at__isnull=False).count() / companies.count() < 0.7
     assert 20 < companies.filter(kind=CompanyKind.BOTH).count() < 80
     assert all(c.website.endswith(".example") for c in companies)
@@ -156,7 +171,10 @@ def test_demo_users_sign_in_and_land_on_their_home(world, client, email, lands_o
 
 @pytest.mark.parametrize(
     ("email", "home"),
-    [("risk@demo.trustfair.test", "companies:risk_home"), ("operator@demo.trustfair.test", "companies:operator_queue")],
+    [
+        ("risk@demo.trustfair.test", "companies:risk_home"),
+        ("operator@demo.trustfair.test", "companies:operator_queue"),
+    ],
 )
 def test_demo_staff_sign_in_with_the_demo_totp_code(world, client, settings, email, home):
     settings.STAFF_REQUIRE_MFA = True
