@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView
@@ -71,6 +72,20 @@ class ApiTokenAuthentication(BaseAuthentication):
     def authenticate_header(self, request):
         # Makes DRF answer 401 (with WWW-Authenticate) rather than 403 when no token is sent.
         return 'Bearer realm="credit"'
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Tells the OpenAPI schema how partners authenticate: an HTTP bearer token."""
+
+    target_class = ApiTokenAuthentication
+    name = "partnerToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A partner API token (tfc_…), scoped to the partner's data source.",
+        }
 
 
 class HasPartnerToken(BasePermission):
