@@ -49,7 +49,8 @@ BATCH = 20_000
 
 def champion() -> ModelVersion:
     """The model in service; the expert scorecard becomes champion when there is none."""
-    version = ModelVersion.objects.filter(status=ModelVersion.Status.CHAMPION).first()
+    # The artifact (hundreds of KB) is read only when a process first loads the model (`scorer_for`).
+    version = ModelVersion.objects.filter(status=ModelVersion.Status.CHAMPION).defer("artifact").first()
     return version or _install_scorecard()
 
 
@@ -114,8 +115,9 @@ class Scored:
 
 
 def score(values: np.ndarray, scorer, names: list[str]) -> Scored:
-    probability = scorer.predict_proba(values)
     contribs = scorer.contributions(values)
+    # Contributions add up to the margin, so one pass through the model gives both.
+    probability = scorer.proba_from_margin(contribs.sum(axis=1))
     slope = _slope(scorer)
     per_feature = contribs[:, :-1] * slope
     points = margin_to_index_points(contribs[:, :-1], slope)
@@ -177,11 +179,11 @@ def recompute(
         raise RuntimeError(f"Model v{version.version} was built on other features; retrain it.")
     total = len(matrix.subject_ids)
     done = 0
+    prints = _fingerprints(matrix.as_of, matrix.subject_ids)  # one query for all, not one per batch
     for start in range(0, total, BATCH):
         ids = matrix.subject_ids[start : start + BATCH]
         values = matrix.values[start : start + BATCH]
         scored = score(values, scorer, names)
-        prints = _fingerprints(matrix.as_of, ids)
         rows = []
         for k, subject_id in enumerate(ids):
             index = int(scored.index[k])

@@ -92,6 +92,9 @@ class FittedModel:
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         return self.calibrator(self.margin(X))
 
+    def proba_from_margin(self, margin: np.ndarray) -> np.ndarray:
+        return self.calibrator(margin)
+
     def contributions(self, X: np.ndarray) -> np.ndarray:
         """Per-feature contributions to the margin (SHAP values); the last column is the bias.
 
@@ -116,7 +119,7 @@ class FittedModel:
     ) -> FittedModel:
         booster = xgb.Booster()
         booster.load_model(bytearray(raw))
-        booster.set_param({"nthread": 1})
+        booster.set_param({"nthread": 2})
         return cls(booster, calibrator, list(feature_names), feature_types, tuple(monotone), best_rounds)
 
 
@@ -167,7 +170,8 @@ def make_dmatrix(
         feature_names=feature_names,
         feature_types=feature_types,
         enable_categorical=categorical,
-        nthread=2,
+        # Threads cost more than they save on a handful of rows (single-company recomputes).
+        nthread=1 if len(X) < 1000 else 2,
     )
 
 

@@ -99,7 +99,10 @@ class Scorecard:
         return self.contributions(X).sum(axis=1)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.margin(X)))
+        return self.proba_from_margin(self.margin(X))
+
+    def proba_from_margin(self, margin: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-np.asarray(margin, dtype=float)))
 
     def describe(self) -> list[dict]:
         """The rules as JSON: each bin is [upper bound or null for no bound, points]."""

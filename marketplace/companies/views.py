@@ -3,11 +3,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from django.views.i18n import set_language
 from django_countries import countries
 
 from credit import selectors as credit_selectors
+from marketplace.caching import query_items
 from marketplace.companies import caching, selectors, services
 from marketplace.companies.filters import CompanyFilter
 from marketplace.companies.forms import CompanyForm, DecisionForm, DocumentUploadForm, InvitationForm
@@ -44,35 +47,35 @@ class CachedCountPaginator(Paginator):
 
 
 def company_list(request):
-    """The directory. Its HTML is cached per language, audience and filters (see caching.py)."""
-    companies = selectors.company_directory()
-    if request.user.is_authenticated:
-        # Signed-in members see each company's credit grade (never its subscores or reasons).
-        companies = credit_selectors.with_current_grade(companies)
-    company_filter = CompanyFilter(request.GET, queryset=companies)
-    items = [(k, v) for k in request.GET for v in request.GET.getlist(k)]
+    """The directory. Its results (form, count, cards) are cached per language, audience and filters.
+
+    A cache hit renders only the page around them: no filter validation, no query.
+    """
+    items = query_items(request)
     key = caching.directory_key(
         language=get_language(), query_items=items, signed_in=request.user.is_authenticated
     )
-    count_key = caching.directory_key(
-        language="", query_items=[i for i in items if i[0] != "page"], signed_in=False
-    )
-    page = CachedCountPaginator(company_filter.qs, DIRECTORY_PAGE_SIZE, cache_key=count_key).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "companies/company_list.html",
-        {
-            "filter": company_filter,
-            "page_obj": page,
-            "querystring": query.urlencode(),
-            "cache_key": key,
-            "cache_seconds": caching.HTML_SECONDS,
-        },
-    )
+    results = cache.get(key)
+    if results is None:
+        companies = selectors.company_directory()
+        if request.user.is_authenticated:
+            # Signed-in members see each company's credit grade (never its subscores or reasons).
+            companies = credit_selectors.with_current_grade(companies)
+        company_filter = CompanyFilter(request.GET, queryset=companies)
+        count_key = caching.directory_key(
+            language="", query_items=[i for i in items if i[0] != "page"], signed_in=False
+        )
+        page = CachedCountPaginator(company_filter.qs, DIRECTORY_PAGE_SIZE, cache_key=count_key).get_page(
+            request.GET.get("page")
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        results = render_to_string(
+            "companies/includes/directory_results.html",
+            {"filter": company_filter, "page_obj": page, "querystring": query.urlencode()},
+        )
+        cache.set(key, results, caching.HTML_SECONDS)
+    return render(request, "companies/company_list.html", {"results": results})
 
 
 def company_detail(request, slug):
