@@ -43,25 +43,34 @@ def main() -> None:
         print(f"  … {result.subjects + result.skipped:,} companies, {result.facts:,} facts", file=sys.stderr)
 
     started = time.monotonic()
-    subjects = company_model.objects.filter(pk__in=ids).order_by("pk").values(
-        "id", "country", "registration_number", "created_at"
-    ).iterator(chunk_size=5000)
+    subjects = (
+        company_model.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values("id", "country", "registration_number", "created_at")
+        .iterator(chunk_size=5000)
+    )
     result = simulate_history(subjects, seed=args.seed, today=today, progress=progress)
     elapsed = time.monotonic() - started
-    print(f"simulated {result.subjects:,} companies ({result.skipped:,} already done): {result.facts:,} facts, "
-          f"{result.delinquent:,} serious delinquencies, in {elapsed:.1f} s")
+    print(
+        f"simulated {result.subjects:,} companies ({result.skipped:,} already done): {result.facts:,} facts, "
+        f"{result.delinquent:,} serious delinquencies, in {elapsed:.1f} s"
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE credit_fact")
-    print(f"facts table: {Fact.objects.count():,} rows; subjects in database: {company_model.objects.count():,}")
+    print(
+        f"facts table: {Fact.objects.count():,} rows; subjects in database: {company_model.objects.count():,}"
+    )
 
     times = []
     for _ in range(args.repeat):
         started = time.monotonic()
         matrix = build_feature_matrix(as_of=today, subject_ids=ids)
         times.append(time.monotonic() - started)
-        print(f"build_feature_matrix: {matrix.values.shape[0]:,} subjects × {matrix.values.shape[1]} features "
-              f"in {times[-1]:.2f} s")
+        print(
+            f"build_feature_matrix: {matrix.values.shape[0]:,} subjects × {matrix.values.shape[1]} features "
+            f"in {times[-1]:.2f} s"
+        )
     print(f"median {statistics.median(times):.2f} s over {len(times)} runs ({connection.vendor})")
 
 

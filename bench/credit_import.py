@@ -21,8 +21,21 @@ from pathlib import Path
 
 from credit_common import bench_companies, setup_django
 
-COLUMNS = ["kind", "subject_id", "subject_country", "subject_registration", "occurred_at", "known_at",
-           "external_ref", "amount", "currency", "due_date", "paid_date", "days_late", "value"]
+COLUMNS = [
+    "kind",
+    "subject_id",
+    "subject_country",
+    "subject_registration",
+    "occurred_at",
+    "known_at",
+    "external_ref",
+    "amount",
+    "currency",
+    "due_date",
+    "paid_date",
+    "days_late",
+    "value",
+]
 
 
 def write_csv(path: Path, rows: int, subjects, run: str) -> None:
@@ -65,14 +78,17 @@ def main() -> None:
     from credit.models import Fact, Source
 
     subjects = bench_companies(args.subjects, tag="imp")
-    source, _ = Source.objects.get_or_create(code="bench-platform",
-                                             defaults={"name": "Bench platform feed", "source_type": "platform"})
+    source, _ = Source.objects.get_or_create(
+        code="bench-platform", defaults={"name": "Bench platform feed", "source_type": "platform"}
+    )
     run = f"r{int(time.time())}"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"facts-{run}.csv"
         started = time.monotonic()
         write_csv(path, args.rows, subjects, run)
-        print(f"generated {args.rows:,} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.monotonic() - started:.1f} s")
+        print(
+            f"generated {args.rows:,} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.monotonic() - started:.1f} s"
+        )
         before = Fact.objects.filter(source=source).count()
 
         def progress(batch):
@@ -81,8 +97,13 @@ def main() -> None:
 
         started = time.monotonic()
         with path.open("rb") as stream:
-            result = import_file(stream=stream, file_name=path.name, source=source, progress=progress,
-                                 chunk_size=args.chunk_size)
+            result = import_file(
+                stream=stream,
+                file_name=path.name,
+                source=source,
+                progress=progress,
+                chunk_size=args.chunk_size,
+            )
         elapsed = time.monotonic() - started
         added = Fact.objects.filter(source=source).count() - before
         print(f"{connection.vendor}: {result.summary}")

@@ -46,13 +46,17 @@ def make_subject(db):
 
 @pytest.fixture
 def subject(make_subject):
-    return make_subject(country="CN", registration="91310000MA1", created_at=dt.datetime(2021, 1, 1, tzinfo=dt.UTC))
+    return make_subject(
+        country="CN", registration="91310000MA1", created_at=dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
+    )
 
 
 @pytest.fixture
 def make_source(db):
     def make(code, source_type):
-        return Source.objects.get_or_create(code=code, defaults={"name": code.title(), "source_type": source_type})[0]
+        return Source.objects.get_or_create(
+            code=code, defaults={"name": code.title(), "source_type": source_type}
+        )[0]
 
     return make
 

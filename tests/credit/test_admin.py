@@ -19,12 +19,16 @@ def admin_client(client, db):
 
 @pytest.mark.django_db
 def test_creating_a_token_shows_the_raw_value_once(admin_client, bank):
-    response = admin_client.post(reverse("admin:credit_apitoken_add"), {"source": bank.pk, "name": "feed"}, follow=True)
+    response = admin_client.post(
+        reverse("admin:credit_apitoken_add"), {"source": bank.pk, "name": "feed"}, follow=True
+    )
     texts = [str(m) for m in get_messages(response.wsgi_request)] or [response.content.decode()]
     raw = next(word for text in texts for word in text.split() if word.startswith("tfc_"))
     token = ApiToken.objects.get()
     assert api_token_authenticate(raw) == token
-    assert raw not in admin_client.get(reverse("admin:credit_apitoken_change", args=[token.pk])).content.decode()
+    assert (
+        raw not in admin_client.get(reverse("admin:credit_apitoken_change", args=[token.pk])).content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -32,16 +36,23 @@ def test_the_revoke_action_revokes(admin_client, bank):
     from credit.tokens import api_token_create
 
     token, raw = api_token_create(source=bank, name="feed")
-    admin_client.post(reverse("admin:credit_apitoken_changelist"),
-                      {"action": "revoke", "_selected_action": [token.pk]})
+    admin_client.post(
+        reverse("admin:credit_apitoken_changelist"), {"action": "revoke", "_selected_action": [token.pk]}
+    )
     token.refresh_from_db()
     assert token.revoked_at is not None and api_token_authenticate(raw) is None
 
 
 @pytest.mark.django_db
 def test_facts_are_read_only_in_the_admin(admin_client, subject):
-    fact, _ = facts.record(source="platform", kind="order_cancelled", subject=subject, payload={},
-                           occurred_at="2024-01-01", external_ref="o-1")
+    fact, _ = facts.record(
+        source="platform",
+        kind="order_cancelled",
+        subject=subject,
+        payload={},
+        occurred_at="2024-01-01",
+        external_ref="o-1",
+    )
     change_url = reverse("admin:credit_fact_change", args=[fact.pk])
     page = admin_client.get(change_url)
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()

@@ -14,8 +14,14 @@ URL = "/credit/api/v1/facts/"
 
 
 def rating(subject, ref="r-1", **extra):
-    return {"kind": "bank_rating", "subject_id": subject.pk, "occurred_at": "2024-05-01", "external_ref": ref,
-            "payload": {"rating": "A"}, **extra}
+    return {
+        "kind": "bank_rating",
+        "subject_id": subject.pk,
+        "occurred_at": "2024-05-01",
+        "external_ref": ref,
+        "payload": {"rating": "A"},
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -46,7 +52,9 @@ def test_tokens_are_stored_hashed_and_work_once_created(bank_token, subject):
     assert raw not in (stored.token_hash, stored.prefix) and len(stored.token_hash) == 64
     response = post(client_for(raw), {"facts": [rating(subject)]})
     assert response.status_code == 200
-    assert response.json()["results"] == [{"index": 0, "external_ref": "r-1", "status": "created", "errors": []}]
+    assert response.json()["results"] == [
+        {"index": 0, "external_ref": "r-1", "status": "created", "errors": []}
+    ]
     fact = Fact.objects.get()
     assert fact.api_token_id == token.pk and fact.batch.channel == "api"
 
@@ -74,8 +82,13 @@ def test_a_revoked_token_is_refused(bank_token, subject):
 @pytest.mark.django_db
 def test_a_bank_token_cannot_write_insurance_facts(bank_token, subject):
     _, raw = bank_token
-    insurance = {"kind": "insurance_limit_granted", "subject_id": subject.pk, "occurred_at": "2024-05-01",
-                 "external_ref": "lim-1", "payload": {"limit": "1000", "currency": "EUR"}}
+    insurance = {
+        "kind": "insurance_limit_granted",
+        "subject_id": subject.pk,
+        "occurred_at": "2024-05-01",
+        "external_ref": "lim-1",
+        "payload": {"limit": "1000", "currency": "EUR"},
+    }
     response = post(client_for(raw), {"facts": [insurance, rating(subject)]})
     assert response.status_code == 200
     first, second = response.json()["results"]
@@ -90,8 +103,12 @@ def test_per_item_results_cover_created_duplicate_and_rejected(bank_token, subje
     _, raw = bank_token
     client = client_for(raw)
     post(client, {"facts": [rating(subject, "r-1")]})
-    items = [rating(subject, "r-1"), rating(subject, "r-2"), rating(subject, "r-3", occurred_at="May 1st"),
-             {**rating(subject, "r-4"), "subject_id": 999999}]
+    items = [
+        rating(subject, "r-1"),
+        rating(subject, "r-2"),
+        rating(subject, "r-3", occurred_at="May 1st"),
+        {**rating(subject, "r-4"), "subject_id": 999999},
+    ]
     body = post(client, {"facts": items}).json()
     assert [r["status"] for r in body["results"]] == ["duplicate", "created", "rejected", "rejected"]
     assert body["results"][2]["errors"][0]["field"] == "occurred_at"
@@ -134,7 +151,11 @@ def test_requests_are_throttled_per_token(bank_token, bank, subject, settings):
     _, raw = bank_token
     _, other_raw = api_token_create(source=bank, name="second")
     client = client_for(raw)
-    assert [post(client, {"facts": [rating(subject, f"r-{i}")]}).status_code for i in range(3)] == [200, 200, 429]
+    assert [post(client, {"facts": [rating(subject, f"r-{i}")]}).status_code for i in range(3)] == [
+        200,
+        200,
+        429,
+    ]
     assert post(client_for(other_raw), {"facts": [rating(subject, "r-9")]}).status_code == 200
 
 

@@ -16,8 +16,12 @@ PAID = {"amount": "1200.50", "currency": "usd", "due_date": "2024-01-10", "paid_
 
 def record(subject, **overrides):
     kwargs = {
-        "source": "platform", "kind": "invoice_paid", "subject": subject, "payload": PAID,
-        "occurred_at": "2024-01-15T10:00:00+08:00", "external_ref": "inv-1",
+        "source": "platform",
+        "kind": "invoice_paid",
+        "subject": subject,
+        "payload": PAID,
+        "occurred_at": "2024-01-15T10:00:00+08:00",
+        "external_ref": "inv-1",
     }
     kwargs.update(overrides)
     return facts.record(**kwargs)
@@ -34,7 +38,12 @@ def test_the_same_fact_twice_is_stored_once(subject):
 @pytest.mark.django_db
 def test_a_fact_keeps_money_as_decimal_and_iso_currency_and_its_derived_columns(subject):
     fact, _ = record(subject)
-    assert fact.payload == {"amount": "1200.50", "currency": "USD", "due_date": "2024-01-10", "paid_date": "2024-01-15"}
+    assert fact.payload == {
+        "amount": "1200.50",
+        "currency": "USD",
+        "due_date": "2024-01-10",
+        "paid_date": "2024-01-15",
+    }
     assert fact.amount == Decimal("1200.50") and fact.currency == "USD" and fact.metric == 5.0
     assert fact.occurred_at == dt.datetime(2024, 1, 15, 2, tzinfo=dt.UTC)
     assert fact.known_at >= fact.occurred_at
@@ -79,13 +88,21 @@ def test_invalid_facts_are_refused_with_field_and_reason(subject, overrides, fie
 @pytest.mark.django_db
 def test_a_bank_source_cannot_record_insurance_facts(subject, bank):
     with pytest.raises(ValidationError) as error:
-        facts.record(source=bank, kind="insurance_limit_granted", subject=subject,
-                     payload={"limit": "1000", "currency": "EUR"}, occurred_at="2024-01-01", external_ref="x")
+        facts.record(
+            source=bank,
+            kind="insurance_limit_granted",
+            subject=subject,
+            payload={"limit": "1000", "currency": "EUR"},
+            occurred_at="2024-01-01",
+            external_ref="x",
+        )
     assert "may not send" in error.value.message_dict["kind"][0]
 
 
 @pytest.mark.django_db
-def test_fact_recorded_is_sent_after_commit_and_not_for_duplicates(subject, django_capture_on_commit_callbacks):
+def test_fact_recorded_is_sent_after_commit_and_not_for_duplicates(
+    subject, django_capture_on_commit_callbacks
+):
     received = []
 
     def listener(sender, subject_ids, fact, **kwargs):
@@ -119,11 +136,20 @@ def test_facts_cannot_be_changed_or_deleted_through_the_orm(subject):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only"
+)
 def test_postgresql_refuses_raw_update_and_delete_of_facts(subject):
     fact, _ = record(subject)
-    for sql in ("UPDATE credit_fact SET kind = 'default' WHERE id = %s", "DELETE FROM credit_fact WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    for sql in (
+        "UPDATE credit_fact SET kind = 'default' WHERE id = %s",
+        "DELETE FROM credit_fact WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql, [fact.pk])
     assert Fact.objects.get(pk=fact.pk).kind == "invoice_paid"
 
@@ -134,6 +160,7 @@ def test_a_correction_must_come_from_the_same_source_and_subject(subject, make_s
     other = make_subject()
     with pytest.raises(ValidationError, match="another subject"):
         record(other, external_ref="inv-1-fix", supersedes=fact)
-    fix, created = record(subject, external_ref="inv-1-fix", supersedes=fact,
-                          payload={**PAID, "amount": "1100.00"})
+    fix, created = record(
+        subject, external_ref="inv-1-fix", supersedes=fact, payload={**PAID, "amount": "1100.00"}
+    )
     assert created and fix.supersedes_id == fact.pk

@@ -28,8 +28,14 @@ def d(text):
 def sources(make_source):
     return {
         t: make_source("platform" if t == SourceType.PLATFORM else f"src-{t}", t)
-        for t in (SourceType.PLATFORM, SourceType.INSURER, SourceType.BANK, SourceType.REGISTRY,
-                  SourceType.CHAMBER, SourceType.COURT)
+        for t in (
+            SourceType.PLATFORM,
+            SourceType.INSURER,
+            SourceType.BANK,
+            SourceType.REGISTRY,
+            SourceType.CHAMBER,
+            SourceType.COURT,
+        )
     }
 
 
@@ -37,36 +43,87 @@ def sources(make_source):
 def add(sources):
     def add(subject, source_type, kind, occurred, payload=None, known=None):
         fact, _ = facts.record(
-            source=sources[source_type], kind=kind, subject=subject, payload=payload or {},
-            occurred_at=d(occurred), known_at=d(known) if known else None, external_ref=f"t-{next(_refs)}",
+            source=sources[source_type],
+            kind=kind,
+            subject=subject,
+            payload=payload or {},
+            occurred_at=d(occurred),
+            known_at=d(known) if known else None,
+            external_ref=f"t-{next(_refs)}",
         )
         return fact
+
     return add
 
 
 @pytest.fixture
 def history(subject, add):
-    P, INS, BANK, REG, CH, CT = (SourceType.PLATFORM, SourceType.INSURER, SourceType.BANK, SourceType.REGISTRY,
-                                 SourceType.CHAMBER, SourceType.COURT)
+    P, INS, BANK, REG, CH, CT = (
+        SourceType.PLATFORM,
+        SourceType.INSURER,
+        SourceType.BANK,
+        SourceType.REGISTRY,
+        SourceType.CHAMBER,
+        SourceType.COURT,
+    )
     late = "2024-03-20"
     add(subject, P, "deal_completed", "2024-03-01", {"value": "1000", "currency": "USD"}, known="2024-03-01")
     add(subject, P, "deal_completed", "2024-05-01", {"value": "1000", "currency": "EUR"}, known="2024-05-01")
     add(subject, P, "deal_completed", "2023-01-01", {"value": "500", "currency": "USD"}, known="2023-01-01")
-    add(subject, INS, "insurance_limit_granted", "2023-06-01", {"limit": "5000", "currency": "USD"}, known="2023-06-02")
-    add(subject, INS, "insurance_limit_cut", "2024-02-01", {"limit": "2000", "currency": "USD"}, known="2024-02-02")
+    add(
+        subject,
+        INS,
+        "insurance_limit_granted",
+        "2023-06-01",
+        {"limit": "5000", "currency": "USD"},
+        known="2023-06-02",
+    )
+    add(
+        subject,
+        INS,
+        "insurance_limit_cut",
+        "2024-02-01",
+        {"limit": "2000", "currency": "USD"},
+        known="2024-02-02",
+    )
     for due, paid in (("2024-01-10", "2024-01-05"), ("2024-02-10", "2024-02-10"), ("2024-03-10", late)):
-        add(subject, P, "invoice_paid", paid,
-            {"amount": "100", "currency": "USD", "due_date": due, "paid_date": paid}, known=paid)
+        add(
+            subject,
+            P,
+            "invoice_paid",
+            paid,
+            {"amount": "100", "currency": "USD", "due_date": due, "paid_date": paid},
+            known=paid,
+        )
     add(subject, P, "payment_late", late, {"days_late": 10, "amount": "100", "currency": "USD"}, known=late)
-    add(subject, P, "payment_late", "2024-05-01", {"days_late": 40, "amount": "50", "currency": "USD"},
-        known="2024-05-01")
-    add(subject, P, "payment_late", "2021-01-05", {"days_late": 100, "amount": "50", "currency": "USD"},
-        known="2021-01-05")
+    add(
+        subject,
+        P,
+        "payment_late",
+        "2024-05-01",
+        {"days_late": 40, "amount": "50", "currency": "USD"},
+        known="2024-05-01",
+    )
+    add(
+        subject,
+        P,
+        "payment_late",
+        "2021-01-05",
+        {"days_late": 100, "amount": "50", "currency": "USD"},
+        known="2021-01-05",
+    )
     add(subject, P, "dispute_resolved", "2023-01-01", {"in_favour_of": "counterparty"}, known="2023-01-01")
     add(subject, P, "dispute_resolved", "2023-02-01", {"in_favour_of": "subject"}, known="2023-02-01")
     for day in ("2024-01-01", "2024-02-01", "2022-01-01"):
         add(subject, P, "order_cancelled", day, known=day)
-    add(subject, INS, "insurance_claim_filed", "2024-04-01", {"amount": "300", "currency": "USD"}, known="2024-04-02")
+    add(
+        subject,
+        INS,
+        "insurance_claim_filed",
+        "2024-04-01",
+        {"amount": "300", "currency": "USD"},
+        known="2024-04-02",
+    )
     for day in ("2022-10-15", "2023-04-15", "2023-10-15", "2021-04-15"):
         add(subject, P, "fair_exhibited", day, known=day)
     for day in ("2023-01-10", "2023-05-10", "2024-01-10"):
@@ -76,16 +133,40 @@ def history(subject, add):
     add(subject, BANK, "bank_rating", "2024-01-01", {"rating": "BBB"}, known="2024-01-02")
     # Happened before the as-of date but learned after it: must not count on 2024-06-30.
     add(subject, BANK, "bank_rating", "2024-06-01", {"rating": "D"}, known="2024-07-15")
-    add(subject, REG, "company_registered", "2010-06-30",
-        {"registered_capital": "1000000", "currency": "CNY", "founded_on": "2010-06-30"}, known="2020-01-01")
+    add(
+        subject,
+        REG,
+        "company_registered",
+        "2010-06-30",
+        {"registered_capital": "1000000", "currency": "CNY", "founded_on": "2010-06-30"},
+        known="2020-01-01",
+    )
     add(subject, REG, "registry_status", "2020-01-01", {"status": "active"}, known="2020-01-01")
     add(subject, REG, "registry_status", "2024-05-01", {"status": "abnormal"}, known="2024-05-03")
-    add(subject, CH, "chamber_membership", "2023-01-01", {"chamber": "CCPIT", "valid_until": "2024-12-31"},
-        known="2023-01-01")
-    add(subject, CT, "court_judgment", "2023-01-01", {"amount": "10000", "currency": "USD", "against_subject": True},
-        known="2023-01-05")
-    add(subject, CT, "court_judgment", "2023-05-01", {"amount": "500", "currency": "USD", "against_subject": False},
-        known="2023-05-05")
+    add(
+        subject,
+        CH,
+        "chamber_membership",
+        "2023-01-01",
+        {"chamber": "CCPIT", "valid_until": "2024-12-31"},
+        known="2023-01-01",
+    )
+    add(
+        subject,
+        CT,
+        "court_judgment",
+        "2023-01-01",
+        {"amount": "10000", "currency": "USD", "against_subject": True},
+        known="2023-01-05",
+    )
+    add(
+        subject,
+        CT,
+        "court_judgment",
+        "2023-05-01",
+        {"amount": "500", "currency": "USD", "against_subject": False},
+        known="2023-05-05",
+    )
     return subject
 
 
@@ -143,9 +224,20 @@ def test_missing_data_stays_missing(make_subject):
     newcomer = make_subject(created_at=d("2024-01-01"))
     before_joining = feature_vector(subject=newcomer, as_of=dt.date(2023, 6, 30))
     after_joining = feature_vector(subject=newcomer, as_of=AS_OF)
-    partner_values = ("bank_rating", "insured_limit_usd", "insured_limit_use", "claims_24m", "registry_status",
-                      "years_in_business", "registered_capital_usd", "chamber_member", "on_time_payment_ratio",
-                      "avg_days_late_24m", "worst_days_late_24m", "meetings_kept_ratio")
+    partner_values = (
+        "bank_rating",
+        "insured_limit_usd",
+        "insured_limit_use",
+        "claims_24m",
+        "registry_status",
+        "years_in_business",
+        "registered_capital_usd",
+        "chamber_member",
+        "on_time_payment_ratio",
+        "avg_days_late_24m",
+        "worst_days_late_24m",
+        "meetings_kept_ratio",
+    )
     for name in partner_values:
         assert after_joining[name] is None, name
     # Platform counts are real zeros once the company is on the platform, unknown before.
@@ -158,8 +250,14 @@ def test_missing_data_stays_missing(make_subject):
 
 @pytest.mark.django_db
 def test_invoices_without_late_payments_mean_zero_days_late(subject, add):
-    add(subject, SourceType.PLATFORM, "invoice_paid", "2024-01-05",
-        {"amount": "1", "currency": "USD", "due_date": "2024-01-10", "paid_date": "2024-01-05"}, known="2024-01-05")
+    add(
+        subject,
+        SourceType.PLATFORM,
+        "invoice_paid",
+        "2024-01-05",
+        {"amount": "1", "currency": "USD", "due_date": "2024-01-10", "paid_date": "2024-01-05"},
+        known="2024-01-05",
+    )
     vector = feature_vector(subject=subject, as_of=AS_OF)
     assert vector["avg_days_late_24m"] == 0.0
     assert vector["on_time_payment_ratio"] == 1.0
@@ -168,12 +266,25 @@ def test_invoices_without_late_payments_mean_zero_days_late(subject, add):
 @pytest.mark.django_db
 def test_a_correction_replaces_the_fact_from_when_it_was_known(subject, sources):
     platform = sources[SourceType.PLATFORM]
-    original, _ = facts.record(source=platform, kind="deal_completed", subject=subject,
-                               payload={"value": "100", "currency": "USD"}, occurred_at=d("2024-03-01"),
-                               known_at=d("2024-03-01"), external_ref="deal-1")
-    facts.record(source=platform, kind="deal_completed", subject=subject, payload={"value": "150", "currency": "USD"},
-                 occurred_at=d("2024-03-01"), known_at=d("2024-04-01"), external_ref="deal-1-fix",
-                 supersedes=original)
+    original, _ = facts.record(
+        source=platform,
+        kind="deal_completed",
+        subject=subject,
+        payload={"value": "100", "currency": "USD"},
+        occurred_at=d("2024-03-01"),
+        known_at=d("2024-03-01"),
+        external_ref="deal-1",
+    )
+    facts.record(
+        source=platform,
+        kind="deal_completed",
+        subject=subject,
+        payload={"value": "150", "currency": "USD"},
+        occurred_at=d("2024-03-01"),
+        known_at=d("2024-04-01"),
+        external_ref="deal-1-fix",
+        supersedes=original,
+    )
     assert feature_vector(subject=subject, as_of=dt.date(2024, 3, 15))["deals_value_12m_usd"] == 100.0
     after = feature_vector(subject=subject, as_of=dt.date(2024, 4, 15))
     assert after["deals_value_12m_usd"] == 150.0
@@ -183,8 +294,14 @@ def test_a_correction_replaces_the_fact_from_when_it_was_known(subject, sources)
 @pytest.mark.django_db
 def test_batch_matrix_equals_the_single_subject_path(history, make_subject, add):
     other = make_subject(created_at=d("2022-05-01"))
-    add(other, SourceType.PLATFORM, "deal_completed", "2024-06-01", {"value": "70", "currency": "GBP"},
-        known="2024-06-01")
+    add(
+        other,
+        SourceType.PLATFORM,
+        "deal_completed",
+        "2024-06-01",
+        {"value": "70", "currency": "GBP"},
+        known="2024-06-01",
+    )
     add(other, SourceType.BANK, "bank_rating", "2024-02-01", {"rating": "CCC"}, known="2024-02-01")
     make_subject()  # a subject without any fact
     matrix = build_feature_matrix(as_of=AS_OF)
@@ -201,6 +318,11 @@ def test_every_feature_is_declared_once_with_dimension_direction_and_both_langua
     assert len(monotone_constraints()) == len(FEATURES)
     for feature in FEATURES:
         assert feature.direction in (-1, 0, 1)
-        assert feature.dimension in {"identity_compliance", "trade_performance", "financial_strength", "insurance",
-                                     "participation_reputation"}
+        assert feature.dimension in {
+            "identity_compliance",
+            "trade_performance",
+            "financial_strength",
+            "insurance",
+            "participation_reputation",
+        }
         assert feature.label_en and feature.label_zh and feature.meaning_en and feature.meaning_zh

@@ -20,16 +20,23 @@ def write(tmp_path, name, text):
 
 def run(path, source="bank-a"):
     out, err = StringIO(), StringIO()
-    call_command("import_credit_facts", path, "--source", source, "--progress-every", "2", stdout=out, stderr=err)
+    call_command(
+        "import_credit_facts", path, "--source", source, "--progress-every", "2", stdout=out, stderr=err
+    )
     return out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
 def good_csv(tmp_path, subject, bank):
-    return write(tmp_path, "ratings.csv", HEADER + (
-        f"bank_rating,{subject.pk},,,2024-01-15,2024-01-20,r-1,A\n"
-        "bank_rating,,CN,91310000MA1,2024-06-15T00:00:00Z,,r-2,BBB\n"
-    ))
+    return write(
+        tmp_path,
+        "ratings.csv",
+        HEADER
+        + (
+            f"bank_rating,{subject.pk},,,2024-01-15,2024-01-20,r-1,A\n"
+            "bank_rating,,CN,91310000MA1,2024-06-15T00:00:00Z,,r-2,BBB\n"
+        ),
+    )
 
 
 @pytest.mark.django_db
@@ -46,7 +53,11 @@ def test_a_csv_file_is_imported_once_and_the_second_time_says_so(good_csv, subje
 @pytest.mark.django_db
 def test_a_changed_file_with_the_same_references_adds_only_new_rows(good_csv, tmp_path, subject):
     run(good_csv)
-    changed = write(tmp_path, "ratings-2.csv", Path(good_csv).read_text() + f"bank_rating,{subject.pk},,,2024-07-01,,r-3,AA\n")
+    changed = write(
+        tmp_path,
+        "ratings-2.csv",
+        Path(good_csv).read_text() + f"bank_rating,{subject.pk},,,2024-07-01,,r-3,AA\n",
+    )
     out, _ = run(changed)
     assert "1 facts added, 2 duplicates" in out
     assert Fact.objects.count() == 3
@@ -54,14 +65,19 @@ def test_a_changed_file_with_the_same_references_adds_only_new_rows(good_csv, tm
 
 @pytest.mark.django_db
 def test_bad_rows_are_reported_kept_and_do_not_block_the_good_ones(tmp_path, subject, bank):
-    path = write(tmp_path, "mixed.csv", HEADER + (
-        f"bank_rating,{subject.pk},,,2024-01-15,,ok-1,A\n"
-        f"bank_rating,{subject.pk},,,15/01/2024,,bad-date,A\n"
-        "bank_rating,,CN,UNKNOWN-9,2024-01-15,,bad-subject,A\n"
-        f"bank_rating,{subject.pk},,,2024-01-15,,bad-rating,Z+\n"
-        f"insurance_claim_paid,{subject.pk},,,2024-01-15,,bad-scope,\n"
-        f"bank_rating,{subject.pk},,,2024-01-15,,ok-1,A\n"
-    ))
+    path = write(
+        tmp_path,
+        "mixed.csv",
+        HEADER
+        + (
+            f"bank_rating,{subject.pk},,,2024-01-15,,ok-1,A\n"
+            f"bank_rating,{subject.pk},,,15/01/2024,,bad-date,A\n"
+            "bank_rating,,CN,UNKNOWN-9,2024-01-15,,bad-subject,A\n"
+            f"bank_rating,{subject.pk},,,2024-01-15,,bad-rating,Z+\n"
+            f"insurance_claim_paid,{subject.pk},,,2024-01-15,,bad-scope,\n"
+            f"bank_rating,{subject.pk},,,2024-01-15,,ok-1,A\n"
+        ),
+    )
     out, err = run(path)
     assert "1 facts added, 1 duplicates, 4 rejected" in out
     assert "line 3: occurred_at: expected an ISO 8601 date" in err
@@ -94,11 +110,21 @@ def test_a_batch_that_fails_in_the_database_writes_nothing(good_csv, monkeypatch
 @pytest.mark.django_db
 def test_json_lines_carry_the_payload_as_an_object(tmp_path, subject, insurer):
     lines = [
-        {"kind": "insurance_limit_granted", "subject_id": subject.pk, "occurred_at": "2024-03-01",
-         "external_ref": "lim-1", "payload": {"limit": 250000.5, "currency": "EUR"}},
+        {
+            "kind": "insurance_limit_granted",
+            "subject_id": subject.pk,
+            "occurred_at": "2024-03-01",
+            "external_ref": "lim-1",
+            "payload": {"limit": 250000.5, "currency": "EUR"},
+        },
         "not json at all",
-        {"kind": "insurance_limit_cut", "subject_id": subject.pk, "occurred_at": "2024-04-01",
-         "external_ref": "lim-2", "payload": {"limit": "-5", "currency": "EUR"}},
+        {
+            "kind": "insurance_limit_cut",
+            "subject_id": subject.pk,
+            "occurred_at": "2024-04-01",
+            "external_ref": "lim-2",
+            "payload": {"limit": "-5", "currency": "EUR"},
+        },
     ]
     text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n"
     out, err = run(write(tmp_path, "limits.jsonl", text), source="insurer-a")
@@ -117,7 +143,9 @@ def test_the_command_refuses_unknown_sources_and_file_types(tmp_path, bank):
 
 
 @pytest.mark.django_db
-def test_an_import_announces_its_subjects_once_after_commit(good_csv, subject, django_capture_on_commit_callbacks):
+def test_an_import_announces_its_subjects_once_after_commit(
+    good_csv, subject, django_capture_on_commit_callbacks
+):
     from credit.signals import fact_recorded
 
     received = []

@@ -64,5 +64,7 @@ def test_hidden_risk_drives_late_payments_and_outcomes(make_subject):
     safe = [r for z, r in zip(risk, on_time, strict=True) if z < -1 and r == r]
     assert sum(safe) / len(safe) > sum(risky) / len(risky)
     assert 0 < result.delinquent < len(companies) / 2
-    serious = set(Fact.objects.filter(kind="payment_late", metric__gte=90).values_list("subject_id", flat=True))
+    serious = set(
+        Fact.objects.filter(kind="payment_late", metric__gte=90).values_list("subject_id", flat=True)
+    )
     assert len(serious) == result.delinquent

@@ -43,10 +43,17 @@ def test_batch_detail_is_refused_to_non_operators(client, supplier_owner, bank):
 @pytest.mark.django_db
 def test_an_operator_uploads_a_file_and_sees_its_rejected_rows(client, operator, subject, bank):
     client.force_login(operator)
-    response = client.post(reverse("credit:batch_upload"), {"source": bank.pk, "file": csv_file(subject)}, follow=True)
+    response = client.post(
+        reverse("credit:batch_upload"), {"source": bank.pk, "file": csv_file(subject)}, follow=True
+    )
     batch = ImportBatch.objects.get()
     assert response.redirect_chain[-1][0] == reverse("credit:batch_detail", args=[batch.pk])
-    assert (batch.channel, batch.created_by, batch.rows_created, batch.rows_rejected) == ("upload", operator, 1, 1)
+    assert (batch.channel, batch.created_by, batch.rows_created, batch.rows_rejected) == (
+        "upload",
+        operator,
+        1,
+        1,
+    )
     page = response.content.decode()
     assert "not a calendar date" in page or "expected an ISO 8601" in page
     assert Fact.objects.count() == 1
@@ -56,7 +63,9 @@ def test_an_operator_uploads_a_file_and_sees_its_rejected_rows(client, operator,
 def test_uploading_the_same_file_again_adds_nothing_and_says_so(client, operator, subject, bank):
     client.force_login(operator)
     client.post(reverse("credit:batch_upload"), {"source": bank.pk, "file": csv_file(subject)})
-    response = client.post(reverse("credit:batch_upload"), {"source": bank.pk, "file": csv_file(subject)}, follow=True)
+    response = client.post(
+        reverse("credit:batch_upload"), {"source": bank.pk, "file": csv_file(subject)}, follow=True
+    )
     assert "already imported" in response.content.decode()
     assert ImportBatch.objects.count() == 1 and Fact.objects.count() == 1
 
@@ -64,7 +73,9 @@ def test_uploading_the_same_file_again_adds_nothing_and_says_so(client, operator
 @pytest.mark.django_db
 def test_the_upload_form_refuses_other_file_types(client, operator, subject, bank):
     client.force_login(operator)
-    response = client.post(reverse("credit:batch_upload"), {"source": bank.pk, "file": csv_file(subject, "feed.xlsx")})
+    response = client.post(
+        reverse("credit:batch_upload"), {"source": bank.pk, "file": csv_file(subject, "feed.xlsx")}
+    )
     assert response.status_code == 200 and ".csv or .jsonl" in response.content.decode()
     assert ImportBatch.objects.count() == 0
 
