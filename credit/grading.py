@@ -69,6 +69,18 @@ def grade_for(index: int) -> Grade:
     raise ValueError(f"index {index} is outside 0–1000")
 
 
+_LOWS_ASCENDING = np.array([g.low for g in reversed(GRADES)])
+_CODES_ASCENDING = np.array([g.code for g in reversed(GRADES)])
+
+
+def grade_codes(indexes: np.ndarray) -> list[str]:
+    """`grade_for(i).code` for a whole array of indexes at once."""
+    indexes = np.asarray(indexes)
+    if len(indexes) and (indexes.min() < 0 or indexes.max() > 1000):
+        raise ValueError("an index is outside 0–1000")
+    return _CODES_ASCENDING[np.searchsorted(_LOWS_ASCENDING, indexes, side="right") - 1].tolist()
+
+
 def describe_bands() -> list[dict]:
     """The table shown to people: grade, index range, default-rate range."""
     return [

@@ -17,20 +17,21 @@ Reasons are the features whose contributions moved the index most, each converte
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db import connection, transaction
 from django.utils import timezone
 
 from credit import reasons
 from credit.features import FEATURES_BY_NAME, build_feature_matrix, dimension_name
-from credit.grading import grade_for, margin_to_index_points, pd_to_index
-from credit.models import Assessment, Fact, ModelVersion
+from credit.grading import grade_codes, grade_for, margin_to_index_points, pd_to_index
+from credit.models import Assessment, ModelVersion
 from credit.pipeline import FittedModel, PlattCalibrator
 from credit.scorecard import Scorecard
 
@@ -128,39 +129,116 @@ def score(values: np.ndarray, scorer, names: list[str]) -> Scored:
     return Scored(probability, pd_to_index(probability), contribs, points, subscores)
 
 
-def _reasons(names: list[str], values: np.ndarray, points: np.ndarray) -> list[dict]:
-    order = np.argsort(points)  # most negative first: lowered the index most
-    picked = [j for j in order[:REASONS_EACH_WAY] if points[j] <= -MIN_REASON_POINTS]
-    picked += [j for j in order[::-1][:REASONS_EACH_WAY] if points[j] >= MIN_REASON_POINTS]
+def _reasons(names: list[str], values: np.ndarray, points: np.ndarray) -> list[list[dict]]:
+    """Per row: the features that lowered the index most, then those that raised it most (≥ 1 point)."""
+    points = np.asarray(points, dtype=float)
+    order = np.argsort(points, axis=1)  # most negative first: lowered the index most
+    lowest = order[:, :REASONS_EACH_WAY]
+    highest = order[:, : -REASONS_EACH_WAY - 1 : -1]
+    picked = np.concatenate([lowest, highest], axis=1)
+    picked_points = np.take_along_axis(points, picked, axis=1)
+    keep = np.concatenate(
+        [
+            picked_points[:, :REASONS_EACH_WAY] <= -MIN_REASON_POINTS,
+            picked_points[:, REASONS_EACH_WAY:] >= MIN_REASON_POINTS,
+        ],
+        axis=1,
+    )
+    picked_values = np.take_along_axis(values, picked, axis=1)
     out = []
-    for j in picked:
-        value = None if np.isnan(values[j]) else float(values[j])
-        en, zh = reasons.sentence(names[j], value)
-        out.append(
-            {"feature": names[j], "value": value, "points": round(float(points[j]), 1), "en": en, "zh": zh}
-        )
+    for row_j, row_points, row_values, row_keep in zip(
+        picked.tolist(), picked_points.tolist(), picked_values.tolist(), keep.tolist(), strict=True
+    ):
+        row = []
+        for j, point, value, kept in zip(row_j, row_points, row_values, row_keep, strict=True):
+            if kept:
+                value = None if value != value else value  # NaN: no data
+                row.append(
+                    {
+                        "feature": names[j],
+                        "value": value,
+                        "points": round(point, 1),
+                        **_sentence(names[j], value),
+                    }
+                )
+        out.append(row)
     return out
 
 
-def _fingerprints(moment: dt.datetime, ids: np.ndarray) -> dict[int, str]:
-    """Which facts an assessment used: count and newest id of the subject's facts known by then.
+@functools.lru_cache(maxsize=65_536)
+def _sentence(feature: str, value: float | None) -> dict[str, str]:
+    # Counts and flags repeat across subjects, so most sentences are written once per process.
+    en, zh = reasons.sentence(feature, value)
+    return {"en": en, "zh": zh}
+
+
+def _fingerprint(moment: dt.datetime, evidence: np.ndarray) -> list[str]:
+    """Which facts each assessment used: the as-of moment, and count and newest id of the facts seen.
 
     Facts are append-only with increasing ids, so (count, newest id) names the set exactly.
     """
-    facts = Fact.objects.visible(moment)
-    if len(ids) <= 2000:  # a large batch reads everyone in one GROUP BY rather than a huge IN list
-        facts = facts.filter(subject_id__in=[int(i) for i in ids])
-    rows = (
-        facts.order_by()
-        .values("subject_id")
-        .annotate(n=Count("id"), last=Max("id"))
-        .values_list("subject_id", "n", "last")
+    stamp = moment.isoformat()
+    return [hashlib.sha256(f"{stamp}|{n}:{last}".encode()).hexdigest() for n, last in evidence.tolist()]
+
+
+COLUMNS = (
+    "subject_id",
+    "model_version_id",
+    "as_of",
+    "index",
+    "grade",
+    "probability",
+    "subscores",
+    "reasons",
+    "features",
+    "facts_fingerprint",
+    "created_at",
+)
+_JSON_COLUMNS = [COLUMNS.index(c) for c in ("subscores", "reasons", "features")]
+
+
+def _assessment_rows(version, matrix, start: int, stop: int, scored: Scored) -> list[tuple]:
+    """Assessments of rows start:stop of the matrix as tuples in COLUMNS order (no model instances)."""
+    names = matrix.names
+    values = matrix.values[start:stop]
+    created = timezone.now()
+    subscores = [dict(zip(DIMENSIONS, row, strict=True)) for row in np.round(scored.subscores, 1).tolist()]
+    features = [
+        {n: (None if v != v else v) for n, v in zip(names, row, strict=True)} for row in values.tolist()
+    ]
+    return list(
+        zip(
+            matrix.subject_ids[start:stop].tolist(),
+            [version.pk] * (stop - start),
+            [matrix.as_of] * (stop - start),
+            scored.index.tolist(),
+            grade_codes(scored.index),
+            scored.probability.tolist(),
+            subscores,
+            _reasons(names, values, scored.points),
+            features,
+            _fingerprint(matrix.as_of, matrix.evidence[start:stop]),
+            [created] * (stop - start),
+            strict=True,
+        )
     )
-    found = {s: f"{n}:{last}" for s, n, last in rows}
-    return {
-        int(i): hashlib.sha256(f"{moment.isoformat()}|{found.get(int(i), '0:0')}".encode()).hexdigest()
-        for i in ids
-    }
+
+
+def _write(rows: list[tuple]) -> None:
+    """Store assessments: COPY on PostgreSQL (3× faster than INSERT for a batch), bulk INSERT elsewhere."""
+    if connection.vendor != "postgresql":
+        Assessment.objects.bulk_create(
+            [Assessment(**dict(zip(COLUMNS, row, strict=True))) for row in rows], batch_size=2000
+        )
+        return
+    table = connection.ops.quote_name(Assessment._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            row = list(row)
+            for k in _JSON_COLUMNS:
+                row[k] = json.dumps(row[k])
+            copy.write_row(row)
 
 
 def recompute(
@@ -174,39 +252,15 @@ def recompute(
     version = champion()
     scorer = scorer_for(version)
     matrix = build_feature_matrix(as_of=moment, subject_ids=subject_ids)
-    names = matrix.names
-    if list(version.feature_names) != names:
+    if list(version.feature_names) != matrix.names:
         raise RuntimeError(f"Model v{version.version} was built on other features; retrain it.")
     total = len(matrix.subject_ids)
-    done = 0
-    prints = _fingerprints(matrix.as_of, matrix.subject_ids)  # one query for all, not one per batch
     for start in range(0, total, BATCH):
-        ids = matrix.subject_ids[start : start + BATCH]
-        values = matrix.values[start : start + BATCH]
-        scored = score(values, scorer, names)
-        rows = []
-        for k, subject_id in enumerate(ids):
-            index = int(scored.index[k])
-            rows.append(
-                Assessment(
-                    subject_id=int(subject_id),
-                    model_version=version,
-                    as_of=matrix.as_of,
-                    index=index,
-                    grade=grade_for(index).code,
-                    probability=float(scored.probability[k]),
-                    subscores={d: round(float(scored.subscores[k, j]), 1) for j, d in enumerate(DIMENSIONS)},
-                    reasons=_reasons(names, values[k], scored.points[k]),
-                    features={
-                        n: (None if np.isnan(v) else float(v)) for n, v in zip(names, values[k], strict=True)
-                    },
-                    facts_fingerprint=prints[int(subject_id)],
-                )
-            )
-        Assessment.objects.bulk_create(rows, batch_size=5000)
-        done += len(ids)
+        stop = min(start + BATCH, total)
+        scored = score(matrix.values[start:stop], scorer, matrix.names)
+        _write(_assessment_rows(version, matrix, start, stop, scored))
         if progress:
-            progress(done, total)
+            progress(stop, total)
     return total
 
 

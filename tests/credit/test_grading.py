@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from credit.grading import GRADES, describe_bands, grade_for, index_to_pd, pd_to_index
+from credit.grading import GRADES, describe_bands, grade_codes, grade_for, index_to_pd, pd_to_index
 
 
 def test_index_is_monotone_in_pd():
@@ -26,6 +26,13 @@ def test_grade_bands_cover_0_to_1000_without_gaps_or_overlaps():
         assert grade_for(i).low <= i <= grade_for(i).high
     with pytest.raises(ValueError):
         grade_for(1001)
+
+
+def test_grade_codes_of_an_array_agree_with_grade_for():
+    indexes = np.arange(1001)
+    assert grade_codes(indexes) == [grade_for(i).code for i in range(1001)]
+    with pytest.raises(ValueError):
+        grade_codes(np.array([500, 1001]))
 
 
 def test_better_grades_mean_lower_default_rates():

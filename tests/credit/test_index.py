@@ -1,6 +1,7 @@
 """The credit index: cold start, recompute on new facts, the trained model's guarantees, promotion."""
 
 import datetime as dt
+import hashlib
 import itertools
 
 import numpy as np
@@ -13,7 +14,7 @@ from credit import facts
 from credit.features import FEATURES_BY_NAME, build_feature_matrix
 from credit.grading import grade_for
 from credit.index import DIMENSIONS, champion, current, recompute, score, scorer_for
-from credit.models import Assessment, ModelVersion
+from credit.models import Assessment, Fact, ModelVersion
 from credit.pipeline import TrainingConfig, model_fingerprint
 from credit.registry import promote, version_from_run
 from credit.simulation import simulate_history
@@ -198,3 +199,39 @@ def test_recompute_all_scores_everyone(make_subject, platform):
     invoice(subjects[0], platform, days_ago_paid=20)
     assert recompute() == 5
     assert Assessment.objects.count() == 5
+
+
+def test_batches_store_the_same_assessments_as_one_pass(make_subject, platform, monkeypatch):
+    import credit.index
+
+    subjects = [make_subject() for _ in range(5)]
+    invoice(subjects[0], platform, days_ago_paid=20)
+    late(subjects[1], platform, days_late=95)
+    moment = timezone.now()
+    assert recompute(as_of=moment) == 5
+    one_pass = {a.subject_id: a for a in Assessment.objects.all()}
+    Assessment.objects.all().delete()
+    monkeypatch.setattr(credit.index, "BATCH", 2)  # three batches of 2, 2 and 1
+    seen = []
+    assert recompute(as_of=moment, progress=lambda done, total: seen.append((done, total))) == 5
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+    for again in Assessment.objects.all():
+        before = one_pass[again.subject_id]
+        fields = ("index", "grade", "probability", "subscores", "reasons", "features", "facts_fingerprint")
+        assert [getattr(again, f) for f in fields] == [getattr(before, f) for f in fields]
+        assert again.as_of == moment and again.model_version_id == before.model_version_id
+
+
+def test_stored_assessment_reads_back_as_written(subject, platform):
+    late(subject, platform, days_late=95)
+    assessment = current(subject)
+    # JSON columns come back as the types they were written with (COPY on PostgreSQL).
+    assert assessment.features["bank_rating"] is None  # missing stays missing, not NaN
+    assert assessment.features["worst_days_late_24m"] == 95.0
+    late_reason = next(r for r in assessment.reasons if r["feature"] == "worst_days_late_24m")
+    assert late_reason["points"] < 0 and "95" in late_reason["en"] and "95" in late_reason["zh"]
+    assert all(isinstance(v, float) for v in assessment.subscores.values())
+    # The fingerprint names the facts used: how many the subject had by then, and the newest one.
+    seen = Fact.objects.visible(assessment.as_of).filter(subject=subject)
+    expected = f"{assessment.as_of.isoformat()}|{seen.count()}:{seen.order_by('-id')[0].id}"
+    assert assessment.facts_fingerprint == hashlib.sha256(expected.encode()).hexdigest()
