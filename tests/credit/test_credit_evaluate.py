@@ -54,6 +54,12 @@ def test_prints_each_fold_and_the_summary_line(credit_csv):
     assert 0.6 < auc_mean <= 1.0
 
 
+def test_tree_settings_change_the_model(credit_csv):
+    args = ("--csv", str(credit_csv), "--target", "bad", "--drop", "id", "--folds", "3")
+    stumps = run(*args, "--max-depth", "1", "--learning-rate", "0.3")
+    assert stumps[-1].startswith("AUC ") and stumps[-1] != run(*args)[-1]
+
+
 def test_same_seed_same_output(credit_csv):
     args = ("--csv", str(credit_csv), "--target", "bad", "--drop", "id", "--folds", "3", "--seed", "5")
     assert run(*args)[-1] == run(*args)[-1]
@@ -66,6 +72,8 @@ def test_same_seed_same_output(credit_csv):
         (["--target", "bad", "--monotone", "region=+1"], "has no direction"),
         (["--target", "bad", "--monotone", "income=2"], "must be +1 or -1"),
         (["--target", "income"], "must be 1 (bad) or 0 (good)"),
+        (["--target", "bad", "--learning-rate", "0"], "--learning-rate must be positive"),
+        (["--target", "bad", "--max-depth", "0"], "--max-depth at least 1"),
     ],
 )
 def test_bad_arguments_say_what_is_wrong(credit_csv, args, message):

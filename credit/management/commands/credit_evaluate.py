@@ -29,6 +29,12 @@ class Command(BaseCommand):
             "--drop", action="append", default=[], metavar="COLUMN", help="a column to leave out (ids)"
         )
         parser.add_argument("--folds", type=int, default=5)
+        parser.add_argument(
+            "--learning-rate", type=float, default=TrainingConfig.learning_rate, help="XGBoost's eta"
+        )
+        parser.add_argument(
+            "--max-depth", type=int, default=TrainingConfig.max_depth, help="depth of each tree"
+        )
         parser.add_argument("--seed", type=int, default=0)
 
     def handle(self, *args, **options):
@@ -49,7 +55,14 @@ class Command(BaseCommand):
             monotone[k] = -1 if sign == "-1" else 1
         if options["folds"] < 2:
             raise CommandError("--folds must be at least 2.")
-        config = TrainingConfig(seed=options["seed"], folds=options["folds"])
+        if options["learning_rate"] <= 0 or options["max_depth"] < 1:
+            raise CommandError("--learning-rate must be positive and --max-depth at least 1.")
+        config = TrainingConfig(
+            seed=options["seed"],
+            folds=options["folds"],
+            learning_rate=options["learning_rate"],
+            max_depth=options["max_depth"],
+        )
         n_bad = int(table.y.sum())
         self.stdout.write(
             f"{len(table.y)} rows, {n_bad} bad ({n_bad / len(table.y):.1%}), {len(table.feature_names)} features "

@@ -19,11 +19,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--folds", type=int, default=5)
+        parser.add_argument(
+            "--learning-rate", type=float, default=TrainingConfig.learning_rate, help="XGBoost's eta"
+        )
+        parser.add_argument(
+            "--max-depth", type=int, default=TrainingConfig.max_depth, help="depth of each tree"
+        )
         parser.add_argument("--promote", action="store_true", help="promote it if the promotion rule allows")
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        config = TrainingConfig(seed=options["seed"], folds=options["folds"])
+        if options["learning_rate"] <= 0 or options["max_depth"] < 1:
+            raise CommandError("--learning-rate must be positive and --max-depth at least 1.")
+        config = TrainingConfig(
+            seed=options["seed"],
+            folds=options["folds"],
+            learning_rate=options["learning_rate"],
+            max_depth=options["max_depth"],
+        )
         try:
             run = train(config=config, progress=self.stdout.write)
         except NotEnoughOutcomes as exc:
