@@ -13,7 +13,7 @@ Needs the simulated histories of `bench/credit_features.py` (companies `bench-fe
    (forced with a reason if the promotion rule refuses). --skip-training keeps the current champion.
 2. `recompute(subject_ids=None)` — every subject in the database — --repeat times (median), with a
    breakdown taken by wrapping the functions `credit.index.recompute` calls (features, score, fact
-   fingerprints, reasons, bulk insert; "rows" is the rest of the loop), beside XGBoost alone on the same
+   fingerprints, reasons, COPY; "rows" is the rest of the loop), beside XGBoost alone on the same
    matrix: `predict_proba` and `contributions`, 5 times each (median).
 3. `recompute(subject_ids=[id])` for --single random subjects (seed 0): median and p95.
 
@@ -130,7 +130,6 @@ def train_and_promote(sim_ids: list[int], *, train_subjects: int) -> None:
 def breakdown(totals: dict[str, float]):
     """Time what recompute() calls by wrapping the names credit.index looks up (credit/index.py unchanged)."""
     import credit.index as index
-    from credit.models import Assessment
 
     def timed(key, fn):
         def wrapper(*args, **kwargs):
@@ -145,20 +144,18 @@ def breakdown(totals: dict[str, float]):
     names = {
         "features": "build_feature_matrix",
         "score": "score",
-        "fingerprints": "_fingerprints",
+        "fingerprints": "_fingerprint",
         "reasons": "_reasons",
+        "insert": "_write",
     }
     saved = {name: getattr(index, name) for name in names.values()}
-    manager = Assessment.objects
     for key, name in names.items():
         setattr(index, name, timed(key, saved[name]))
-    manager.bulk_create = timed("insert", manager.bulk_create)
     try:
         yield
     finally:
         for name, fn in saved.items():
             setattr(index, name, fn)
-        del manager.bulk_create
 
 
 def delete_bench_assessments(first_id: int) -> int:
@@ -194,11 +191,11 @@ def batch(first_id: int, *, repeat: int) -> tuple[float, int]:
     print("  breakdown (median over runs, s):  part             s     share")
     labels = {
         "features": "build_feature_matrix (SQL + numpy)",
-        "score": "score(): predict_proba + contributions + subscores",
-        "fingerprints": "_fingerprints (GROUP BY over facts)",
-        "reasons": "_reasons (per subject, Python)",
-        "rows": "rest of the loop: Assessment(...) + dicts",
-        "insert": "Assessment.objects.bulk_create",
+        "score": "score(): contributions + probability + subscores",
+        "fingerprints": "_fingerprint (sha256 of count:newest id)",
+        "reasons": "_reasons (argsort per batch + sentences)",
+        "rows": "rest: row tuples, subscores/features dicts",
+        "insert": "_write (COPY on PostgreSQL)",
     }
     for key, label in labels.items():
         value = statistics.median(p[key] for p in parts)
@@ -227,7 +224,7 @@ def xgboost_alone() -> tuple[float, float, int]:
     booster = getattr(scorer, "booster", None)
     if booster is not None:
         print(
-            f"  booster: {booster.num_boosted_rounds()} trees, nthread as loaded = 1 (FittedModel.from_artifact)"
+            f"  booster: {booster.num_boosted_rounds()} trees of depth ≤ {version.params.get('max_depth', '?')}"
         )
     return proba, contribs, n
 
