@@ -67,8 +67,9 @@ class Category(models.Model):
 
     @property
     def label(self) -> str:
-        prefix = _("Section") if self.level == CategoryLevel.SECTION else _("Chapter")
-        return f"{prefix} {self.code} — {self.display_name}"
+        if self.level == CategoryLevel.SECTION:
+            return _("Section %(code)s — %(name)s") % {"code": self.code, "name": self.display_name}
+        return _("Chapter %(code)s — %(name)s") % {"code": self.code, "name": self.display_name}
 
     def subtree_ids(self) -> list[int]:
         """This category's id and those of every category below it."""

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.catalog.models import Product, Unit
 from marketplace.catalog.money import CURRENCY_CHOICES
@@ -21,7 +22,7 @@ def _token() -> str:
 
 class ShowcaseState(models.TextChoices):
     SCHEDULED = "scheduled", _("Not yet open")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("showcase state", "Open")
     EXPIRED = "expired", _("Expired")
     CLOSED = "closed", _("Closed")
 
@@ -219,7 +220,7 @@ class ShowcaseView(models.Model):
 
 
 class InterestStatus(models.TextChoices):
-    OPEN = "open", _("New")
+    OPEN = "open", pgettext_lazy("interest status", "New")
     SEEN = "seen", _("Seen by supplier")
     CONVERTED = "converted", _("Turned into an inquiry")
 
