@@ -38,6 +38,7 @@ from marketplace.catalog.models import (
 from marketplace.catalog.pagination import CappedPaginator, querystring_without_page
 from marketplace.companies.models import Membership
 from marketplace.companies.permissions import member_required
+from marketplace.pagecache import cache_for_visitors
 
 PAGE_SIZE = 24
 PORTAL_PAGE_SIZE = 50
@@ -46,6 +47,7 @@ PORTAL_PAGE_SIZE = 50
 # -- public --------------------------------------------------------------------------------------
 
 
+@cache_for_visitors
 def product_list(request):
     """Public search. The results (form, count, cards) are cached per filters, language and audience."""
     key = caching.results_key(

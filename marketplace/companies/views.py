@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 from django_countries import countries
@@ -30,6 +31,7 @@ from marketplace.companies.models import (
     VerificationDocument,
 )
 from marketplace.companies.permissions import member_required, platform_role_required
+from marketplace.pagecache import cache_for_visitors
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -46,6 +48,7 @@ class CachedCountPaginator(Paginator):
         return caching.cached_count(self.object_list, self.cache_key)
 
 
+@cache_for_visitors
 def company_list(request):
     """The directory. Its results (form, count, cards) are cached per language, audience and filters.
 
@@ -370,15 +373,27 @@ def risk_home(request):
     )
 
 
+@csrf_exempt
 @require_POST
 def language_switch(request):
-    """Switch the interface language; a signed-in person keeps the choice on every device."""
+    """Switch the interface language; a signed-in person keeps the choice on every device.
+
+    A signed-out visitor only gets a language cookie, which a forged request could at worst flip, so
+    the switch needs no CSRF token from them: pages for visitors then carry no token and can be
+    shared from the cache (`marketplace.pagecache`). A signed-in person's choice is saved to their
+    account, so their switch is CSRF-checked as usual.
+    """
+    if request.user.is_authenticated:
+        return _member_language_switch(request)
+    return set_language(request)
+
+
+@csrf_protect
+def _member_language_switch(request):
     response = set_language(request)
     language = request.POST.get("language")
     if language in dict(settings.LANGUAGES):
-        if request.user.is_authenticated:
-            request.user.preferred_language = language
-            request.user.save(update_fields=["preferred_language"])
-        if hasattr(request, "session"):
-            request.session["preferred_language"] = language
+        request.user.preferred_language = language
+        request.user.save(update_fields=["preferred_language"])
+        request.session["preferred_language"] = language
     return response

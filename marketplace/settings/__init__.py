@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: needs the language, the user and the messages the middleware above set up.
+    "marketplace.pagecache.VisitorPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
