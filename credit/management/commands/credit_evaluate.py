@@ -4,7 +4,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from credit.pipeline import TrainingConfig, cross_validate
+from credit.management.training_options import add_training_arguments, training_config
+from credit.pipeline import cross_validate
 from credit.tabular import TableError, read_labelled_csv
 
 
@@ -28,14 +29,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--drop", action="append", default=[], metavar="COLUMN", help="a column to leave out (ids)"
         )
-        parser.add_argument("--folds", type=int, default=5)
-        parser.add_argument(
-            "--learning-rate", type=float, default=TrainingConfig.learning_rate, help="XGBoost's eta"
-        )
-        parser.add_argument(
-            "--max-depth", type=int, default=TrainingConfig.max_depth, help="depth of each tree"
-        )
-        parser.add_argument("--seed", type=int, default=0)
+        add_training_arguments(parser)
 
     def handle(self, *args, **options):
         try:
@@ -53,16 +47,7 @@ class Command(BaseCommand):
             if table.feature_types[k] == "c":
                 raise CommandError(f"--monotone {column!r}: a text (categorical) column has no direction.")
             monotone[k] = -1 if sign == "-1" else 1
-        if options["folds"] < 2:
-            raise CommandError("--folds must be at least 2.")
-        if options["learning_rate"] <= 0 or options["max_depth"] < 1:
-            raise CommandError("--learning-rate must be positive and --max-depth at least 1.")
-        config = TrainingConfig(
-            seed=options["seed"],
-            folds=options["folds"],
-            learning_rate=options["learning_rate"],
-            max_depth=options["max_depth"],
-        )
+        config = training_config(options)
         n_bad = int(table.y.sum())
         self.stdout.write(
             f"{len(table.y)} rows, {n_bad} bad ({n_bad / len(table.y):.1%}), {len(table.feature_names)} features "

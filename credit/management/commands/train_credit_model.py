@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from credit.pipeline import TrainingConfig
+from credit.management.training_options import add_training_arguments, training_config
 from credit.registry import version_from_run
 from credit.training import MIN_BAD_OUTCOMES, MIN_TRAINING_ROWS, NotEnoughOutcomes, train
 
@@ -17,26 +17,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=0)
-        parser.add_argument("--folds", type=int, default=5)
-        parser.add_argument(
-            "--learning-rate", type=float, default=TrainingConfig.learning_rate, help="XGBoost's eta"
-        )
-        parser.add_argument(
-            "--max-depth", type=int, default=TrainingConfig.max_depth, help="depth of each tree"
-        )
+        add_training_arguments(parser)
         parser.add_argument("--promote", action="store_true", help="promote it if the promotion rule allows")
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        if options["learning_rate"] <= 0 or options["max_depth"] < 1:
-            raise CommandError("--learning-rate must be positive and --max-depth at least 1.")
-        config = TrainingConfig(
-            seed=options["seed"],
-            folds=options["folds"],
-            learning_rate=options["learning_rate"],
-            max_depth=options["max_depth"],
-        )
+        config = training_config(options)
         try:
             run = train(config=config, progress=self.stdout.write)
         except NotEnoughOutcomes as exc:
