@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.catalog.models import Unit
 from marketplace.catalog.money import CURRENCY_CHOICES
@@ -32,6 +33,14 @@ class ShowcaseTextForm(forms.Form):
 
 class ItemTermsForm(forms.Form):
     item = forms.IntegerField(widget=forms.HiddenInput)
+    # Buyers see the products in this order; 1 comes first. Ties keep their current order.
+    position = forms.IntegerField(
+        label=pgettext_lazy("display order", "Order"),
+        min_value=1,
+        max_value=999,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "input-narrow"}),
+    )
     price = forms.DecimalField(
         label=_("Showcase price"), max_digits=14, decimal_places=4, min_value=0, required=False
     )

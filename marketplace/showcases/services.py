@@ -38,6 +38,7 @@ class ItemTerms:
     min_quantity: int | None = None
     unit: str = ""
     terms: str = ""
+    position: int | None = None  # where buyers see it (1 = first); None keeps its place
 
 
 def _require_member(user: User, company: Company) -> None:
@@ -126,7 +127,11 @@ def showcase_items_add(*, showcase: Showcase, by_user: User, product_ids: Sequen
 def showcase_items_update(
     *, showcase: Showcase, by_user: User, terms: Sequence[ItemTerms], remove: Sequence[int] = ()
 ) -> None:
-    """Set each item's showcase price and terms; remove the items listed in `remove` (item ids)."""
+    """Set each item's showcase price, terms and place; remove the items listed in `remove` (item ids).
+
+    Items are renumbered 0, 1, 2 … by the places asked for (1 = first). An item moved onto a place
+    another item holds goes before it; items without a new place keep their order.
+    """
     _require_member(by_user, showcase.supplier)
     items = {i.pk: i for i in showcase.items.select_related("product")}
     for t in terms:
@@ -151,6 +156,25 @@ def showcase_items_update(
     if remove:
         # Items a buyer asked about stay, so the interest keeps its offer; they just leave the page.
         ShowcaseItem.objects.filter(showcase=showcase, pk__in=remove, interests__isnull=True).delete()
+    _renumber(showcase, {t.product_id: t.position for t in terms if t.position is not None})
+
+
+def _renumber(showcase: Showcase, asked: dict[int, int]) -> None:
+    current = list(showcase.items.order_by("position", "pk"))
+
+    def rank(pair):
+        # The place asked for (1-based), else the current one; an item moved onto a taken place comes
+        # before the item already there; otherwise the current order decides.
+        was, item = pair
+        place = asked.get(item.pk, was + 1)
+        return (place, place == was + 1, was)
+
+    changed = []
+    for position, (_was, item) in enumerate(sorted(enumerate(current), key=rank)):
+        if item.position != position:
+            item.position = position
+            changed.append(item)
+    ShowcaseItem.objects.bulk_update(changed, ["position"])
 
 
 def _notify_shared(showcase: Showcase, company_ids: Iterable[int]) -> None:

@@ -65,13 +65,14 @@ def showcase_manage(request, pk):
         initial=[
             {
                 "item": i.pk,
+                "position": place,
                 "price": i.price,
                 "currency": i.currency,
                 "min_quantity": i.min_quantity,
                 "unit": i.unit,
                 "terms": i.terms,
             }
-            for i in items
+            for place, i in enumerate(items, start=1)
         ],
         prefix="items",
     )
@@ -135,7 +136,12 @@ def showcase_action(request, pk, action):
         elif action == "items":
             item_set = ItemTermsFormSet(request.POST, prefix="items")
             if not item_set.is_valid():
-                messages.error(request, _("Check the prices: they must be positive numbers."))
+                messages.error(
+                    request,
+                    _(
+                        "Check the prices and the order: prices must be positive numbers, places whole numbers from 1."
+                    ),
+                )
             else:
                 rows = [f.cleaned_data for f in item_set.forms if f.cleaned_data]
                 services.showcase_items_update(
@@ -149,13 +155,14 @@ def showcase_action(request, pk, action):
                             min_quantity=r["min_quantity"],
                             unit=r["unit"],
                             terms=r["terms"],
+                            position=r["position"],
                         )
                         for r in rows
                         if not r.get("remove")
                     ],
                     remove=[r["item"] for r in rows if r.get("remove")],
                 )
-                messages.success(request, _("Showcase prices saved."))
+                messages.success(request, _("Showcase prices and order saved."))
             anchor = "products"
         elif action == "share":
             ids = [int(v) for v in request.POST.getlist("company") if v.isdigit()]
