@@ -44,11 +44,14 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         from marketplace.companies.caching import generation
         from marketplace.fairs.selectors import current_session, next_session
+        from marketplace.pagecache import pages
 
         context = super().get_context(request, *args, **kwargs)
         # Lazy: the template caches these sections for two minutes, per published revision and language;
-        # a company edit (new directory generation) refreshes the featured cards at once.
+        # a company edit (directory generation) or a fair or news change (pages generation) refreshes
+        # them at once.
         context["directory_generation"] = generation()
+        context["pages_generation"] = pages.value()
         context["current_session"] = current_session
         context["next_session"] = next_session
         context["featured"] = lambda: [

@@ -7,6 +7,7 @@ or delete of the rows a page lists) makes every old entry unreachable at once; t
 import hashlib
 
 from django.core.cache import cache
+from django.db import transaction
 
 
 class Generation:
@@ -21,7 +22,15 @@ class Generation:
         return value
 
     def bump(self, **kwargs) -> None:
-        """Usable directly as a signal receiver."""
+        """Start a new generation now and again when the transaction commits (a signal receiver).
+
+        The first bump drops what is cached; the second drops a page that a concurrent request
+        rendered from the old rows, before the change was committed, under the new generation.
+        """
+        self._incr()
+        transaction.on_commit(self._incr)
+
+    def _incr(self) -> None:
         try:
             cache.incr(self.key)
         except ValueError:

@@ -5,12 +5,15 @@ such visitor sees at the same address in the same language. Views marked with `c
 are rendered once for them and then served from the cache, until one of the generations the public
 pages depend on moves (companies, the catalog, Wagtail pages and fair sessions) or `SECONDS` pass.
 
-A response is stored only if it is a plain 200 HTML page that set no cookie, queued no message and
-used no CSRF token: a page with a token in a form is personal, so it is never shared.
+A response is stored only if it is a plain 200 HTML page that set no cookie, queued no message,
+touched no session, used no CSRF token and does not say `Cache-Control: private`, `no-store` or
+`no-cache`: a page with a token in a form is personal, so it is never shared. Wagtail's view
+restrictions are read on a miss only, so adding or removing one renews the cached pages too.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -32,8 +35,13 @@ GENERATIONS = (directory, catalog, pages)
 
 def cache_for_visitors(view):
     """Let `VisitorPageCacheMiddleware` serve this view's page to signed-out visitors from the cache."""
-    view.cache_for_visitors = True
-    return view
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    wrapped.cache_for_visitors = True
+    return wrapped
 
 
 def _allowed_cookies() -> set[str]:
@@ -55,15 +63,23 @@ def _key(request) -> str:
     return f"visitor-page:{stamp}:{get_language()}:{where}"
 
 
+NOT_SHARED = {"private", "no-store", "no-cache"}
+NOT_REPLAYED = {"content-length", "set-cookie"}
+
+
 def _storable(request, response) -> bool:
     messages = getattr(request, "_messages", None)
+    session = getattr(request, "session", None)
+    cache_control = {d.strip().split("=")[0].lower() for d in response.get("Cache-Control", "").split(",")}
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
         and response.get("Content-Type", "").startswith("text/html")
+        and not cache_control & NOT_SHARED
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not (messages is not None and messages.added_new)
+        and not (session is not None and session.modified)
         and not request.user.is_authenticated
     )
 
@@ -84,7 +100,8 @@ class VisitorPageCacheMiddleware:
         key = getattr(request, "_visitor_page_key", None)
         if key is not None and response.get(HEADER) is None:
             if _storable(request, response):
-                cache.set(key, (response.content, response["Content-Type"]), SECONDS)
+                headers = {k: v for k, v in response.headers.items() if k.lower() not in NOT_REPLAYED}
+                cache.set(key, (response.content, headers), SECONDS)
                 response[HEADER] = "miss"
             else:
                 response[HEADER] = "bypass"
@@ -98,7 +115,7 @@ class VisitorPageCacheMiddleware:
         if cached is None:
             request._visitor_page_key = key
             return None
-        content, content_type = cached
-        response = HttpResponse(content, content_type=content_type)
+        content, headers = cached
+        response = HttpResponse(content, headers=headers)
         response[HEADER] = "hit"
         return response

@@ -156,6 +156,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+# Login-restricted Wagtail pages send visitors to the site's own sign-in page, not Wagtail's bare one.
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "companies:role_home"
 LOGOUT_REDIRECT_URL = "/"
 

@@ -1,14 +1,18 @@
 """Whole pages cached for signed-out visitors: who gets them, when they renew, what is never shared."""
 
+import datetime
+
 import pytest
 from django.contrib import messages
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from wagtail.models import Page, Site
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from wagtail.models import Page, PageViewRestriction, Site
 
-from cms.models import HomePage
+from cms.models import HomePage, NewsIndexPage
 from marketplace.pagecache import HEADER, VisitorPageCacheMiddleware, cache_for_visitors
 from tests.factories import PASSWORD, CompanyFactory, FairSessionFactory
 
@@ -90,10 +94,11 @@ def _run(view, rf):
     """One request through the middleware as Django would call it (after the middleware above it)."""
     from django.contrib.auth.models import AnonymousUser
     from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
 
     request = rf.get("/somewhere/")
     request.user = AnonymousUser()
-    request.session = {}
+    request.session = SessionStore()
     request._messages = FallbackStorage(request)
     middleware = VisitorPageCacheMiddleware(lambda r: middleware.process_view(r, view, (), {}) or view(r))
     return middleware(request)
@@ -121,15 +126,27 @@ def test_personal_responses_are_never_stored():
     def not_found(request):
         return HttpResponse("<p>gone</p>", status=404)
 
-    for view in (with_token, with_message, with_cookie, not_found):
+    @cache_for_visitors
+    @never_cache
+    def never(request):
+        return HttpResponse("<p>for you only</p>")
+
+    @cache_for_visitors
+    def with_session(request):
+        request.session["seen"] = True
+        return HttpResponse("<p>hello</p>")
+
+    for view in (with_token, with_message, with_cookie, not_found, never, with_session):
         assert _run(view, rf)[HEADER] == "bypass", view.__name__
         assert _run(view, rf)[HEADER] == "bypass", view.__name__  # nothing was kept
 
     @cache_for_visitors
     def plain(request):
-        return HttpResponse("<p>hello</p>")
+        return HttpResponse("<p>hello</p>", headers={"Content-Language": "en", "X-Robots-Tag": "noarchive"})
 
-    assert [_run(plain, rf)[HEADER] for _ in range(2)] == ["miss", "hit"]
+    first, second = _run(plain, rf), _run(plain, rf)
+    assert [first[HEADER], second[HEADER]] == ["miss", "hit"]
+    assert second["X-Robots-Tag"] == "noarchive" and second.content == first.content  # the view's headers too
 
 
 @pytest.fixture
@@ -152,3 +169,18 @@ def test_wagtail_pages_are_cached_and_renewed_on_publish_and_fair_changes(client
     assert client.get("/")[HEADER] == "hit"
     FairSessionFactory(name="Winter Session")
     assert client.get("/")[HEADER] == "miss"
+
+
+def test_a_page_restricted_after_it_was_cached_is_restricted_at_once(client, home):
+    members = home.add_child(instance=NewsIndexPage(title="Members news", slug="members"))
+    assert client.get("/members/")[HEADER] == "miss"
+    PageViewRestriction.objects.create(page=members, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get("/members/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_a_new_fair_session_shows_on_the_cached_home_page(client, home):
+    client.get("/")
+    soon = timezone.localdate() + datetime.timedelta(days=10)
+    FairSessionFactory(name="Winter Session", starts_on=soon, ends_on=soon + datetime.timedelta(days=5))
+    assert "Winter Session" in client.get("/").content.decode()
