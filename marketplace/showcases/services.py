@@ -130,7 +130,8 @@ def showcase_items_update(
     """Set each item's showcase price, terms and place; remove the items listed in `remove` (item ids).
 
     Items are renumbered 0, 1, 2 … by the places asked for (1 = first). An item moved onto a place
-    another item holds goes before it; items without a new place keep their order.
+    another item holds takes that place: moved up, it goes before that item; moved down, after it.
+    Items without a new place keep their order.
     """
     _require_member(by_user, showcase.supplier)
     items = {i.pk: i for i in showcase.items.select_related("product")}
@@ -163,11 +164,12 @@ def _renumber(showcase: Showcase, asked: dict[int, int]) -> None:
     current = list(showcase.items.order_by("position", "pk"))
 
     def rank(pair):
-        # The place asked for (1-based), else the current one; an item moved onto a taken place comes
-        # before the item already there; otherwise the current order decides.
+        # The place asked for (1-based), else the current one. On a taken place, an item moved up goes
+        # before the item already there and an item moved down after it; otherwise the current order.
         was, item = pair
         place = asked.get(item.pk, was + 1)
-        return (place, place == was + 1, was)
+        direction = 0 if place < was + 1 else (2 if place > was + 1 else 1)
+        return (place, direction, was)
 
     changed = []
     for position, (_was, item) in enumerate(sorted(enumerate(current), key=rank)):

@@ -52,6 +52,22 @@ def test_moving_an_item_onto_a_taken_place_puts_it_there(showcase):
     assert sorted(showcase.items.values_list("position", flat=True)) == [0, 1, 2, 3]
 
 
+@pytest.mark.parametrize(
+    ("name", "place", "expected"),
+    [
+        ("Lathe", 3, ["Mill", "Press", "Lathe", "Saw"]),  # down, as the builder posts it: every row's place
+        ("Lathe", 4, ["Mill", "Press", "Saw", "Lathe"]),  # down to the last place
+        ("Press", 2, ["Lathe", "Press", "Mill", "Saw"]),  # up by one
+    ],
+)
+def test_an_item_lands_on_the_place_asked_for_either_way(showcase, name, place, expected):
+    items = list(showcase.items.order_by("position", "pk"))
+    places = {i.pk: k + 1 for k, i in enumerate(items)} | {showcase.items.get(product__name=name).pk: place}
+    terms = [services.ItemTerms(pk, position=p) for pk, p in places.items()]
+    services.showcase_items_update(showcase=showcase, by_user=showcase.created_by, terms=terms)
+    assert order(showcase) == expected
+
+
 def test_supplier_reorders_in_the_builder_and_buyers_see_that_order(client, showcase):
     client.force_login(showcase.created_by)
     action = reverse("showcases:showcase_action", args=[showcase.pk, "items"])
