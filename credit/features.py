@@ -554,6 +554,14 @@ def build_feature_matrix(
     """Every feature of every subject (or of `subject_ids`) as of `as_of`, rows sorted by subject id."""
     moment = as_of_moment(as_of)
     wanted = None if subject_ids is None else sorted(set(subject_ids))
+    if wanted == []:
+        return FeatureMatrix(
+            subject_ids=np.empty(0, dtype=np.int64),
+            names=list(FEATURE_NAMES),
+            values=np.empty((0, len(FEATURES))),
+            as_of=moment,
+            evidence=np.empty((0, 2), dtype=np.int64),
+        )
     subjects = subject_model().objects.order_by("pk")
     if wanted is not None and len(wanted) <= _IN_LIMIT:
         subjects = subjects.filter(pk__in=wanted)
@@ -627,7 +635,7 @@ class _Slot(Expression):
         return "%s", [self]
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=64)
 def _aggregate_sql(alias: str, n_ids: int | None) -> tuple[str, tuple]:
     """The aggregate query compiled once per connection and number of ids, with `_Slot`s for its values.
 
@@ -650,7 +658,7 @@ def _aggregate_sql(alias: str, n_ids: int | None) -> tuple[str, tuple]:
         )
         .values_list("subject_id", *AGGS, "evidence_n", "evidence_last")
     )
-    sql, params = query.query.sql_with_params()
+    sql, params = query.query.get_compiler(using=alias).as_sql()
     return sql, tuple(params)
 
 
@@ -675,6 +683,11 @@ def _read_aggregates(moment: dt.datetime, ids: np.ndarray, wanted: list[int] | N
     """The conditional aggregates per subject, and (count, newest id) of the facts they could see."""
     names = list(AGGS)
     subset = wanted if wanted is not None and len(wanted) <= _IN_LIMIT else None
+    # One compiled query per id count up to 16 (the single-company recomputes), beyond that per 64 ids
+    # with the last id repeated, so batches of any size reuse a few dozen compiled queries.
+    if subset is not None and len(subset) > 16:
+        padded = -(-len(subset) // 64) * 64
+        subset = subset + [subset[-1]] * (padded - len(subset))
     sql, params = _aggregate_sql(connection.alias, None if subset is None else len(subset))
     rows = _run_compiled(sql, params, moment=moment, ids=subset or ())
     # None (an empty SUM/AVG/MAX) becomes NaN in a float array.

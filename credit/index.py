@@ -202,7 +202,9 @@ def _assessment_rows(version, matrix, start: int, stop: int, scored: Scored) -> 
     names = matrix.names
     values = matrix.values[start:stop]
     created = timezone.now()
-    subscores = [dict(zip(DIMENSIONS, row, strict=True)) for row in np.round(scored.subscores, 1).tolist()]
+    subscores = [
+        {d: round(v, 1) for d, v in zip(DIMENSIONS, row, strict=True)} for row in scored.subscores.tolist()
+    ]
     features = [
         {n: (None if v != v else v) for n, v in zip(names, row, strict=True)} for row in values.tolist()
     ]

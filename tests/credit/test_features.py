@@ -313,6 +313,29 @@ def test_batch_matrix_equals_the_single_subject_path(history, make_subject, add)
     assert matrix.row(other.pk)["bank_rating"] == 7.0
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [0, 17, 70])
+def test_any_number_of_ids_gives_the_rows_of_the_full_matrix(history, make_subject, add, count):
+    """Subsets of every size (compiled queries are shared between sizes) match the whole matrix."""
+    subjects = [make_subject(created_at=d("2023-01-01")) for _ in range(75)]
+    for k, subject in enumerate(subjects):
+        if k % 3 == 0:
+            add(
+                subject,
+                SourceType.PLATFORM,
+                "deal_completed",
+                "2024-06-01",
+                {"value": str(10 + k), "currency": "USD"},
+            )
+    full = build_feature_matrix(as_of=AS_OF)
+    wanted = [s.pk for s in subjects[:count]]
+    part = build_feature_matrix(as_of=AS_OF, subject_ids=wanted)
+    assert list(part.subject_ids) == sorted(wanted)
+    rows = np.searchsorted(full.subject_ids, part.subject_ids)
+    np.testing.assert_array_equal(part.values, full.values[rows])
+    np.testing.assert_array_equal(part.evidence, full.evidence[rows])
+
+
 def test_every_feature_is_declared_once_with_dimension_direction_and_both_languages():
     assert len(FEATURE_NAMES) == len(set(FEATURE_NAMES))
     assert len(monotone_constraints()) == len(FEATURES)

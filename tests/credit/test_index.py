@@ -235,3 +235,8 @@ def test_stored_assessment_reads_back_as_written(subject, platform):
     seen = Fact.objects.visible(assessment.as_of).filter(subject=subject)
     expected = f"{assessment.as_of.isoformat()}|{seen.count()}:{seen.order_by('-id')[0].id}"
     assert assessment.facts_fingerprint == hashlib.sha256(expected.encode()).hexdigest()
+
+
+def test_recomputing_nobody_stores_nothing(subject, platform):
+    assert recompute(subject_ids=[]) == 0
+    assert not Assessment.objects.exists()
