@@ -141,8 +141,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background work goes through Django's Tasks API; `manage.py db_worker` runs the queue.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work goes through Django's Tasks API. With REDIS_URL the queue lives in Redis (RQ; run
+# `manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job default`), otherwise in the
+# database (`manage.py db_worker`).
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "companies.User"
 AUTHENTICATION_BACKENDS = [
