@@ -5,20 +5,36 @@ or delete of the rows a page lists) makes every old entry unreachable at once; t
 """
 
 import hashlib
+import time
 
 from django.core.cache import cache
 from django.db import transaction
 
 
 class Generation:
+    """A counter in the cache whose value is part of cached pages' keys.
+
+    Each process remembers the value for up to `MEMO_SECONDS`, so a cache hit needs no round trip to
+    Redis for it; a bump in this process is seen at once, one in another process within that time.
+    Values start from the clock (milliseconds), so a counter lost from the cache (an LRU eviction,
+    a restart) never comes back to a number whose pages could still be cached.
+    """
+
+    MEMO_SECONDS = 1.0
+
     def __init__(self, name: str):
         self.key = f"generation:{name}"
+        self._memo: tuple[int, float] | None = None
 
     def value(self) -> int:
+        memo, now = self._memo, time.monotonic()
+        if memo is not None and memo[1] > now:
+            return memo[0]
         value = cache.get(self.key)
         if value is None:
-            cache.add(self.key, 1, timeout=None)
-            value = cache.get(self.key, 1)
+            cache.add(self.key, _fresh(), timeout=None)
+            value = cache.get(self.key) or _fresh()
+        self._memo = (value, now + self.MEMO_SECONDS)
         return value
 
     def bump(self, **kwargs) -> None:
@@ -31,10 +47,15 @@ class Generation:
         transaction.on_commit(self._incr)
 
     def _incr(self) -> None:
+        self._memo = None
         try:
             cache.incr(self.key)
         except ValueError:
-            cache.set(self.key, 2, timeout=None)
+            cache.set(self.key, _fresh(), timeout=None)
+
+
+def _fresh() -> int:
+    return time.time_ns() // 1_000_000
 
 
 def page_key(generation: Generation, *, language: str, query_items, signed_in: bool) -> str:

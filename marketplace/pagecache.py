@@ -57,8 +57,7 @@ def _is_plain_visitor(request) -> bool:
 
 
 def _key(request) -> str:
-    generations = cache.get_many([g.key for g in GENERATIONS])
-    stamp = ".".join(str(generations.get(g.key) or g.value()) for g in GENERATIONS)
+    stamp = ".".join(str(g.value()) for g in GENERATIONS)
     where = hashlib.sha256(f"{request.get_host()}|{request.get_full_path()}".encode()).hexdigest()[:40]
     return f"visitor-page:{stamp}:{get_language()}:{where}"
 
