@@ -623,7 +623,7 @@ def _positions(ids: np.ndarray, subject_ids: Sequence[int]) -> tuple[np.ndarray,
 class _Slot(Expression):
     """A value that changes from run to run of a compiled query: the as-of moment, a window's start, an id.
 
-    It compiles to a bare placeholder whose parameter is the slot itself; `_run_compiled` puts the
+    It compiles to a bare `%s` whose parameter is the slot itself; `_run_compiled` puts the
     run's value in its place.
     """
 
