@@ -37,11 +37,13 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    "marketplace.core",
     "marketplace.companies",
     "marketplace.notifications",
     "marketplace.fairs",
     "marketplace.catalog",
     "marketplace.showcases",
+    "marketplace.demo",
     "credit",
     "cms",
     # Wagtail
