@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.http import HttpResponse
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
@@ -17,6 +19,8 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers and the Django admin ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.ico"), permanent=True)),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/cms/", include(wagtaildocs_urls)),
@@ -33,9 +37,10 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-# Wagtail serves every other path from its page tree (home, fair pages, news, help). Its page view is
-# declared first, marked for the visitor page cache; the include adds Wagtail's other routes.
+# Wagtail serves every other path from its page tree (home, fair pages, news, help). Its own routes
+# (unlocking a password-protected page, its login) come first: the page pattern matches "_util/…" too.
+# Its page view is then declared once, marked for the visitor page cache.
 urlpatterns += [
+    *(pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", None) != "wagtail_serve"),
     re_path(wagtail_urls.serve_pattern, cache_for_visitors(wagtail_views.serve), name="wagtail_serve"),
-    path("", include(wagtail_urls)),
 ]
