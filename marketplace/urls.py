@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.templatetags.static import static
 from django.http import HttpResponse
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
