@@ -9,6 +9,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from marketplace.core.admin_views import view_on_site
 from marketplace.pagecache import cache_for_visitors
 
 
@@ -21,6 +22,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Browsers and the Django admin ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.ico"), permanent=True)),
+    # Before the admin's own: its "view on site" redirect, guarded (see marketplace/core/admin_views.py).
+    path("django-admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/cms/", include(wagtaildocs_urls)),
