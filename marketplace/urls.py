@@ -47,3 +47,7 @@ urlpatterns += [
     *(pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", None) != "wagtail_serve"),
     re_path(wagtail_urls.serve_pattern, cache_for_visitors(wagtail_views.serve), name="wagtail_serve"),
 ]
+
+handler403 = "marketplace.core.error_views.permission_denied"
+handler404 = "marketplace.core.error_views.page_not_found"
+handler500 = "marketplace.core.error_views.server_error"

@@ -13,6 +13,7 @@ from marketplace.catalog.files import serve
 from marketplace.catalog.models import ProductImage
 from marketplace.companies.models import Company
 from marketplace.companies.permissions import member_required
+from marketplace.core.error_views import page_not_found
 from marketplace.showcases import selectors, services
 from marketplace.showcases.forms import (
     ExtendForm,
@@ -293,5 +294,6 @@ def invitation_open(request, token):
     try:
         showcase = services.invitation_claim(token=token, user=request.user)
     except ShowcaseInvitation.DoesNotExist:
-        raise Http404 from None
+        # One page for every dead or unknown link, so that it tells nothing about any showcase.
+        return page_not_found(request, template_name="showcases/invitation_dead.html")
     return redirect(showcase.get_absolute_url())
