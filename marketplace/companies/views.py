@@ -145,7 +145,10 @@ def invitation_accept(request, token):
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            messages.success(request, _("You joined %(company)s.") % {"company": invitation.company.name})
+            # "Co., Ltd." already ends the sentence.
+            messages.success(
+                request, _("You joined %(company)s.") % {"company": invitation.company.name.rstrip(".")}
+            )
             return redirect("companies:role_home")
     elif invitation.state != Invitation.State.PENDING:
         error = {

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from marketplace.catalog.files import serve
@@ -171,7 +172,12 @@ def showcase_action(request, pk, action):
             granted = services.showcase_share(showcase=showcase, by_user=request.user, companies=companies)
             messages.success(
                 request,
-                _("Shared with %(n)d buyer companies; their staff are notified.") % {"n": len(granted)},
+                ngettext(
+                    "Shared with %(n)d buyer company; its staff are notified.",
+                    "Shared with %(n)d buyer companies; their staff are notified.",
+                    len(granted),
+                )
+                % {"n": len(granted)},
             )
             anchor = "audience"
         elif action == "invite":
