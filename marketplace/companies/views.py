@@ -360,9 +360,9 @@ def risk_home(request):
     q = request.GET.get("q", "").strip()
     # The directory's own search (English and Chinese names, city, industry), not a second one.
     found = (
-        credit_selectors.with_current_grade(CompanyFilter({"q": q}, queryset=Company.objects.all()).qs).order_by(
-            "name"
-        )[:20]
+        credit_selectors.with_current_grade(
+            CompanyFilter({"q": q}, queryset=Company.objects.all()).qs
+        ).order_by("name")[:20]
         if q
         else []
     )
