@@ -1,9 +1,13 @@
 """Wagtail pages: the home page, news, and help pages, in English and Simplified Chinese."""
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.documents.models import AbstractDocument
+from wagtail.documents.models import Document as WagtailDocument
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -124,3 +128,21 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("information page")
+
+
+def _private_storage():
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT / "cms", base_url=None)
+
+
+class SiteDocument(AbstractDocument):
+    """A file editors publish (a fair handbook, a price list). Stored outside the public media folder and
+    served only through Wagtail's document view, which checks the collection's privacy settings."""
+
+    file = models.FileField(upload_to="documents", storage=_private_storage, verbose_name=_("file"))
+
+    admin_form_fields = WagtailDocument.admin_form_fields
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        permissions = [("choose_document", "Can choose document")]

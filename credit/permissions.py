@@ -32,3 +32,19 @@ def risk_officer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def operator_or_risk_officer_required(view):
+    """Partner imports are read by risk officers too (they judge the data behind an index); only
+    operators upload."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        user = request.user
+        if not (getattr(user, "is_operator", False) or getattr(user, "is_risk_officer", False)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

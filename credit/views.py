@@ -15,12 +15,12 @@ from credit.forms import FactFileUploadForm, PromoteForm
 from credit.grading import describe_bands
 from credit.imports import ImportFormatError, import_file
 from credit.models import BatchChannel, ModelVersion, Source
-from credit.permissions import operator_required, risk_officer_required
+from credit.permissions import operator_or_risk_officer_required, operator_required, risk_officer_required
 
 PAGE_SIZE = 50
 
 
-@operator_required
+@operator_or_risk_officer_required
 def batch_list(request):
     source_code = request.GET.get("source", "")
     page = Paginator(selectors.batch_list(source_code=source_code), PAGE_SIZE).get_page(
@@ -57,7 +57,7 @@ def batch_upload(request):
     return render(request, "credit/batch_upload.html", {"form": form})
 
 
-@operator_required
+@operator_or_risk_officer_required
 def batch_detail(request, pk):
     batch = get_object_or_404(selectors.batch_list(), pk=pk)
     rows = Paginator(selectors.batch_rejected_rows(batch=batch), PAGE_SIZE).get_page(request.GET.get("page"))

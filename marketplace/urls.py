@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponse
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from marketplace.core.admin_views import view_on_site
 from marketplace.pagecache import cache_for_visitors
 
 
@@ -17,6 +20,10 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers and the Django admin ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.ico"), permanent=True)),
+    # Before the admin's own: its "view on site" redirect, guarded (see marketplace/core/admin_views.py).
+    path("django-admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/cms/", include(wagtaildocs_urls)),
@@ -33,9 +40,14 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-# Wagtail serves every other path from its page tree (home, fair pages, news, help). Its page view is
-# declared first, marked for the visitor page cache; the include adds Wagtail's other routes.
+# Wagtail serves every other path from its page tree (home, fair pages, news, help). Its own routes
+# (unlocking a password-protected page, its login) come first: the page pattern matches "_util/…" too.
+# Its page view is then declared once, marked for the visitor page cache.
 urlpatterns += [
+    *(pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", None) != "wagtail_serve"),
     re_path(wagtail_urls.serve_pattern, cache_for_visitors(wagtail_views.serve), name="wagtail_serve"),
-    path("", include(wagtail_urls)),
 ]
+
+handler403 = "marketplace.core.error_views.permission_denied"
+handler404 = "marketplace.core.error_views.page_not_found"
+handler500 = "marketplace.core.error_views.server_error"

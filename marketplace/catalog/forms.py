@@ -40,6 +40,10 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, supplier=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.supplier = supplier
+        # The field is keyed by HS code, the foreign key by id: without this the saved chapter is never
+        # selected, and saving an edit fails with "This field is required".
+        if self.instance.category_id:
+            self.initial["category"] = self.instance.category.code
 
     def clean_sku(self):
         sku = self.cleaned_data["sku"].strip()

@@ -245,6 +245,9 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.email} → {self.company}"
 
+    # The address is a bearer secret: the admin never redirects to it (core/admin_views.py).
+    address_is_secret = True
+
     def get_absolute_url(self):
         return reverse("companies:invitation_accept", kwargs={"token": self.token})
 

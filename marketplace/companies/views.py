@@ -145,7 +145,10 @@ def invitation_accept(request, token):
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            messages.success(request, _("You joined %(company)s.") % {"company": invitation.company.name})
+            # "Co., Ltd." already ends the sentence.
+            messages.success(
+                request, _("You joined %(company)s.") % {"company": invitation.company.name.rstrip(".")}
+            )
             return redirect("companies:role_home")
     elif invitation.state != Invitation.State.PENDING:
         error = {
@@ -355,8 +358,11 @@ def risk_home(request):
         for row in Company.objects.values("country").annotate(n=Count("pk")).order_by("-n")[:10]
     ]
     q = request.GET.get("q", "").strip()
+    # The directory's own search (English and Chinese names, city, industry), not a second one.
     found = (
-        credit_selectors.with_current_grade(Company.objects.filter(name__icontains=q)).order_by("name")[:20]
+        credit_selectors.with_current_grade(
+            CompanyFilter({"q": q}, queryset=Company.objects.all()).qs
+        ).order_by("name")[:20]
         if q
         else []
     )

@@ -238,9 +238,15 @@ VERIFICATION_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "TrustFair"
+# No Gravatar: it breaks offline and sends a hash of every editor's email address to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt"]
+# Editors' documents live in the private root and are served only by Wagtail's view, which checks the
+# collection's privacy (never from /media/, where a password-protected file would be public).
+WAGTAILDOCS_DOCUMENT_MODEL = "cms.SiteDocument"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # The credit engine scores subjects of this model, the way AUTH_USER_MODEL names the user model.
 CREDIT_SUBJECT_MODEL = "companies.Company"

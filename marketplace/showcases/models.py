@@ -49,6 +49,9 @@ class Showcase(models.Model):
     def __str__(self):
         return self.title
 
+    # The address is a bearer secret: the admin never redirects to it (core/admin_views.py).
+    address_is_secret = True
+
     def get_absolute_url(self):
         return reverse("showcases:showcase_detail", kwargs={"token": self.token})
 
@@ -175,6 +178,9 @@ class ShowcaseInvitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.showcase}"
+
+    # The address is a bearer secret: the admin never redirects to it (core/admin_views.py).
+    address_is_secret = True
 
     def get_absolute_url(self):
         return reverse("showcases:invitation_open", kwargs={"token": self.token})

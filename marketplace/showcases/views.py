@@ -7,12 +7,14 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from marketplace.catalog.files import serve
 from marketplace.catalog.models import ProductImage
 from marketplace.companies.models import Company
 from marketplace.companies.permissions import member_required
+from marketplace.core.error_views import page_not_found
 from marketplace.showcases import selectors, services
 from marketplace.showcases.forms import (
     ExtendForm,
@@ -170,7 +172,12 @@ def showcase_action(request, pk, action):
             granted = services.showcase_share(showcase=showcase, by_user=request.user, companies=companies)
             messages.success(
                 request,
-                _("Shared with %(n)d buyer companies; their staff are notified.") % {"n": len(granted)},
+                ngettext(
+                    "Shared with %(n)d buyer company; its staff are notified.",
+                    "Shared with %(n)d buyer companies; their staff are notified.",
+                    len(granted),
+                )
+                % {"n": len(granted)},
             )
             anchor = "audience"
         elif action == "invite":
@@ -293,5 +300,6 @@ def invitation_open(request, token):
     try:
         showcase = services.invitation_claim(token=token, user=request.user)
     except ShowcaseInvitation.DoesNotExist:
-        raise Http404 from None
+        # One page for every dead or unknown link, so that it tells nothing about any showcase.
+        return page_not_found(request, template_name="showcases/invitation_dead.html")
     return redirect(showcase.get_absolute_url())

@@ -41,6 +41,7 @@ def test_supplier_shares_showcase_buyer_is_interested_outsider_gets_404(live_ser
 
     # The supplier builds the showcase.
     sign_in(page, base, owner.email)
+    page.locator("summary", has_text="Supplier portal").click()  # the company menu of the header
     page.get_by_role("link", name="Showcases", exact=True).click()
     page.get_by_role("link", name="New showcase").click()
     page.get_by_label("Title").fill("Spring partner prices")
@@ -60,12 +61,13 @@ def test_supplier_shares_showcase_buyer_is_interested_outsider_gets_404(live_ser
     page.get_by_role("button", name="Find buyers").click()
     page.get_by_label("Harbourline Imports").check()
     page.get_by_role("button", name="Share with selected").click()
-    assert "Shared with 1 buyer companies" in page.locator(".messages").inner_text()
+    assert "Shared with 1 buyer company; its staff are notified." in page.locator(".messages").inner_text()
     showcase = Showcase.objects.get()
     showcase_url = f"{base}{showcase.get_absolute_url()}"
 
     # The buyer finds it, opens it and asks for a quote.
     sign_in(page, base, buyer.email)
+    page.locator("summary", has_text="Buyer pages").click()
     page.get_by_role("link", name="Showcases shared with us").click()
     page.get_by_role("link", name="Spring partner prices").click()
     assert "79,999.00 USD" in page.content() and "Prototype press" in page.content()
