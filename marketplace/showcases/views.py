@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.catalog.files import serve
 from marketplace.catalog.models import ProductImage
 from marketplace.companies.models import Company
 from marketplace.companies.permissions import member_required
+from marketplace.core.files import serve
 from marketplace.showcases import selectors, services
 from marketplace.showcases.forms import (
     ExtendForm,
