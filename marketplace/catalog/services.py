@@ -317,7 +317,7 @@ def check_image(data: bytes) -> CheckedImage:
         too_large=_("The image is %(size).1f MB; the limit is %(limit)d MB."),
         empty=_("The image file is empty."),
     )
-    fmt, _width, _height = files.probe_image(
+    fmt, *_size = files.probe_image(
         data,
         formats=IMAGE_FORMATS,
         max_pixels=MAX_IMAGE_PIXELS,
