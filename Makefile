@@ -23,9 +23,10 @@ install: $(PY)
 	$(PY) manage.py compilemessages --ignore '.venv' -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
 
-# Debian packages the browser tests and PDFs need (Chromium, CJK fonts, gettext for translations).
+# Debian packages the browser tests and PDFs need (Chromium, CJK fonts, Pango for WeasyPrint, poppler's
+# pdffonts/pdftotext for the PDF tests, gettext for translations).
 system-deps:
-	@need=""; for p in chromium fonts-noto-cjk libharfbuzz-subset0 gettext; do dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; done; \
+	@need=""; for p in chromium fonts-noto-cjk libharfbuzz-subset0 libpangoft2-1.0-0 poppler-utils gettext; do dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; done; \
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; \
 	  else echo "Install these system packages first:$$need (Debian: sudo apt-get install$$need)" >&2; exit 1; fi; fi

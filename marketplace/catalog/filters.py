@@ -14,7 +14,6 @@ from marketplace.catalog.money import CURRENCY_CHOICES, FX_TO_USD, to_usd
 from marketplace.catalog.pagination import RESULT_CAP
 from marketplace.catalog.search import apply_search, uses_postgres
 from marketplace.catalog.widgets import FastSelect
-from marketplace.companies.models import localized
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -22,7 +21,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         indent = "— " if obj.parent_id else ""
-        return f"{indent}{obj.code} {localized(obj.name, obj.name_zh)[:70]}"
+        return f"{indent}{obj.code} {obj.display_name[:70]}"
 
 
 class CategoryFilter(django_filters.ModelChoiceFilter):

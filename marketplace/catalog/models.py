@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalog.money import CURRENCY_CHOICES
-from marketplace.companies.models import Company, localized, private_storage
+from marketplace.companies.models import Company
+from marketplace.core.files import private_storage
+from marketplace.core.languages import localized
 
 HS_CODE_RE = re.compile(r"^\d{6,10}$")
 
@@ -63,7 +65,7 @@ class Category(models.Model):
 
     @property
     def display_name(self) -> str:
-        return localized(self.name, self.name_zh)
+        return localized(self, "name")
 
     @property
     def label(self) -> str:
@@ -216,11 +218,11 @@ class Product(models.Model):
 
     @property
     def display_name(self) -> str:
-        return localized(self.name, self.name_zh)
+        return localized(self, "name")
 
     @property
     def display_description(self) -> str:
-        return localized(self.description, self.description_zh)
+        return localized(self, "description")
 
     @property
     def hs_code_display(self) -> str:
@@ -275,11 +277,11 @@ class ProductSpec(models.Model):
 
     @property
     def display_name(self) -> str:
-        return localized(self.name, self.name_zh)
+        return localized(self, "name")
 
     @property
     def display_value(self) -> str:
-        return localized(self.value, self.value_zh)
+        return localized(self, "value")
 
 
 def _image_path(instance, filename):

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from marketplace.catalog.models import (
     Category,
@@ -30,6 +30,7 @@ from marketplace.catalog.money import to_usd
 from marketplace.catalog.search import build_document
 from marketplace.companies.models import Company, Membership, User
 from marketplace.companies.services import detect_document_type
+from marketplace.core import files
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
@@ -310,29 +311,19 @@ def check_image(data: bytes) -> CheckedImage:
     The picture is re-encoded (which drops EXIF data such as a factory's GPS position) at most
     1600 px on its long side, with a 480 px WebP thumbnail.
     """
-    if len(data) > MAX_IMAGE_BYTES:
-        raise ValidationError(
-            _("The image is %(size).1f MB; the limit is %(limit)d MB.")
-            % {"size": len(data) / 1e6, "limit": MAX_IMAGE_BYTES // 1_000_000}
-        )
-    if not data:
-        raise ValidationError(_("The image file is empty."))
-    try:
-        with Image.open(BytesIO(data)) as probe:
-            fmt = probe.format
-            width, height = probe.size
-            probe.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(_("This file is not a readable image, whatever its name says.")) from None
-    if fmt not in IMAGE_FORMATS:
-        raise ValidationError(_("Images must be JPEG, PNG or WebP (this one is %(fmt)s).") % {"fmt": fmt})
-    if width * height > MAX_IMAGE_PIXELS:
-        raise ValidationError(_("The image is too large (%(w)d × %(h)d pixels).") % {"w": width, "h": height})
-    if min(width, height) < MIN_IMAGE_SIDE:
-        raise ValidationError(
-            _("The image is too small (%(w)d × %(h)d pixels); use at least %(min)d pixels a side.")
-            % {"w": width, "h": height, "min": MIN_IMAGE_SIDE}
-        )
+    files.check_size(
+        len(data),
+        limit=MAX_IMAGE_BYTES,
+        too_large=_("The image is %(size).1f MB; the limit is %(limit)d MB."),
+        empty=_("The image file is empty."),
+    )
+    fmt, *_size = files.probe_image(
+        data,
+        formats=IMAGE_FORMATS,
+        max_pixels=MAX_IMAGE_PIXELS,
+        min_side=MIN_IMAGE_SIDE,
+        wrong_format=_("Images must be JPEG, PNG or WebP (this one is %(fmt)s)."),
+    )
     try:
         with Image.open(BytesIO(data)) as im:
             im.load()

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from marketplace.caching import query_items
 from marketplace.catalog import caching, selectors, services, spreadsheet
-from marketplace.catalog.files import serve
 from marketplace.catalog.filters import PortalProductFilter, ProductFilter
 from marketplace.catalog.forms import (
     CertificationForm,
@@ -38,6 +37,7 @@ from marketplace.catalog.models import (
 from marketplace.catalog.pagination import CappedPaginator, querystring_without_page
 from marketplace.companies.models import Membership
 from marketplace.companies.permissions import member_required
+from marketplace.core.files import serve
 from marketplace.pagecache import cache_for_visitors
 
 PAGE_SIZE = 24

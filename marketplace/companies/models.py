@@ -5,15 +5,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+# Migrations name the storage as marketplace.companies.models.private_storage: the same callable.
+from marketplace.core.files import private_storage
+from marketplace.core.languages import localized
 
 
 class PlatformRole(models.TextChoices):
@@ -94,14 +96,7 @@ class Industry(models.Model):
 
     @property
     def display_name(self) -> str:
-        return localized(self.name, self.name_zh)
-
-
-def localized(en: str, zh: str) -> str:
-    """The Chinese text when the active language is Chinese and there is one, else the English."""
-    if zh and (get_language() or "").startswith("zh"):
-        return zh
-    return en
+        return localized(self, "name")
 
 
 class CompanyKind(models.TextChoices):
@@ -172,11 +167,11 @@ class Company(models.Model):
 
     @property
     def display_name(self) -> str:
-        return localized(self.name, self.name_zh)
+        return localized(self, "name")
 
     @property
     def display_description(self) -> str:
-        return localized(self.description, self.description_zh)
+        return localized(self, "description")
 
     @property
     def is_verified(self) -> bool:
@@ -278,11 +273,6 @@ class DocumentStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
-
-
-def private_storage() -> FileSystemStorage:
-    """Files no URL reaches directly: views that check who asks stream them."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 def _document_path(instance, filename):

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -24,6 +23,7 @@ from marketplace.companies.models import (
     VerificationDecision,
     VerificationDocument,
 )
+from marketplace.core import files
 from marketplace.notifications.services import notify
 
 # What a verification document may be, judged from its bytes, never from its name.
@@ -166,24 +166,14 @@ def member_remove(*, membership: Membership, by_user: User) -> None:
 
 def detect_document_type(upload: UploadedFile) -> str:
     """The MIME type the file's bytes show, or a ValidationError saying what is wrong with it."""
-    if upload.size > settings.VERIFICATION_MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file is %(size).1f MB; the limit is %(limit)d MB.")
-            % {"size": upload.size / 1e6, "limit": settings.VERIFICATION_MAX_UPLOAD_BYTES // 1_000_000}
-        )
-    if upload.size == 0:
-        raise ValidationError(_("The file is empty."))
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_DOCUMENT_TYPES:
-        found = kind.extension.upper() if kind else _("unknown")
-        raise ValidationError(
-            _("This file is not a PDF, JPEG or PNG (its content is %(found)s), whatever its name says.")
-            % {"found": found}
-        )
-    return kind.mime
+    return files.detect_type(
+        upload,
+        allowed=ALLOWED_DOCUMENT_TYPES,
+        limit=settings.VERIFICATION_MAX_UPLOAD_BYTES,
+        wrong_type=_(
+            "This file is not a PDF, JPEG or PNG (its content is %(found)s), whatever its name says."
+        ),
+    )
 
 
 @transaction.atomic

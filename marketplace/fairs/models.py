@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from marketplace.companies.models import Industry, localized
+from marketplace.companies.models import Industry
+from marketplace.core.languages import localized
 
 
 class FairSession(models.Model):
@@ -40,11 +41,11 @@ class FairSession(models.Model):
 
     @property
     def display_name(self):
-        return localized(self.name, self.name_zh)
+        return localized(self, "name")
 
     @property
     def display_venue(self):
-        return localized(self.venue, self.venue_zh)
+        return localized(self, "venue")
 
 
 class FairPhase(models.Model):
@@ -91,4 +92,4 @@ class Hall(models.Model):
 
     @property
     def display_name(self):
-        return localized(self.name, self.name_zh)
+        return localized(self, "name")

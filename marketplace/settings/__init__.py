@@ -250,6 +250,11 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # The credit engine scores subjects of this model, the way AUTH_USER_MODEL names the user model.
 CREDIT_SUBJECT_MODEL = "companies.Company"
+# credit's pages draw their charts with these (credit imports nothing from marketplace; see credit/charts.py).
+CREDIT_CHARTS = {
+    "line": "marketplace.core.charts.line_chart_svg",
+    "bars": "marketplace.core.charts.bar_chart_svg",
+}
 
 # Security: production values follow from DEBUG=false.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG

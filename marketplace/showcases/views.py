@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from marketplace.catalog.files import serve
 from marketplace.catalog.models import ProductImage
 from marketplace.companies.models import Company
 from marketplace.companies.permissions import member_required
 from marketplace.core.error_views import page_not_found
+from marketplace.core.files import serve
 from marketplace.showcases import selectors, services
 from marketplace.showcases.forms import (
     ExtendForm,
