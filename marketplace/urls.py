@@ -7,7 +7,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from marketplace.pagecache import cache_for_visitors
+from marketplace.core.pagecache import cache_for_visitors
 
 
 def healthz(request):
