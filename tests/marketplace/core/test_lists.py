@@ -161,6 +161,22 @@ class TestCachedResults:
         assert "<html" in body and _names(body) == ["Firm A", "Firm B"]
 
 
+@pytest.fixture
+def scratch_generations():
+    """Generations a test declares are forgotten after it, with their receivers."""
+    from django.db.models.signals import post_delete, post_save
+
+    from marketplace.companies.models import Industry
+
+    before = set(caching._registry)
+    yield
+    for name in set(caching._registry) - before:
+        del caching._registry[name]
+        for what, signal in (("save", post_save), ("delete", post_delete)):
+            signal.disconnect(sender=Industry, dispatch_uid=f"generation:{name}:companies.Industry:{what}")
+
+
+@pytest.mark.usefixtures("scratch_generations")
 class TestGenerations:
     def test_the_apps_declare_their_generations(self):
         assert {"catalog", "directory", "pages"} <= {g.name for g in caching.generations()}
