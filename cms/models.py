@@ -13,6 +13,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from marketplace.core import caching
 
 
 class HomePage(Page):
@@ -46,16 +47,14 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from marketplace.companies.caching import generation
         from marketplace.fairs.selectors import current_session, next_session
-        from marketplace.pagecache import pages
 
         context = super().get_context(request, *args, **kwargs)
         # Lazy: the template caches these sections for two minutes, per published revision and language;
         # a company edit (directory generation) or a fair or news change (pages generation) refreshes
         # them at once.
-        context["directory_generation"] = generation()
-        context["pages_generation"] = pages.value()
+        context["directory_generation"] = caching.value("directory")
+        context["pages_generation"] = caching.value("pages")
         context["current_session"] = current_session
         context["next_session"] = next_session
         context["featured"] = lambda: [

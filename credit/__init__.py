@@ -1,1 +1,44 @@
-"""The credit engine: scores subjects (settings.CREDIT_SUBJECT_MODEL); imports nothing from marketplace."""
+"""The credit engine: scores subjects (settings.CREDIT_SUBJECT_MODEL); imports nothing from marketplace.
+
+Marketplace code talks to credit through this public API only; every other module and name is
+credit's own and may change without notice. `tests/test_architecture.py` reads marketplace's
+imports and fails on any name of credit that is not listed here.
+
+What the trade side uses (`PUBLIC_API`):
+
+- `facts.record(...)`: append one fact (a trade, insurance or participation event, a partner's row);
+  idempotent by (source, external ref).
+- `index.current(subject)`: the subject's latest assessment (index 0–1000, grade, probability of
+  default, five subscores, reasons, model version), scoring it first if it was never scored.
+- What the credit pages on the marketplace side need:
+  - `index.explain(assessment)`: the assessment as people read it (labelled subscores, reasons in
+    the active language, grade label); `index.history(subject_id)`: its assessments in time order;
+  - `grading.GRADES`: the grade scale (code, low, high), for drawing the bands of a chart;
+  - `selectors.with_current_grade(queryset)`: each subject annotated with `credit_grade`;
+    `selectors.grade_distribution()` and `selectors.weakest()`: the risk officers' start page;
+  - the template `credit/includes/assessment.html` and the URL names under `credit:`.
+- `gating.decide(subject, action, amount, currency, counterparty=None)`, once it exists.
+
+What the demo seeder uses besides (`DEMO_API`, allowed only in demo code): simulated history,
+training a model, storing and promoting it, and scoring every subject.
+"""
+
+# Module → the names in it that marketplace may import. `tests/test_architecture.py` enforces it.
+PUBLIC_API: dict[str, tuple[str, ...]] = {
+    "credit.facts": ("record",),
+    "credit.index": ("current", "explain", "history"),
+    "credit.grading": ("GRADES",),
+    "credit.selectors": ("with_current_grade", "grade_distribution", "weakest"),
+}
+
+# The training API, for `seed_demo` only: three years of simulated facts, a model, every index.
+DEMO_API: dict[str, tuple[str, ...]] = {
+    "credit.simulation": ("simulate_history",),
+    "credit.pipeline": ("TrainingConfig",),
+    "credit.training": ("train", "NotEnoughOutcomes"),
+    "credit.registry": ("version_from_run", "promote", "champion"),
+    "credit.index": ("recompute", "champion"),
+    "credit.models": ("ModelVersion",),
+}
+
+__all__ = ["DEMO_API", "PUBLIC_API"]

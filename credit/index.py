@@ -25,14 +25,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from credit import reasons
+from credit.charts import index_history_svg
 from credit.features import FEATURES_BY_NAME, build_feature_matrix, dimension_name
 from credit.grading import grade_codes, grade_for, margin_to_index_points, pd_to_index
 from credit.models import Assessment, ModelVersion
 from credit.pipeline import FittedModel, PlattCalibrator
+from credit.registry import champion
 from credit.scorecard import Scorecard
 
 DIMENSIONS = (
@@ -46,34 +49,6 @@ SUBSCORE_SCALE = 1.5
 REASONS_EACH_WAY = 3
 MIN_REASON_POINTS = 1.0
 BATCH = 20_000
-
-
-def champion() -> ModelVersion:
-    """The model in service; the expert scorecard becomes champion when there is none."""
-    # The artifact (hundreds of KB) is read only when a process first loads the model (`scorer_for`).
-    version = ModelVersion.objects.filter(status=ModelVersion.Status.CHAMPION).defer("artifact").first()
-    return version or _install_scorecard()
-
-
-@transaction.atomic
-def _install_scorecard() -> ModelVersion:
-    from credit.features import FEATURE_NAMES, monotone_constraints
-    from credit.registry import next_version_number
-
-    existing = ModelVersion.objects.select_for_update().filter(status=ModelVersion.Status.CHAMPION).first()
-    if existing:
-        return existing
-    scorecard = Scorecard(list(FEATURE_NAMES))
-    return ModelVersion.objects.create(
-        version=next_version_number(),
-        kind=ModelVersion.Kind.SCORECARD,
-        status=ModelVersion.Status.CHAMPION,
-        feature_names=list(FEATURE_NAMES),
-        monotone=list(monotone_constraints()),
-        params={"base": scorecard.base, "rules": scorecard.describe()},
-        promoted_at=timezone.now(),
-        promotion_reason="Cold start: expert scorecard until enough outcomes exist to train.",
-    )
 
 
 _scorers: dict[int, FittedModel | Scorecard] = {}
@@ -305,8 +280,6 @@ class Explanation:
 
 
 def explain(assessment: Assessment) -> Explanation:
-    from django.utils.translation import get_language
-
     zh = (get_language() or "").startswith("zh")
     subscores = [(dimension_name(d), float(assessment.subscores.get(d, 50.0))) for d in DIMENSIONS]
     texts = [{**r, "text": r["zh"] if zh else r["en"]} for r in assessment.reasons]
@@ -320,6 +293,4 @@ def explain(assessment: Assessment) -> Explanation:
 
 
 def history_svg(subject_id: int, *, title: str) -> str:
-    from credit.charts import index_history_svg
-
     return index_history_svg([(a.as_of, a.index) for a in history(subject_id)], title=title)

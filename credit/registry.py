@@ -1,4 +1,7 @@
-"""The model registry: store a training run as a version, promote a challenger to champion.
+"""The model registry: the champion in service, a training run stored as a version, promotion.
+
+`champion()` is the model the index scores with; at cold start (no champion yet) it installs the
+expert scorecard. The index imports the registry, never the other way round.
 
 Promotion rule: a challenger replaces the champion only if its cross-validated AUC is no more than
 `AUC_TOLERANCE` below the champion's and its Brier score no more than `BRIER_TOLERANCE` above it.
@@ -17,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credit.features import FEATURE_NAMES, monotone_constraints
 from credit.models import ModelVersion
 from credit.pipeline import metrics as score_metrics
 from credit.pipeline import model_fingerprint
@@ -31,11 +35,34 @@ def next_version_number() -> int:
     return (ModelVersion.objects.aggregate(v=Max("version"))["v"] or 0) + 1
 
 
+def champion() -> ModelVersion:
+    """The model in service; the expert scorecard becomes champion when there is none."""
+    # The artifact (hundreds of KB) is read only when a process first loads the model (`scorer_for`).
+    version = ModelVersion.objects.filter(status=ModelVersion.Status.CHAMPION).defer("artifact").first()
+    return version or _install_scorecard()
+
+
+@transaction.atomic
+def _install_scorecard() -> ModelVersion:
+    existing = ModelVersion.objects.select_for_update().filter(status=ModelVersion.Status.CHAMPION).first()
+    if existing:
+        return existing
+    scorecard = Scorecard(list(FEATURE_NAMES))
+    return ModelVersion.objects.create(
+        version=next_version_number(),
+        kind=ModelVersion.Kind.SCORECARD,
+        status=ModelVersion.Status.CHAMPION,
+        feature_names=list(FEATURE_NAMES),
+        monotone=list(monotone_constraints()),
+        params={"base": scorecard.base, "rules": scorecard.describe()},
+        promoted_at=timezone.now(),
+        promotion_reason="Cold start: expert scorecard until enough outcomes exist to train.",
+    )
+
+
 @transaction.atomic
 def version_from_run(*, run: TrainingRun, by_user=None) -> ModelVersion:
     """Store a training run as a challenger version."""
-    from credit.index import champion
-
     champion()  # at cold start the scorecard is installed first, so it is the older version
     scorecard = Scorecard(run.data.feature_names)
     baseline = score_metrics(run.data.y, scorecard.predict_proba(run.data.X))
@@ -98,21 +125,19 @@ def promotion_check(challenger: ModelVersion, champion: ModelVersion) -> list[st
 @transaction.atomic
 def promote(*, version: ModelVersion, by_user=None, force: bool = False, reason: str = "") -> ModelVersion:
     """Make `version` the champion. `by_user` must be a risk officer (None: a command run by an operator)."""
-    from credit.index import champion as current_champion
-
     if by_user is not None and not getattr(by_user, "is_risk_officer", False):
         raise PermissionDenied
     version = ModelVersion.objects.select_for_update().get(pk=version.pk)
-    champion = current_champion()
-    if version.pk == champion.pk:
+    serving = champion()
+    if version.pk == serving.pk:
         raise ValidationError(_("Version %(v)d is already the champion.") % {"v": version.version})
-    problems = promotion_check(version, champion)
+    problems = promotion_check(version, serving)
     reason = reason.strip()
     if problems and not force:
         raise ValidationError(problems)
     if force and problems and not reason:
         raise ValidationError(_("A forced promotion needs a reason."))
-    ModelVersion.objects.filter(pk=champion.pk).update(status=ModelVersion.Status.RETIRED)
+    ModelVersion.objects.filter(pk=serving.pk).update(status=ModelVersion.Status.RETIRED)
     version.status = ModelVersion.Status.CHAMPION
     version.promoted_by = by_user
     version.promoted_at = timezone.now()

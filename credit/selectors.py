@@ -1,9 +1,10 @@
-"""Reads for credit's operator pages."""
+"""Reads for credit's own pages, and for the marketplace pages that show grades (see `credit.PUBLIC_API`)."""
 
 from collections import defaultdict
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
+from credit.grading import GRADE_CODES
 from credit.models import Assessment, Fact, ImportBatch, RejectedRow
 
 
@@ -25,8 +26,6 @@ def latest_assessment_ids():
 
 def grade_distribution() -> list[dict]:
     """How many subjects hold each grade now, best grade first."""
-    from credit.grading import GRADE_CODES
-
     counts = dict(
         Assessment.objects.filter(id__in=latest_assessment_ids())
         .order_by()
@@ -63,7 +62,5 @@ def facts_by_source(*, subject_id: int, limit: int = 300) -> list[dict]:
 
 def with_current_grade(subjects: QuerySet) -> QuerySet:
     """Annotate each subject with `credit_grade`, its current grade (None if never scored)."""
-    from django.db.models import OuterRef, Subquery
-
     latest = Assessment.objects.filter(subject=OuterRef("pk")).order_by("-as_of", "-id").values("grade")[:1]
     return subjects.annotate(credit_grade=Subquery(latest))

@@ -10,7 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from marketplace.core.admin_views import view_on_site
-from marketplace.pagecache import cache_for_visitors
+from marketplace.core.pagecache import cache_for_visitors
 
 
 def healthz(request):

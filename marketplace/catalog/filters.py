@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import F, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -14,6 +15,7 @@ from marketplace.catalog.money import CURRENCY_CHOICES, FX_TO_USD, to_usd
 from marketplace.catalog.pagination import RESULT_CAP
 from marketplace.catalog.search import apply_search, uses_postgres
 from marketplace.catalog.widgets import FastSelect
+from marketplace.core.filters import BaseFilterSet
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -36,10 +38,9 @@ SORT_CHOICES = [
 ]
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(BaseFilterSet):
     """Public catalog search; every filter here has a test in tests/marketplace/catalog/test_filters.py."""
 
-    q = django_filters.CharFilter(method="search", label=_("Search"))
     category = CategoryFilter(
         queryset=Category.objects.select_related("parent").order_by("position"),
         to_field_name="code",
@@ -102,7 +103,8 @@ class ProductFilter(django_filters.FilterSet):
     def noop(self, queryset, name, value):
         return queryset
 
-    def search(self, queryset, name, value):
+    def search(self, queryset, value):
+        """Full-text search (PostgreSQL) or word matching (SQLite), ranked when sorting by best match."""
         return apply_search(queryset, value, rank=self._sort() == "relevance")
 
     def filter_category(self, queryset, name, value):
@@ -119,8 +121,6 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.filter(min_price_usd__lte=self._usd(value))
 
     def filter_certification(self, queryset, name, value):
-        from django.utils import timezone
-
         return queryset.filter(
             certifications__standard=value, certifications__expires_on__gte=timezone.localdate()
         )
@@ -134,7 +134,6 @@ class ProductFilter(django_filters.FilterSet):
 
     # How many matches a text search counts before it stops (the list page says "more than …").
     count_cap = RESULT_CAP
-    capped_count: int | None = None
 
     @property
     def qs(self):
@@ -174,10 +173,10 @@ class ProductFilter(django_filters.FilterSet):
         return queryset
 
 
-class PortalProductFilter(django_filters.FilterSet):
-    """A supplier's own list: text, status, category, showcase-only."""
+class PortalProductFilter(BaseFilterSet):
+    """A supplier's own list: text (SKU or name), status, category, showcase-only."""
 
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_fields = ("sku", "name", "name_zh")
     status = django_filters.ChoiceFilter(choices=ProductStatus.choices, label=_("Status"))
     category = CategoryFilter(
         queryset=Category.objects.select_related("parent").order_by("position"),
@@ -192,15 +191,6 @@ class PortalProductFilter(django_filters.FilterSet):
     class Meta:
         model = Product
         fields = ["q", "status", "category", "showcase_only"]
-
-    def search(self, queryset, name, value):
-        from django.db.models import Q
-
-        for word in value.split()[:8]:
-            queryset = queryset.filter(
-                Q(sku__icontains=word) | Q(name__icontains=word) | Q(name_zh__icontains=word)
-            )
-        return queryset
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(category_id__in=value.subtree_ids())

@@ -74,11 +74,9 @@ def category_choices() -> QuerySet[Category]:
     return Category.objects.select_related("parent").order_by("position")
 
 
-def supplier_site(*, slug: str) -> Company:
-    company = Company.objects.suppliers().select_related("industry").filter(slug=slug).first()
-    if company is None:
-        raise Http404
-    return company
+def supplier_site(*, slug: str) -> Company | None:
+    """The supplier whose mini-site lives at `slug` (None: no such supplier)."""
+    return Company.objects.suppliers().select_related("industry").filter(slug=slug).first()
 
 
 def status_counts(*, supplier: Company) -> dict[str, int]:

@@ -1,20 +1,15 @@
 """Catalog pages: the public search, product pages and supplier mini-sites; the supplier's product portal."""
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.caching import query_items
 from marketplace.catalog import caching, selectors, services, spreadsheet
 from marketplace.catalog.filters import PortalProductFilter, ProductFilter
 from marketplace.catalog.forms import (
@@ -34,14 +29,34 @@ from marketplace.catalog.models import (
     ProductImport,
     ProductStatus,
 )
-from marketplace.catalog.pagination import CappedPaginator, querystring_without_page
+from marketplace.catalog.pagination import CappedPaginator
 from marketplace.companies.models import Membership
 from marketplace.companies.permissions import member_required
 from marketplace.core.files import serve
-from marketplace.pagecache import cache_for_visitors
+from marketplace.core.lists import ListPage, ResultsCache
+from marketplace.core.pagecache import cache_for_visitors
 
 PAGE_SIZE = 24
 PORTAL_PAGE_SIZE = 50
+
+# The public search: its results (form, count, cards) are cached per filters, language and audience.
+PRODUCT_SEARCH = ListPage(
+    filterset=ProductFilter,
+    template="catalog/product_list.html",
+    results_template="catalog/includes/product_results.html",
+    per_page=PAGE_SIZE,
+    paginator=CappedPaginator,
+    cache=ResultsCache(generations=("catalog", "directory"), seconds=caching.HTML_SECONDS),
+)
+SUPPLIER_SITE = ListPage(
+    filterset=ProductFilter,
+    template="catalog/supplier_site.html",
+    per_page=PAGE_SIZE,
+    paginator=CappedPaginator,
+)
+PORTAL_PRODUCTS = ListPage(
+    filterset=PortalProductFilter, template="catalog/portal/product_list.html", per_page=PORTAL_PAGE_SIZE
+)
 
 
 # -- public --------------------------------------------------------------------------------------
@@ -49,27 +64,8 @@ PORTAL_PAGE_SIZE = 50
 
 @cache_for_visitors
 def product_list(request):
-    """Public search. The results (form, count, cards) are cached per filters, language and audience."""
-    key = caching.results_key(
-        language=get_language(), query_items=query_items(request), signed_in=request.user.is_authenticated
-    )
-    results = cache.get(key)
-    if results is None:
-        product_filter = selectors.product_search(filters=request.GET, viewer=request.user)
-        products = product_filter.qs
-        paginator = CappedPaginator(products, PAGE_SIZE, known_count=product_filter.capped_count)
-        page = paginator.get_page(request.GET.get("page"))
-        results = render_to_string(
-            "catalog/includes/product_results.html",
-            {
-                "filter": product_filter,
-                "page_obj": page,
-                "capped": paginator.capped,
-                "querystring": querystring_without_page(request),
-            },
-        )
-        cache.set(key, results, caching.HTML_SECONDS)
-    return render(request, "catalog/product_list.html", {"results": results})
+    """Public search: every published, non-showcase product, filtered."""
+    return PRODUCT_SEARCH.render(request, selectors.public_products)
 
 
 def product_detail(request, pk):
@@ -84,17 +80,10 @@ def product_detail(request, pk):
 def supplier_site(request, slug):
     """A supplier's mini-site: its profile and its published products, searchable."""
     company = selectors.supplier_site(slug=slug)
-    product_filter = ProductFilter(request.GET, queryset=selectors.public_products().filter(supplier=company))
-    page = CappedPaginator(product_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "catalog/supplier_site.html",
-        {
-            "company": company,
-            "filter": product_filter,
-            "page_obj": page,
-            "querystring": querystring_without_page(request),
-        },
+    if company is None:
+        raise Http404
+    return SUPPLIER_SITE.render(
+        request, selectors.public_products().filter(supplier=company), company=company
     )
 
 
@@ -132,19 +121,10 @@ def certificate_file(request, pk, cert_pk):
 
 @member_required(supplier=True)
 def portal_product_list(request):
-    product_filter = PortalProductFilter(
-        request.GET, queryset=selectors.supplier_products(supplier=request.company)
-    )
-    page = Paginator(product_filter.qs, PORTAL_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return PORTAL_PRODUCTS.render(
         request,
-        "catalog/portal/product_list.html",
-        {
-            "filter": product_filter,
-            "page_obj": page,
-            "counts": selectors.status_counts(supplier=request.company),
-            "querystring": querystring_without_page(request),
-        },
+        selectors.supplier_products(supplier=request.company),
+        counts=selectors.status_counts(supplier=request.company),
     )
 
 

@@ -2,11 +2,11 @@
 
 import django_filters
 from django.core.cache import cache
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from marketplace.companies.models import Company, CompanyKind, Industry
+from marketplace.core.filters import BaseFilterSet
 
 
 def present_countries() -> list[tuple[str, str]]:
@@ -19,8 +19,17 @@ def present_countries() -> list[tuple[str, str]]:
     return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
 
 
-class CompanyFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+class CompanyFilter(BaseFilterSet):
+    """The directory: each word of `q` in a name, the city, the description or the industry."""
+
+    search_fields = (
+        "name",
+        "name_zh",
+        "city",
+        "description",
+        "industry__name",
+        "industry__name_zh",
+    )
     country = django_filters.ChoiceFilter(
         choices=present_countries, label=_("Country"), empty_label=_("Any country")
     )
@@ -56,18 +65,6 @@ class CompanyFilter(django_filters.FilterSet):
     class Meta:
         model = Company
         fields = ["q", "country", "industry", "role", "verified"]
-
-    def search(self, queryset, name, value):
-        for word in value.split()[:8]:
-            queryset = queryset.filter(
-                Q(name__icontains=word)
-                | Q(name_zh__icontains=word)
-                | Q(city__icontains=word)
-                | Q(description__icontains=word)
-                | Q(industry__name__icontains=word)
-                | Q(industry__name_zh__icontains=word)
-            )
-        return queryset
 
     def filter_verified(self, queryset, name, value):
         return queryset.filter(verified_at__isnull=value != "true")

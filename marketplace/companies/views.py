@@ -3,16 +3,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -20,7 +16,6 @@ from django.views.i18n import set_language
 from django_countries import countries
 
 from credit import selectors as credit_selectors
-from marketplace.caching import query_items
 from marketplace.companies import caching, selectors, services
 from marketplace.companies.filters import CompanyFilter
 from marketplace.companies.forms import CompanyForm, DecisionForm, DocumentUploadForm, InvitationForm
@@ -33,54 +28,36 @@ from marketplace.companies.models import (
 )
 from marketplace.companies.permissions import member_required, platform_role_required
 from marketplace.core import charts
-from marketplace.pagecache import cache_for_visitors
+from marketplace.core.lists import ListPage, ResultsCache
+from marketplace.core.pagecache import cache_for_visitors
 
 DIRECTORY_PAGE_SIZE = 24
 
-
-class CachedCountPaginator(Paginator):
-    """A paginator whose COUNT(*) is shared by every request for the same filters."""
-
-    def __init__(self, *args, cache_key: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.cache_key = cache_key
-
-    @cached_property
-    def count(self):
-        return caching.cached_count(self.object_list, self.cache_key)
+# The directory: its results (form, count, cards) are cached per language, audience and filters, and
+# each filter combination's count is shared by every language, audience and page.
+DIRECTORY = ListPage(
+    filterset=CompanyFilter,
+    template="companies/company_list.html",
+    results_template="companies/includes/directory_results.html",
+    per_page=DIRECTORY_PAGE_SIZE,
+    cache=ResultsCache(
+        generations=("directory",), seconds=caching.HTML_SECONDS, count_seconds=caching.COUNT_SECONDS
+    ),
+)
 
 
 @cache_for_visitors
 def company_list(request):
-    """The directory. Its results (form, count, cards) are cached per language, audience and filters.
+    """The directory of every company. A cache hit renders only the page around the results."""
 
-    A cache hit renders only the page around them: no filter validation, no query.
-    """
-    items = query_items(request)
-    key = caching.directory_key(
-        language=get_language(), query_items=items, signed_in=request.user.is_authenticated
-    )
-    results = cache.get(key)
-    if results is None:
-        companies = selectors.company_directory()
+    def companies():
+        rows = selectors.company_directory()
         if request.user.is_authenticated:
             # Signed-in members see each company's credit grade (never its subscores or reasons).
-            companies = credit_selectors.with_current_grade(companies)
-        company_filter = CompanyFilter(request.GET, queryset=companies)
-        count_key = caching.directory_key(
-            language="", query_items=[i for i in items if i[0] != "page"], signed_in=False
-        )
-        page = CachedCountPaginator(company_filter.qs, DIRECTORY_PAGE_SIZE, cache_key=count_key).get_page(
-            request.GET.get("page")
-        )
-        query = request.GET.copy()
-        query.pop("page", None)
-        results = render_to_string(
-            "companies/includes/directory_results.html",
-            {"filter": company_filter, "page_obj": page, "querystring": query.urlencode()},
-        )
-        cache.set(key, results, caching.HTML_SECONDS)
-    return render(request, "companies/company_list.html", {"results": results})
+            rows = credit_selectors.with_current_grade(rows)
+        return rows
+
+    return DIRECTORY.render(request, companies)
 
 
 def company_detail(request, slug):
@@ -391,7 +368,7 @@ def language_switch(request):
 
     The language cookie alone is harmless for a forged request to flip, so it needs no CSRF token:
     pages for signed-out visitors then carry none and can be shared from the cache
-    (`marketplace.pagecache`). Saving the choice to a signed-in person's account does need a valid
+    (`marketplace.core.pagecache`). Saving the choice to a signed-in person's account does need a valid
     token; without one (a page opened before signing in, or a forged request) only the cookie changes.
     """
     response = set_language(request)

@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: needs the language, the user and the messages the middleware above set up.
-    "marketplace.pagecache.VisitorPageCacheMiddleware",
+    "marketplace.core.pagecache.VisitorPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"

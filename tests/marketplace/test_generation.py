@@ -5,7 +5,7 @@ import time
 import pytest
 from django.core.cache import cache
 
-from marketplace.caching import Generation
+from marketplace.core.caching import Generation
 
 pytestmark = pytest.mark.django_db  # a bump also waits for the transaction to commit
 

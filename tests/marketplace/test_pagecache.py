@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from wagtail.models import Page, PageViewRestriction, Site
 
 from cms.models import HomePage, NewsIndexPage
-from marketplace.pagecache import HEADER, VisitorPageCacheMiddleware, cache_for_visitors
+from marketplace.core.pagecache import HEADER, VisitorPageCacheMiddleware, cache_for_visitors
 from tests.factories import PASSWORD, CompanyFactory, FairSessionFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,9 @@
 
 A visitor with no session (and no cookie but the language and CSRF ones) sees exactly what every
 such visitor sees at the same address in the same language. Views marked with `cache_for_visitors`
-are rendered once for them and then served from the cache, until one of the generations the public
-pages depend on moves (companies, the catalog, Wagtail pages and fair sessions) or `SECONDS` pass.
+are rendered once for them and then served from the cache, until any registered cache generation
+moves (`marketplace.core.caching`: companies, the catalog, Wagtail pages and fair sessions, each
+declared by its app) or `SECONDS` pass.
 
 A response is stored only if it is a plain 200 HTML page that set no cookie, queued no message,
 touched no session, used no CSRF token and does not say `Cache-Control: private`, `no-store` or
@@ -21,16 +22,10 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
-from marketplace.caching import Generation
-from marketplace.catalog.caching import catalog
-from marketplace.companies.caching import directory
+from marketplace.core import caching
 
 SECONDS = 60
 HEADER = "X-Visitor-Cache"
-
-# Wagtail pages and fair sessions (bumped by cms and fairs); companies and the catalog have their own.
-pages = Generation("pages")
-GENERATIONS = (directory, catalog, pages)
 
 
 def cache_for_visitors(view):
@@ -57,7 +52,7 @@ def _is_plain_visitor(request) -> bool:
 
 
 def _key(request) -> str:
-    stamp = ".".join(str(g.value()) for g in GENERATIONS)
+    stamp = ".".join(str(g.value()) for g in caching.generations())
     where = hashlib.sha256(f"{request.get_host()}|{request.get_full_path()}".encode()).hexdigest()[:40]
     return f"visitor-page:{stamp}:{get_language()}:{where}"
 
