@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from marketplace.companies import services
@@ -21,7 +22,7 @@ from marketplace.core.models import AuditEvent
 from marketplace.core.signals import state_changed
 from marketplace.core.transitions import TransitionNotAllowed
 from marketplace.notifications.models import Notification
-from tests.factories import InvitationFactory, UserFactory
+from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,8 +128,6 @@ def test_a_rejection_without_reason_writes_nothing(supplier_owner, operator):
 
 def test_a_decision_rolled_back_is_never_announced(supplier_owner, operator, signals_seen):
     """The signal waits for the commit: a surrounding transaction that fails takes the notice with it."""
-    from django.db import transaction
-
     document = _document(supplier_owner.company, supplier_owner)
     with pytest.raises(RuntimeError), transaction.atomic():
         services.document_decide(document=document, by_user=operator, approve=True)
@@ -172,8 +171,6 @@ def test_every_revoke_of_an_invitation(supplier_owner, state):
 
 
 def test_staff_cannot_revoke_an_invitation(supplier_owner):
-    from tests.factories import MembershipFactory
-
     staff = MembershipFactory(company=supplier_owner.company, role="staff").user
     invitation = _invitation(supplier_owner)
     with pytest.raises(PermissionDenied):
