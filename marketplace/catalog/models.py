@@ -20,6 +20,7 @@ from marketplace.catalog.money import CURRENCY_CHOICES
 from marketplace.companies.models import Company
 from marketplace.core.files import private_storage
 from marketplace.core.languages import localized
+from marketplace.core.transitions import TransitionTable
 
 HS_CODE_RE = re.compile(r"^\d{6,10}$")
 
@@ -237,6 +238,33 @@ class Product(models.Model):
         return ", ".join(self.incoterms)
 
 
+# What a supplier does with a product: publish a draft (or re-list an archived one), archive what it no
+# longer sells, or take it back to draft to rework it. Publishing also needs a price (the service checks).
+PRODUCT_TRANSITIONS = TransitionTable(
+    field="status",
+    company=lambda product: product.supplier_id,
+    moves={
+        "publish": {
+            ProductStatus.DRAFT: ProductStatus.PUBLISHED,
+            ProductStatus.ARCHIVED: ProductStatus.PUBLISHED,
+        },
+        "archive": {
+            ProductStatus.DRAFT: ProductStatus.ARCHIVED,
+            ProductStatus.PUBLISHED: ProductStatus.ARCHIVED,
+        },
+        "return_to_draft": {
+            ProductStatus.PUBLISHED: ProductStatus.DRAFT,
+            ProductStatus.ARCHIVED: ProductStatus.DRAFT,
+        },
+    },
+    refusals={
+        "publish": _("This product is already published."),
+        "archive": _("This product is already archived."),
+        "return_to_draft": _("This product is already a draft."),
+    },
+)
+
+
 class PriceTier(models.Model):
     """The unit price a buyer pays from a quantity upwards, in the product's currency."""
 
@@ -387,6 +415,21 @@ class ProductImport(models.Model):
 
     def __str__(self):
         return f"{self.original_name} ({self.get_status_display()})"
+
+
+# A checked file is applied once, or found wrong when checked again just before applying it.
+IMPORT_TRANSITIONS = TransitionTable(
+    field="status",
+    company=lambda record: record.supplier_id,
+    moves={
+        "apply": {ImportStatus.PREVIEWED: ImportStatus.COMMITTED},
+        "fail": {ImportStatus.PREVIEWED: ImportStatus.FAILED},
+    },
+    refusals={
+        "apply": _("This import was already applied or rejected; upload the file again."),
+        "fail": _("This import was already applied or rejected; upload the file again."),
+    },
+)
 
 
 def today() -> date:

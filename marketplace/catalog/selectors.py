@@ -1,7 +1,6 @@
 """Reads of the catalog for pages: the public search, a supplier's own list, one product with what it shows."""
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
-from django.http import Http404
 
 from marketplace.catalog.models import (
     Category,
@@ -10,7 +9,8 @@ from marketplace.catalog.models import (
     ProductImage,
     ProductStatus,
 )
-from marketplace.companies.models import Company, Membership
+from marketplace.companies.models import Company
+from marketplace.companies.permissions import can_view_product
 
 # Columns a product card never needs: keep the search text out of list queries.
 HEAVY = ("search_document", "search_vector", "description", "description_zh")
@@ -51,23 +51,19 @@ def product_detail_queryset() -> QuerySet[Product]:
     )
 
 
-def product_for_viewer(*, pk: int, user) -> Product:
-    """A product page: public products for everyone, any status for its own supplier's staff, 404 otherwise.
+def product_for_viewer(*, pk: int, user, queryset: QuerySet[Product] | None = None) -> Product | None:
+    """A product page's product if `user` may see it (`permissions.can_view_product`), else None.
 
-    Showcase-only products answer 404 here even to buyers who have them in a showcase: the showcase
-    page is their only door, so the showcase price never sits next to a public address.
+    Public products for everyone, any status for its own supplier's staff. Showcase-only products are
+    None here even to buyers who have them in a showcase: the showcase page is their only door, so the
+    showcase price never sits next to a public address. `queryset` narrows what is loaded (a file
+    download needs only the product's status and supplier); the default loads what the page shows.
     """
-    product = product_detail_queryset().filter(pk=pk).first()
-    if product is None:
-        raise Http404
-    if product.is_public:
-        return product
-    if (
-        user.is_authenticated
-        and Membership.objects.filter(user=user, company_id=product.supplier_id).exists()
-    ):
-        return product
-    raise Http404
+    queryset = product_detail_queryset() if queryset is None else queryset
+    product = queryset.filter(pk=pk).first()
+    if product is None or not can_view_product(user, product):
+        return None
+    return product
 
 
 def category_choices() -> QuerySet[Category]:

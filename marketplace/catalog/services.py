@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from marketplace.catalog.models import (
+    PRODUCT_TRANSITIONS,
     Category,
     CategoryLevel,
     PriceTier,
@@ -28,9 +29,11 @@ from marketplace.catalog.models import (
 )
 from marketplace.catalog.money import to_usd
 from marketplace.catalog.search import build_document
-from marketplace.companies.models import Company, Membership, User
+from marketplace.companies.models import Company, User
+from marketplace.companies.permissions import can_manage_product, require, require_member
 from marketplace.companies.services import detect_document_type
 from marketplace.core import files
+from marketplace.core.transitions import transition
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
@@ -129,11 +132,6 @@ def category_for_hs(category: Category, hs_code: str) -> str | None:
     return None
 
 
-def _require_member(user: User, company: Company) -> None:
-    if not Membership.objects.filter(user=user, company=company).exists():
-        raise PermissionDenied
-
-
 # -- derived fields ------------------------------------------------------------------------------
 
 
@@ -185,7 +183,7 @@ def product_create(
     *, supplier: Company, by_user: User, fields: dict, tiers: Sequence[Tier], specs: Sequence[Spec] = ()
 ) -> Product:
     """A new draft product in the supplier's catalog."""
-    _require_member(by_user, supplier)
+    require_member(by_user, supplier)
     product = Product(supplier=supplier, **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
     _clean(product, tiers)
     derive(product, tiers, specs)
@@ -199,7 +197,7 @@ def product_update(
     *, product: Product, by_user: User, fields: dict, tiers: Sequence[Tier], specs: Sequence[Spec] = ()
 ) -> Product:
     """Replace a product's fields, tiers and specs; a published product stays published."""
-    _require_member(by_user, product.supplier)
+    require(can_manage_product(by_user, product))
     for key, value in fields.items():
         if key in EDITABLE_FIELDS:
             setattr(product, key, value)
@@ -211,20 +209,40 @@ def product_update(
     return product
 
 
-@transaction.atomic
+# The status a supplier asks for, and the event of `PRODUCT_TRANSITIONS` that leads there.
+STATUS_EVENTS = {
+    ProductStatus.PUBLISHED: "publish",
+    ProductStatus.ARCHIVED: "archive",
+    ProductStatus.DRAFT: "return_to_draft",
+}
+
+
 def product_set_status(*, product: Product, by_user: User, status: str) -> Product:
-    """Publish, archive or return a product to draft; publishing needs a price."""
-    _require_member(by_user, product.supplier)
-    if status not in ProductStatus.values:
+    """Publish, archive or return a product to draft, along `PRODUCT_TRANSITIONS`; publishing needs a price.
+
+    The move is audited and announced with `state_changed` after commit.
+    """
+    if status not in STATUS_EVENTS:
         raise ValidationError(_("Unknown status."))
-    if status == ProductStatus.PUBLISHED and not product.price_tiers.exists():
-        raise ValidationError(_("Give the product a price before publishing it."))
-    product.status = status
-    if status == ProductStatus.PUBLISHED and product.published_at is None:
-        product.published_at = timezone.now()
-    product.updated_at = timezone.now()
-    product.save(update_fields=["status", "published_at", "updated_at"])
-    return product
+
+    def stamp(locked: Product):
+        now = timezone.now()
+        if locked.status == ProductStatus.PUBLISHED:
+            if not locked.price_tiers.exists():
+                raise ValidationError(_("Give the product a price before publishing it."))
+            if locked.published_at is None:
+                locked.published_at = now
+        locked.updated_at = now
+        return ["published_at", "updated_at"]
+
+    return transition(
+        product,
+        table=PRODUCT_TRANSITIONS,
+        event=STATUS_EVENTS[status],
+        by_user=by_user,
+        allowed=can_manage_product,
+        apply=stamp,
+    )
 
 
 def _free_sku(supplier: Company, base: str) -> str:
@@ -239,7 +257,7 @@ def _free_sku(supplier: Company, base: str) -> str:
 @transaction.atomic
 def product_duplicate(*, product: Product, by_user: User) -> Product:
     """A draft copy with a new SKU, the same tiers, specs, images and certificates."""
-    _require_member(by_user, product.supplier)
+    require(can_manage_product(by_user, product))
     copy = Product(supplier=product.supplier, **{k: getattr(product, k) for k in EDITABLE_FIELDS})
     copy.sku = _free_sku(product.supplier, product.sku)
     copy.name = product.name
@@ -372,7 +390,7 @@ def _store_image(product: Product, checked: CheckedImage, position: int) -> Prod
 @transaction.atomic
 def product_image_add(*, product: Product, by_user: User, upload: UploadedFile) -> ProductImage:
     """Add a checked photo to a product; the same picture twice is stored once."""
-    _require_member(by_user, product.supplier)
+    require(can_manage_product(by_user, product))
     if product.images.count() >= MAX_IMAGES_PER_PRODUCT:
         raise ValidationError(_("A product has at most %(n)d images.") % {"n": MAX_IMAGES_PER_PRODUCT})
     if upload.size > MAX_IMAGE_BYTES:
@@ -405,7 +423,7 @@ def product_images_attach(*, product: Product, images: Iterable[CheckedImage]) -
 
 @transaction.atomic
 def product_image_delete(*, image: ProductImage, by_user: User) -> None:
-    _require_member(by_user, image.product.supplier)
+    require(can_manage_product(by_user, image.product))
     image.delete()
 
 
@@ -424,7 +442,7 @@ def certification_save(
     upload: UploadedFile | None = None,
 ) -> ProductCertification:
     """Add or renew a product's certificate for a standard; the file is checked by content (PDF, JPEG, PNG)."""
-    _require_member(by_user, product.supplier)
+    require(can_manage_product(by_user, product))
     cert = ProductCertification.objects.filter(
         product=product, standard=standard
     ).first() or ProductCertification(product=product, standard=standard)
@@ -439,5 +457,5 @@ def certification_save(
 
 @transaction.atomic
 def certification_delete(*, certification: ProductCertification, by_user: User) -> None:
-    _require_member(by_user, certification.product.supplier)
+    require(can_manage_product(by_user, certification.product))
     certification.delete()

@@ -50,6 +50,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.catalog.money import FX_TO_USD
 from marketplace.companies.models import Company, User
+from marketplace.companies.permissions import require_member
 
 COLUMNS = (
     "sku",
@@ -669,7 +670,7 @@ def _plan(result: ImportResult, supplier: Company) -> None:
 @transaction.atomic
 def apply(*, supplier: Company, by_user: User, result: ImportResult) -> dict[str, int]:
     """Write every planned change, or none: any failure rolls the whole import back."""
-    services._require_member(by_user, supplier)
+    require_member(by_user, supplier)
     if not result.ok:
         raise ValidationError(_("The file has errors; nothing was imported."))
     now = timezone.now()

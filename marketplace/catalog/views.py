@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.catalog import caching, selectors, services, spreadsheet
+from marketplace.catalog import caching, imports, selectors, services, spreadsheet
 from marketplace.catalog.filters import PortalProductFilter, ProductFilter
 from marketplace.catalog.forms import (
     CertificationForm,
@@ -21,7 +20,6 @@ from marketplace.catalog.forms import (
     TierFormSet,
 )
 from marketplace.catalog.models import (
-    ImportFormat,
     ImportStatus,
     Product,
     ProductCertification,
@@ -30,7 +28,6 @@ from marketplace.catalog.models import (
     ProductStatus,
 )
 from marketplace.catalog.pagination import CappedPaginator
-from marketplace.companies.models import Membership
 from marketplace.companies.permissions import member_required
 from marketplace.core.files import serve
 from marketplace.core.lists import ListPage, ResultsCache
@@ -70,6 +67,8 @@ def product_list(request):
 
 def product_detail(request, pk):
     product = selectors.product_for_viewer(pk=pk, user=request.user)
+    if product is None:
+        raise Http404
     return render(
         request,
         "catalog/product_detail.html",
@@ -88,18 +87,15 @@ def supplier_site(request, slug):
 
 
 def _visible_product(request, pk) -> Product:
-    product = Product.objects.only("pk", "status", "showcase_only", "supplier_id").filter(pk=pk).first()
+    """The product whose files are asked for, if the visitor may see it; only what the check needs."""
+    product = selectors.product_for_viewer(
+        pk=pk,
+        user=request.user,
+        queryset=Product.objects.only("pk", "status", "showcase_only", "supplier_id"),
+    )
     if product is None:
         raise Http404
-    if product.is_public:
-        return product
-    user = request.user
-    if (
-        user.is_authenticated
-        and Membership.objects.filter(user=user, company_id=product.supplier_id).exists()
-    ):
-        return product
-    raise Http404
+    return product
 
 
 def product_image(request, pk, image_pk, size):
@@ -321,27 +317,12 @@ def portal_import(request):
     """Upload a file: the dry run shows every change or every error; nothing is written yet."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        images = form.cleaned_data.get("images")
-        data = upload.read()
-        image_bytes = images.read() if images else None
-        result = spreadsheet.check_file(
-            supplier=request.company, name=upload.name, data=data, images=image_bytes
-        )
-        record = ProductImport(
+        record = imports.import_check(
             supplier=request.company,
-            created_by=request.user,
-            original_name=upload.name[:255],
-            file_format=ImportFormat.XLSX if data[:4] == b"PK\x03\x04" else ImportFormat.CSV,
-            status=ImportStatus.PREVIEWED if result.ok else ImportStatus.FAILED,
-            summary=result.summary(),
+            by_user=request.user,
+            upload=form.cleaned_data["file"],
+            images=form.cleaned_data.get("images"),
         )
-        upload.seek(0)
-        record.file.save(upload.name, upload, save=False)
-        if images:
-            images.seek(0)
-            record.images.save(images.name, images, save=False)
-        record.save()
         return redirect("catalog:portal_import_preview", pk=record.pk)
     recent = ProductImport.objects.filter(supplier=request.company).select_related("created_by")[:10]
     return render(request, "catalog/portal/import.html", {"form": form, "recent": recent})
@@ -358,36 +339,19 @@ def portal_import_preview(request, pk):
 @member_required(supplier=True)
 @require_POST
 def portal_import_apply(request, pk):
-    """Apply a checked file: the file is read and checked again, then written all at once or not at all."""
-    with transaction.atomic():
-        record = get_object_or_404(
-            ProductImport.objects.select_for_update(),
-            pk=pk,
-            supplier=request.company,
-            status=ImportStatus.PREVIEWED,
-        )
-        with record.file.open("rb") as handle:
-            data = handle.read()
-        image_bytes = None
-        if record.images:
-            with record.images.open("rb") as handle:
-                image_bytes = handle.read()
-        result = spreadsheet.check_file(
-            supplier=request.company, name=record.original_name, data=data, images=image_bytes
-        )
-        if not result.ok:
-            record.status = ImportStatus.FAILED
-            record.summary = result.summary()
-            record.save(update_fields=["status", "summary"])
-            messages.error(request, _("The catalog changed since the check: see the errors below."))
-            return redirect("catalog:portal_import_preview", pk=record.pk)
-        counts = spreadsheet.apply(supplier=request.company, by_user=request.user, result=result)
-        record.status = ImportStatus.COMMITTED
-        record.committed_at = timezone.now()
-        record.summary = result.summary()
-        record.save(update_fields=["status", "committed_at", "summary"])
+    """Apply a checked file (a spent one is a 404): written all at once, or its new errors are shown."""
+    record = get_object_or_404(ProductImport, pk=pk, supplier=request.company, status=ImportStatus.PREVIEWED)
+    try:
+        outcome = imports.import_apply(record=record, by_user=request.user)
+    except ValidationError as exc:  # applied or failed meanwhile, by another request
+        messages.error(request, exc.messages[0])
+        return redirect("catalog:portal_import_preview", pk=record.pk)
+    if not outcome.applied:
+        messages.error(request, _("The catalog changed since the check: see the errors below."))
+        return redirect("catalog:portal_import_preview", pk=record.pk)
     messages.success(
         request,
-        _("Import applied: %(create)d created, %(update)d updated, %(unchanged)d unchanged.") % counts,
+        _("Import applied: %(create)d created, %(update)d updated, %(unchanged)d unchanged.")
+        % outcome.counts,
     )
     return redirect("catalog:portal_product_list")

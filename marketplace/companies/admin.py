@@ -10,6 +10,8 @@ from marketplace.companies.models import (
     VerificationDecision,
     VerificationDocument,
 )
+from marketplace.core import audit
+from marketplace.core.admin import AuditHistoryMixin
 
 
 @admin.register(User)
@@ -34,7 +36,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "country", "industry", "verified_at", "created_at"]
     list_filter = ["kind", "industry", "verified_at"]
     search_fields = ["name", "name_zh", "registration_number"]
@@ -43,6 +45,10 @@ class CompanyAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
     show_full_result_count = False
 
+    def audit_events(self, obj):
+        # A company's History is its whole trail: what was done to it and on its behalf.
+        return audit.history(obj) | audit.for_company(obj.pk)
+
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
@@ -50,7 +56,7 @@ class IndustryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["email", "company", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
     raw_id_fields = ["company", "invited_by", "accepted_by"]
     readonly_fields = ["token"]
@@ -67,7 +73,7 @@ class DecisionInline(admin.TabularInline):
 
 
 @admin.register(VerificationDocument)
-class VerificationDocumentAdmin(admin.ModelAdmin):
+class VerificationDocumentAdmin(AuditHistoryMixin, admin.ModelAdmin):
     """Read-only here: decisions are made in the operator queue so that each one is recorded."""
 
     list_display = ["company", "kind", "status", "uploaded_at"]

@@ -8,4 +8,7 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Companies")
 
     def ready(self):
-        from marketplace.companies import caching  # noqa: F401 - connects the cache invalidation
+        from marketplace.companies import (  # noqa: F401 - connect the cache invalidation and the notifications
+            caching,
+            receivers,
+        )

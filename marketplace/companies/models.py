@@ -16,6 +16,7 @@ from django_countries.fields import CountryField
 # Migrations name the storage as marketplace.companies.models.private_storage: the same callable.
 from marketplace.core.files import private_storage
 from marketplace.core.languages import localized
+from marketplace.core.transitions import TransitionTable
 
 
 class PlatformRole(models.TextChoices):
@@ -263,6 +264,18 @@ class Invitation(models.Model):
         return self.State.PENDING
 
 
+# An invitation's state is derived from its dates; only a pending one may be accepted or withdrawn.
+INVITATION_TRANSITIONS = TransitionTable(
+    state=lambda invitation: invitation.state,
+    company=lambda invitation: invitation.company_id,
+    moves={
+        "accept": {Invitation.State.PENDING: Invitation.State.ACCEPTED},
+        "revoke": {Invitation.State.PENDING: Invitation.State.REVOKED},
+    },
+    refusals={"revoke": _("Only a pending invitation can be revoked.")},
+)
+
+
 class DocumentKind(models.TextChoices):
     BUSINESS_LICENCE = "business_licence", _("Business licence")
     EXPORT_LICENCE = "export_licence", _("Export licence")
@@ -322,3 +335,21 @@ class VerificationDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()} by {self.decided_by} at {self.decided_at:%Y-%m-%d %H:%M}"
+
+
+# An operator decides a pending document once; an approval can later be revoked (a forged stamp found),
+# which counts as a rejection. A rejected document stays rejected: the company uploads a new one.
+DOCUMENT_TRANSITIONS = TransitionTable(
+    field="status",
+    company=lambda document: document.company_id,
+    moves={
+        "approve": {DocumentStatus.PENDING: DocumentStatus.APPROVED},
+        "reject": {DocumentStatus.PENDING: DocumentStatus.REJECTED},
+        "revoke": {DocumentStatus.APPROVED: DocumentStatus.REJECTED},
+    },
+    refusals={
+        "approve": _("Only a document awaiting review can be approved."),
+        "reject": _("Only a document awaiting review can be rejected."),
+        "revoke": _("Only an approved document can have its approval revoked."),
+    },
+)

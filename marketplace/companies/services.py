@@ -3,16 +3,17 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from marketplace.companies import signals
 from marketplace.companies.models import (
+    DOCUMENT_TRANSITIONS,
+    INVITATION_TRANSITIONS,
     Company,
     DocumentKind,
     DocumentStatus,
@@ -23,8 +24,17 @@ from marketplace.companies.models import (
     VerificationDecision,
     VerificationDocument,
 )
-from marketplace.core import files
-from marketplace.notifications.services import notify
+from marketplace.companies.permissions import (
+    can_decide_document,
+    has_company,
+    is_owner,
+    require,
+    require_member,
+    require_owner,
+)
+from marketplace.core import audit, files
+from marketplace.core.signals import send_after_commit
+from marketplace.core.transitions import transition
 
 # What a verification document may be, judged from its bytes, never from its name.
 ALLOWED_DOCUMENT_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
@@ -42,7 +52,7 @@ def unique_slug(name: str, model=Company) -> str:
 @transaction.atomic
 def company_create(*, owner: User, **fields) -> Company:
     """Create a company with `owner` as its first owner. A person belongs to one company."""
-    if Membership.objects.filter(user=owner).exists():
+    if has_company(owner):
         raise ValidationError(_("You already belong to a company."))
     company = Company(slug=unique_slug(fields["name"]), **fields)
     company.full_clean()
@@ -51,17 +61,15 @@ def company_create(*, owner: User, **fields) -> Company:
     return company
 
 
-def _require_owner(user: User, company: Company) -> None:
-    if not Membership.objects.filter(user=user, company=company, role=MemberRole.OWNER).exists():
-        raise PermissionDenied
-
-
 @transaction.atomic
 def invitation_create(
     *, company: Company, by_user: User, email: str, role: str = MemberRole.STAFF
 ) -> Invitation:
-    """Invite an email address to the company's staff; only owners may, and each address once at a time."""
-    _require_owner(by_user, company)
+    """Invite an email address to the company's staff; only owners may, and each address once at a time.
+
+    The invitee hears of it after commit (`signals.invitation_created`, see `receivers`).
+    """
+    require_owner(by_user, company)
     email = User.objects.normalize_email(email).strip()
     if Membership.objects.filter(company=company, user__email__iexact=email).exists():
         raise ValidationError(_("%(email)s already works for this company.") % {"email": email})
@@ -80,38 +88,33 @@ def invitation_create(
         invited_by=by_user,
         expires_at=timezone.now() + timedelta(days=Invitation.INVITATION_DAYS),
     )
-    invitee = User.objects.filter(email__iexact=email).first()
-    if invitee:
-        notify(
-            recipients=[invitee],
-            title=gettext_lazy("You are invited to join a company"),
-            body=company.name,
-            url=invitation.get_absolute_url(),
-        )
-    else:
-        # No account yet: the email carries the link, and sign-up with that address leads back to it.
-        link = f"{settings.WAGTAILADMIN_BASE_URL}{invitation.get_absolute_url()}"
-        subject = _("You are invited to join %(company)s") % {"company": company.name}
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"[TrustFair] {subject}",
-                message=_("Accept the invitation within %(days)d days: %(link)s")
-                % {"days": Invitation.INVITATION_DAYS, "link": link},
-                from_email=None,
-                recipient_list=[email],
-            )
-        )
+    audit.log(
+        actor=by_user,
+        action="companies.invitation.create",
+        obj=invitation,
+        company_id=company.pk,
+        data={"email": email, "role": role},
+    )
+    send_after_commit(signals.invitation_created, sender=Invitation, invitation=invitation, actor=by_user)
     return invitation
 
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by_user: User) -> Invitation:
-    _require_owner(by_user, invitation.company)
-    if invitation.state != Invitation.State.PENDING:
-        raise ValidationError(_("Only a pending invitation can be revoked."))
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
-    return invitation
+    """An owner withdraws a pending invitation; its link stops working."""
+
+    def withdraw(locked: Invitation):
+        locked.revoked_at = timezone.now()
+        return ["revoked_at"]
+
+    return transition(
+        invitation,
+        table=INVITATION_TRANSITIONS,
+        event="revoke",
+        by_user=by_user,
+        allowed=lambda user, locked: is_owner(user, locked.company_id),
+        apply=withdraw,
+    )
 
 
 @transaction.atomic
@@ -128,18 +131,18 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         raise ValidationError(_("This invitation was withdrawn by the company."))
     if state == Invitation.State.ACCEPTED:
         raise ValidationError(_("This invitation has already been used."))
-    if Membership.objects.filter(user=user).exists():
+    if has_company(user):
         raise ValidationError(_("You already belong to a company; leave it before joining another."))
     membership = Membership.objects.create(user=user, company=invitation.company, role=invitation.role)
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
-    notify(
-        recipients=company_owners(invitation.company),
-        title=gettext_lazy("An invitation was accepted"),
-        body=user.email,
-        url="/portal/company/staff/",
-        email=False,
+
+    def accept(locked: Invitation):
+        locked.accepted_at = timezone.now()
+        locked.accepted_by = user
+        return ["accepted_at", "accepted_by"]
+
+    # The owners hear of it after commit (`receivers`).
+    transition(
+        invitation, table=INVITATION_TRANSITIONS, event="accept", by_user=user, apply=accept, lock=False
     )
     return membership
 
@@ -153,7 +156,7 @@ def company_owners(company: Company):
 @transaction.atomic
 def member_remove(*, membership: Membership, by_user: User) -> None:
     """An owner removes a staff member; the last owner cannot be removed."""
-    _require_owner(by_user, membership.company)
+    require_owner(by_user, membership.company)
     if (
         membership.is_owner
         and not Membership.objects.filter(company=membership.company, role=MemberRole.OWNER)
@@ -181,8 +184,7 @@ def document_upload(
     *, company: Company, by_user: User, kind: str, upload: UploadedFile
 ) -> VerificationDocument:
     """Store a verification document after checking its type by content and its size."""
-    if not Membership.objects.filter(user=by_user, company=company).exists():
-        raise PermissionDenied
+    require_member(by_user, company)
     if kind not in DocumentKind.values:
         raise ValidationError(_("Unknown document kind."))
     mime = detect_document_type(upload)
@@ -199,44 +201,50 @@ def document_upload(
     return document
 
 
-@transaction.atomic
 def document_decide(
     *, document: VerificationDocument, by_user: User, approve: bool, reason: str = ""
 ) -> VerificationDecision:
-    """An operator approves or rejects a document; a rejection needs a reason. The company is told."""
-    if not by_user.is_operator:
-        raise PermissionDenied
+    """An operator approves or rejects a pending document, or revokes an approval; a rejection needs a
+    reason. The decision is kept, the company's verified mark follows its business licence, and the
+    company's staff hear of it after commit (`receivers`)."""
+    require(can_decide_document(by_user, document))
     reason = reason.strip()
     if not approve and not reason:
         raise ValidationError(_("Say why the document is rejected: the company will read it."))
-    document = VerificationDocument.objects.select_for_update().select_related("company").get(pk=document.pk)
-    status = DocumentStatus.APPROVED if approve else DocumentStatus.REJECTED
-    decision = VerificationDecision.objects.create(
-        document=document, status=status, reason=reason, decided_by=by_user
+    # Rejecting an approved document revokes the approval.
+    event = "approve" if approve else ("revoke" if document.status == DocumentStatus.APPROVED else "reject")
+    decisions = []
+
+    def decide(locked: VerificationDocument):
+        decision = VerificationDecision.objects.create(
+            document=locked, status=locked.status, reason=reason, decided_by=by_user
+        )
+        decisions.append(decision)
+        _follow_licence(locked, decision.decided_at)
+        return []
+
+    transition(
+        document,
+        table=DOCUMENT_TRANSITIONS,
+        event=event,
+        by_user=by_user,
+        apply=decide,
+        data={"reason": reason},
     )
-    document.status = status
-    document.save(update_fields=["status"])
+    return decisions[0]
+
+
+def _follow_licence(document: VerificationDocument, when) -> None:
+    """A company is verified while it has an approved business licence (`document` is not saved yet)."""
     company = document.company
-    # A company is verified while it has an approved business licence.
-    verified = company.documents.filter(
-        kind=DocumentKind.BUSINESS_LICENCE, status=DocumentStatus.APPROVED
+    verified = (
+        document.kind == DocumentKind.BUSINESS_LICENCE and document.status == DocumentStatus.APPROVED
+    ) or company.documents.filter(kind=DocumentKind.BUSINESS_LICENCE, status=DocumentStatus.APPROVED).exclude(
+        pk=document.pk
     ).exists()
     if verified and not company.verified_at:
-        company.verified_at = decision.decided_at
+        company.verified_at = when
         company.save(update_fields=["verified_at"])
     elif not verified and company.verified_at:
         company.verified_at = None
         company.save(update_fields=["verified_at"])
-    members = User.objects.filter(pk__in=company.memberships.values("user_id"))
-    title = (
-        gettext_lazy("Your verification document was approved")
-        if approve
-        else gettext_lazy("Your verification document was rejected")
-    )
-    notify(
-        recipients=members,
-        title=title,
-        body=f"{document.get_kind_display()}\n{reason}".strip(),
-        url="/portal/company/verification/",
-    )
-    return decision

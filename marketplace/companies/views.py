@@ -26,7 +26,7 @@ from marketplace.companies.models import (
     PlatformRole,
     VerificationDocument,
 )
-from marketplace.companies.permissions import member_required, platform_role_required
+from marketplace.companies.permissions import can_view_document, member_required, platform_role_required
 from marketplace.core import charts
 from marketplace.core.lists import ListPage, ResultsCache
 from marketplace.core.pagecache import cache_for_visitors
@@ -253,11 +253,7 @@ def verification(request):
 def document_file(request, pk):
     """Stream a verification document to its company's members and to operators, to nobody else."""
     document = get_object_or_404(VerificationDocument, pk=pk)
-    allowed = (
-        request.user.is_operator
-        or Membership.objects.filter(user=request.user, company_id=document.company_id).exists()
-    )
-    if not allowed:
+    if not can_view_document(request.user, document):
         raise Http404
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     response["Content-Disposition"] = f'inline; filename="document-{document.pk}"'

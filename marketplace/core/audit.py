@@ -45,3 +45,16 @@ def history(obj: models.Model):
     return AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=str(obj.pk)
     ).select_related("actor")
+
+
+def for_company(company_id: int):
+    """Every event done on behalf of a company (its products, showcases, documents...), newest first."""
+    return AuditEvent.objects.filter(company_id=company_id).select_related("actor")
+
+
+def history_of(queryset: models.QuerySet):
+    """Every event about any object of `queryset` (e.g. a showcase's invitations), newest first."""
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(queryset.model, for_concrete_model=False),
+        object_id__in=[str(pk) for pk in queryset.values_list("pk", flat=True)],
+    ).select_related("actor")

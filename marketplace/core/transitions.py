@@ -23,6 +23,7 @@ table takes `state=<callable>` instead of `field=`, and `apply` makes the change
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,6 +49,8 @@ class TransitionTable:
     company: Callable[[models.Model], int | None] | None = None
     # The audit action's prefix; default "<app_label>.<model_name>".
     prefix: str | None = None
+    # What a person reads when an event is refused from the current state, per event (else a generic text).
+    refusals: Mapping[str, str] = dataclass_field(default_factory=dict)
 
     def __post_init__(self):
         if (self.field is None) == (self.state is None):
@@ -61,11 +64,13 @@ class TransitionTable:
         try:
             return self.moves[event][source]
         except KeyError:
-            raise TransitionNotAllowed(
-                _("This cannot be done now (%(event)s from “%(state)s”).")
-                % {"event": event, "state": source},
-                code="transition_not_allowed",
-            ) from None
+            message = self.refusals.get(event) or _(
+                "This cannot be done now (%(event)s from “%(state)s”)."
+            ) % {
+                "event": event,
+                "state": source,
+            }
+            raise TransitionNotAllowed(message, code="transition_not_allowed") from None
 
     def events_from(self, source: str) -> list[str]:
         """The events that may happen from `source`, in declaration order."""

@@ -1,4 +1,9 @@
-"""The one place every app uses to tell people something: an in-app entry, and an email after commit."""
+"""The one place every app uses to tell people something: an in-app entry, and an email after commit.
+
+Services do not call these: they change state and send a domain signal after commit, and each app's
+`receivers.py` turns the signals it cares about into notifications here (this app sits below every
+trade app, so it never imports them).
+"""
 
 from collections.abc import Iterable
 from functools import partial
@@ -7,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from marketplace.notifications.models import Notification
-from marketplace.notifications.tasks import send_notification_email
+from marketplace.notifications.tasks import send_email, send_notification_email
 
 
 def notify(*, recipients: Iterable, title: str, body: str = "", url: str = "", email: bool = True) -> list:
@@ -24,6 +29,11 @@ def notify(*, recipients: Iterable, title: str, body: str = "", url: str = "", e
         for notification in created:
             transaction.on_commit(partial(send_notification_email.enqueue, notification.pk))
     return created
+
+
+def email_address(*, to: str, subject: str, message: str) -> None:
+    """Email someone who has no account yet (an invitation), in the background once the transaction commits."""
+    transaction.on_commit(partial(send_email.enqueue, to=to, subject=str(subject), message=str(message)))
 
 
 def notification_mark_read(*, user, notification_id: int | None = None) -> int:

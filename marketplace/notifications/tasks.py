@@ -17,3 +17,9 @@ def send_notification_email(notification_id: int) -> None:
         from_email=None,
         recipient_list=[notification.recipient.email],
     )
+
+
+@task()
+def send_email(*, to: str, subject: str, message: str) -> None:
+    """A message to an address with no account behind it yet (an invitation to join)."""
+    send_mail(subject=f"[TrustFair] {subject}", message=message, from_email=None, recipient_list=[to])

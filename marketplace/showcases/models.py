@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from marketplace.catalog.models import Product, Unit
 from marketplace.catalog.money import CURRENCY_CHOICES
 from marketplace.companies.models import Company
+from marketplace.core.transitions import TransitionTable
 
 
 def _token() -> str:
@@ -68,6 +69,28 @@ class Showcase(models.Model):
         if self.valid_from > now:
             return ShowcaseState.SCHEDULED
         return ShowcaseState.OPEN
+
+
+def showcase_lifecycle(showcase: Showcase) -> str:
+    """The state closing and extending move between: "running" (open, or scheduled to open), "expired"
+    (its closing date passed) or "closed" (by the supplier). `Showcase.state` tells scheduled from open."""
+    if showcase.closed_at:
+        return "closed"
+    if showcase.valid_until <= timezone.now():
+        return "expired"
+    return "running"
+
+
+# Closing ends a showcase now; extending moves its closing date later, which reopens a closed or expired one.
+SHOWCASE_TRANSITIONS = TransitionTable(
+    state=showcase_lifecycle,
+    company=lambda showcase: showcase.supplier_id,
+    moves={
+        "close": {"running": "closed", "expired": "closed"},
+        "extend": {"running": "running", "expired": "running", "closed": "running"},
+    },
+    refusals={"close": _("This showcase is already closed.")},
+)
 
 
 def open_showcases_q(prefix: str = "") -> Q:
@@ -152,6 +175,15 @@ class ShowcaseAccess(models.Model):
         return self.revoked_at is None
 
 
+# A buyer company in the audience is revoked by the supplier, and restored when shared with again.
+ACCESS_TRANSITIONS = TransitionTable(
+    state=lambda access: "active" if access.revoked_at is None else "revoked",
+    company=lambda access: access.showcase.supplier_id,
+    moves={"revoke": {"active": "revoked"}, "restore": {"revoked": "active"}},
+    refusals={"revoke": _("This buyer company’s access was already revoked.")},
+)
+
+
 class ShowcaseInvitation(models.Model):
     """A link mailed to an address; the first buyer company to open it joins the audience, and only that one."""
 
@@ -200,6 +232,21 @@ class ShowcaseInvitation(models.Model):
         if self.expires_at <= timezone.now():
             return self.State.EXPIRED
         return self.State.PENDING
+
+
+# The first buyer company to open a link claims it; a link not claimed yet can be withdrawn.
+SHOWCASE_INVITATION_TRANSITIONS = TransitionTable(
+    state=lambda invitation: invitation.state,
+    company=lambda invitation: invitation.showcase.supplier_id,
+    moves={
+        "claim": {ShowcaseInvitation.State.PENDING: ShowcaseInvitation.State.CLAIMED},
+        "revoke": {
+            ShowcaseInvitation.State.PENDING: ShowcaseInvitation.State.REVOKED,
+            ShowcaseInvitation.State.EXPIRED: ShowcaseInvitation.State.REVOKED,
+        },
+    },
+    refusals={"revoke": _("This link was already opened or withdrawn.")},
+)
 
 
 class ShowcaseView(models.Model):

@@ -1,23 +1,27 @@
 """Every change to a showcase, its audience and its tracking goes through these functions."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from marketplace.catalog.models import Product, ProductStatus
-from marketplace.companies.models import Company, Membership, User
-from marketplace.notifications.services import notify
+from marketplace.companies.models import Company, User
+from marketplace.companies.permissions import can_manage_showcase, is_member, require, require_member
+from marketplace.core import audit
+from marketplace.core.signals import send_after_commit
+from marketplace.core.transitions import transition
+from marketplace.showcases import signals
 from marketplace.showcases.models import (
+    ACCESS_TRANSITIONS,
+    SHOWCASE_INVITATION_TRANSITIONS,
+    SHOWCASE_TRANSITIONS,
     Interest,
     Showcase,
     ShowcaseAccess,
@@ -39,17 +43,6 @@ class ItemTerms:
     unit: str = ""
     terms: str = ""
     position: int | None = None  # where buyers see it (1 = first); None keeps its place
-
-
-def _require_member(user: User, company: Company) -> None:
-    if not Membership.objects.filter(user=user, company=company).exists():
-        raise PermissionDenied
-
-
-def _members(company_ids: Iterable[int]):
-    return User.objects.filter(
-        pk__in=Membership.objects.filter(company_id__in=list(company_ids)).values("user_id"), is_active=True
-    )
 
 
 def _check_dates(valid_from: datetime, valid_until: datetime) -> None:
@@ -77,7 +70,7 @@ def showcase_create(
     valid_until: datetime,
 ) -> Showcase:
     """A new showcase with no products and no audience yet."""
-    _require_member(by_user, supplier)
+    require_member(by_user, supplier)
     if not supplier.is_supplier:
         raise PermissionDenied
     _check_dates(valid_from, valid_until)
@@ -96,7 +89,7 @@ def showcase_create(
 
 @transaction.atomic
 def showcase_update(*, showcase: Showcase, by_user: User, title: str, message: str) -> Showcase:
-    _require_member(by_user, showcase.supplier)
+    require(can_manage_showcase(by_user, showcase))
     showcase.title, showcase.message = title, message
     showcase.full_clean()
     showcase.save(update_fields=["title", "message"])
@@ -106,7 +99,7 @@ def showcase_update(*, showcase: Showcase, by_user: User, title: str, message: s
 @transaction.atomic
 def showcase_items_add(*, showcase: Showcase, by_user: User, product_ids: Sequence[int]) -> int:
     """Add products to a showcase at their public terms; the supplier then sets showcase prices."""
-    _require_member(by_user, showcase.supplier)
+    require(can_manage_showcase(by_user, showcase))
     allowed = set(
         offerable_products(showcase.supplier).filter(pk__in=product_ids).values_list("pk", flat=True)
     )
@@ -133,7 +126,7 @@ def showcase_items_update(
     another item holds takes that place: moved up, it goes before that item; moved down, after it.
     Items without a new place keep their order.
     """
-    _require_member(by_user, showcase.supplier)
+    require(can_manage_showcase(by_user, showcase))
     items = {i.pk: i for i in showcase.items.select_related("product")}
     for t in terms:
         item = items.get(t.product_id)
@@ -179,21 +172,12 @@ def _renumber(showcase: Showcase, asked: dict[int, int]) -> None:
     ShowcaseItem.objects.bulk_update(changed, ["position"])
 
 
-def _notify_shared(showcase: Showcase, company_ids: Iterable[int]) -> None:
-    notify(
-        recipients=_members(company_ids),
-        title=gettext_lazy("A supplier shared a private showcase with you"),
-        body=f"{showcase.supplier.name}: {showcase.title}",
-        url=showcase.get_absolute_url(),
-    )
-
-
 @transaction.atomic
 def showcase_share(
     *, showcase: Showcase, by_user: User, companies: Sequence[Company]
 ) -> list[ShowcaseAccess]:
-    """Add buyer companies to the audience (or restore a revoked one) and tell their staff."""
-    _require_member(by_user, showcase.supplier)
+    """Add buyer companies to the audience (or restore a revoked one); their staff hear of it after commit."""
+    require(can_manage_showcase(by_user, showcase))
     if showcase.state in (ShowcaseState.CLOSED, ShowcaseState.EXPIRED):
         raise ValidationError(_("This showcase is closed; extend it before sharing."))
     granted = []
@@ -206,12 +190,33 @@ def showcase_share(
         if not created and access.revoked_at is None:
             continue
         if not created:
-            access.revoked_at, access.granted_at, access.granted_by = None, timezone.now(), by_user
-            access.save(update_fields=["revoked_at", "granted_at", "granted_by"])
+            access = _access_restore(access, by_user=by_user)
         granted.append(access)
     if granted:
-        _notify_shared(showcase, [a.company_id for a in granted])
+        company_ids = [a.company_id for a in granted]
+        audit.log(
+            actor=by_user,
+            action="showcases.showcase.share",
+            obj=showcase,
+            company_id=showcase.supplier_id,
+            data={"companies": company_ids},
+        )
+        send_after_commit(
+            signals.showcase_shared,
+            sender=Showcase,
+            showcase=showcase,
+            company_ids=company_ids,
+            actor=by_user,
+        )
     return granted
+
+
+def _access_restore(access: ShowcaseAccess, *, by_user: User) -> ShowcaseAccess:
+    def restore(locked: ShowcaseAccess):
+        locked.revoked_at, locked.granted_at, locked.granted_by = None, timezone.now(), by_user
+        return ["revoked_at", "granted_at", "granted_by"]
+
+    return transition(access, table=ACCESS_TRANSITIONS, event="restore", by_user=by_user, apply=restore)
 
 
 @transaction.atomic
@@ -219,7 +224,7 @@ def showcase_invite(
     *, showcase: Showcase, by_user: User, email: str, days: int = ShowcaseInvitation.DEFAULT_DAYS
 ) -> ShowcaseInvitation:
     """Mail a link to an address; it binds to the buyer company of whoever opens it first."""
-    _require_member(by_user, showcase.supplier)
+    require(can_manage_showcase(by_user, showcase))
     if showcase.state in (ShowcaseState.CLOSED, ShowcaseState.EXPIRED):
         raise ValidationError(_("This showcase is closed; extend it before inviting."))
     email = User.objects.normalize_email(email).strip()
@@ -227,25 +232,16 @@ def showcase_invite(
     invitation = ShowcaseInvitation.objects.create(
         showcase=showcase, email=email, created_by=by_user, expires_at=expires
     )
-    link = f"{settings.WAGTAILADMIN_BASE_URL}{invitation.get_absolute_url()}"
-    supplier_name = showcase.supplier.name
-    subject = _("%(supplier)s invites you to a private showcase") % {"supplier": supplier_name}
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"[TrustFair] {subject}",
-            message=_(
-                "%(supplier)s shared “%(title)s” with you on TrustFair.\n\nOpen it (sign in or join as a buyer "
-                "first) before %(date)s: %(link)s\n\nThe link works for the first company that opens it."
-            )
-            % {
-                "supplier": supplier_name,
-                "title": showcase.title,
-                "date": f"{expires:%Y-%m-%d}",
-                "link": link,
-            },
-            from_email=None,
-            recipient_list=[email],
-        )
+    audit.log(
+        actor=by_user,
+        action="showcases.showcaseinvitation.create",
+        obj=invitation,
+        company_id=showcase.supplier_id,
+        data={"email": email, "expires_at": expires},
+    )
+    # The link is mailed after commit (`receivers`).
+    send_after_commit(
+        signals.invitation_created, sender=ShowcaseInvitation, invitation=invitation, actor=by_user
     )
     return invitation
 
@@ -277,12 +273,21 @@ def invitation_claim(*, token: str, user: User) -> Showcase:
         return showcase
     if invitation.state != ShowcaseInvitation.State.PENDING:
         raise ShowcaseInvitation.DoesNotExist
-    invitation.claimed_by_company, invitation.claimed_by, invitation.claimed_at = (
-        company,
-        user,
-        timezone.now(),
+
+    def claim(locked: ShowcaseInvitation):
+        locked.claimed_by_company, locked.claimed_by, locked.claimed_at = company, user, timezone.now()
+        return ["claimed_by_company", "claimed_by", "claimed_at"]
+
+    # The supplier's staff hear of it after commit (`receivers`).
+    transition(
+        invitation,
+        table=SHOWCASE_INVITATION_TRANSITIONS,
+        event="claim",
+        by_user=user,
+        apply=claim,
+        data={"company": company.pk},
+        lock=False,
     )
-    invitation.save(update_fields=["claimed_by_company", "claimed_by", "claimed_at"])
     access, created = ShowcaseAccess.objects.get_or_create(
         showcase=showcase,
         company=company,
@@ -291,54 +296,80 @@ def invitation_claim(*, token: str, user: User) -> Showcase:
     if not created and access.revoked_at is not None:
         # The supplier revoked this company: an old link does not let it back in.
         raise ShowcaseInvitation.DoesNotExist
-    notify(
-        recipients=_members([showcase.supplier_id]),
-        title=gettext_lazy("A buyer opened your showcase invitation"),
-        body=f"{company.name} ({invitation.email}): {showcase.title}",
-        url=showcase.get_portal_url(),
-        email=False,
-    )
     return showcase
 
 
-@transaction.atomic
 def access_revoke(*, access: ShowcaseAccess, by_user: User) -> ShowcaseAccess:
     """Take one buyer company out of the audience; from now on it gets a 404."""
-    _require_member(by_user, access.showcase.supplier)
-    if access.revoked_at is None:
-        access.revoked_at = timezone.now()
-        access.save(update_fields=["revoked_at"])
-    return access
+
+    def revoke(locked: ShowcaseAccess):
+        locked.revoked_at = timezone.now()
+        return ["revoked_at"]
+
+    return transition(
+        access,
+        table=ACCESS_TRANSITIONS,
+        event="revoke",
+        by_user=by_user,
+        allowed=lambda user, locked: can_manage_showcase(user, locked.showcase),
+        apply=revoke,
+        data={"company": access.company_id},
+    )
 
 
-@transaction.atomic
 def invitation_revoke(*, invitation: ShowcaseInvitation, by_user: User) -> ShowcaseInvitation:
-    _require_member(by_user, invitation.showcase.supplier)
-    if invitation.revoked_at is None and invitation.claimed_at is None:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-    return invitation
+    """Withdraw a link nobody has opened yet (an opened one binds a company: revoke its access instead)."""
+
+    def withdraw(locked: ShowcaseInvitation):
+        locked.revoked_at = timezone.now()
+        return ["revoked_at"]
+
+    return transition(
+        invitation,
+        table=SHOWCASE_INVITATION_TRANSITIONS,
+        event="revoke",
+        by_user=by_user,
+        allowed=lambda user, locked: can_manage_showcase(user, locked.showcase),
+        apply=withdraw,
+    )
 
 
-@transaction.atomic
 def showcase_extend(*, showcase: Showcase, by_user: User, valid_until: datetime) -> Showcase:
-    """Move the closing date later (a closed showcase reopens)."""
-    _require_member(by_user, showcase.supplier)
+    """Move the closing date later (a closed or expired showcase reopens)."""
     if valid_until <= max(timezone.now(), showcase.valid_from):
         raise ValidationError(_("Choose a date in the future."))
-    showcase.valid_until, showcase.closed_at = valid_until, None
-    showcase.save(update_fields=["valid_until", "closed_at"])
-    return showcase
+    before = showcase.valid_until
+
+    def extend(locked: Showcase):
+        locked.valid_until, locked.closed_at = valid_until, None
+        return ["valid_until", "closed_at"]
+
+    return transition(
+        showcase,
+        table=SHOWCASE_TRANSITIONS,
+        event="extend",
+        by_user=by_user,
+        allowed=can_manage_showcase,
+        apply=extend,
+        data={"valid_until_before": before, "valid_until": valid_until},
+    )
 
 
-@transaction.atomic
 def showcase_close(*, showcase: Showcase, by_user: User) -> Showcase:
     """Close now: every buyer gets a 404 from this moment; the tracking stays for the supplier."""
-    _require_member(by_user, showcase.supplier)
-    if showcase.closed_at is None:
-        showcase.closed_at = timezone.now()
-        showcase.save(update_fields=["closed_at"])
-    return showcase
+
+    def close(locked: Showcase):
+        locked.closed_at = timezone.now()
+        return ["closed_at"]
+
+    return transition(
+        showcase,
+        table=SHOWCASE_TRANSITIONS,
+        event="close",
+        by_user=by_user,
+        allowed=can_manage_showcase,
+        apply=close,
+    )
 
 
 def record_view(
@@ -361,7 +392,7 @@ def interest_create(
     """A buyer's "Interested / request a quote", kept with the offer it saw; the supplier's staff are told."""
     if item.showcase_id != showcase.pk:
         raise ValidationError(_("That product is not in this showcase."))
-    if not Membership.objects.filter(user=user, company=company).exists():
+    if not is_member(user, company):
         raise PermissionDenied
     interest = Interest(
         showcase=showcase,
@@ -376,10 +407,13 @@ def interest_create(
     )
     interest.full_clean()
     interest.save()
-    notify(
-        recipients=_members([showcase.supplier_id]),
-        title=gettext_lazy("A buyer is interested in a showcase product"),
-        body=f"{company.name}: {item.product.name}" + (f" × {quantity}" if quantity else ""),
-        url=showcase.get_portal_url() + "#interests",
+    audit.log(
+        actor=user,
+        action="showcases.interest.create",
+        obj=interest,
+        company_id=company.pk,
+        data={"showcase": showcase.pk, "product": item.product_id, "quantity": quantity},
     )
+    # The supplier's staff hear of it after commit (`receivers`).
+    send_after_commit(signals.interest_created, sender=Interest, interest=interest, actor=user)
     return interest

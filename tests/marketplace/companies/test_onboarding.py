@@ -180,9 +180,10 @@ def test_removed_staff_lose_the_portal(client, supplier_owner):
     assert client.get(reverse("companies:supplier_home")).url == reverse("companies:onboarding")
 
 
-def test_invitee_is_notified_in_app(supplier_owner):
+def test_invitee_is_notified_in_app(supplier_owner, django_capture_on_commit_callbacks):
     invitee = UserFactory(email="known@example.com")
-    services.invitation_create(
-        company=supplier_owner.company, by_user=supplier_owner, email="known@example.com"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(
+            company=supplier_owner.company, by_user=supplier_owner, email="known@example.com"
+        )
     assert invitee.notifications.filter(title__icontains="invited").exists()

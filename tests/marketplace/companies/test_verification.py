@@ -58,14 +58,19 @@ def test_oversized_file_is_refused(client, supplier_owner, settings):
     assert not VerificationDocument.objects.exists()
 
 
-def test_operator_approves_and_company_becomes_verified(client, supplier_owner, operator):
+def test_operator_approves_and_company_becomes_verified(
+    client, supplier_owner, operator, django_capture_on_commit_callbacks
+):
     client.force_login(supplier_owner)
     upload(client, "licence.pdf", PDF)
     document = VerificationDocument.objects.get()
     client.force_login(operator)
     queue = client.get(reverse("companies:operator_queue")).content.decode()
     assert supplier_owner.company.name in queue
-    response = client.post(reverse("companies:operator_review", args=[document.pk]), {"decision": "approve"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("companies:operator_review", args=[document.pk]), {"decision": "approve"}
+        )
     assert response.status_code == 302
     document.refresh_from_db()
     company = document.company

@@ -109,7 +109,9 @@ def test_views_are_tracked_per_buyer_and_product_with_last_seen(client, chapter8
     assert a.company.name in page and b.company.name in page
 
 
-def test_interested_records_the_offer_and_tells_the_supplier(client, chapter84):
+def test_interested_records_the_offer_and_tells_the_supplier(
+    client, chapter84, django_capture_on_commit_callbacks
+):
     owner = supplier_member()
     showcase = Showcase.objects.create(
         supplier=owner.company,
@@ -126,11 +128,12 @@ def test_interested_records_the_offer_and_tells_the_supplier(client, chapter84):
     buyer = buyer_member()
     services.showcase_share(showcase=showcase, by_user=owner, companies=[buyer.company])
     client.force_login(buyer)
-    response = client.post(
-        reverse("showcases:interest_create", kwargs={"token": showcase.token, "item_pk": item.pk}),
-        {"quantity": "500", "message": "Need it by March"},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("showcases:interest_create", kwargs={"token": showcase.token, "item_pk": item.pk}),
+            {"quantity": "500", "message": "Need it by March"},
+            follow=True,
+        )
     assert "Quote requested" in response.content.decode()
     interest = Interest.objects.get()
     assert (interest.company, interest.user, interest.product, interest.quantity) == (
