@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.catalog import caching, selectors, services, spreadsheet
-from marketplace.catalog.filters import PortalProductFilter, ProductFilter
+from marketplace.catalog.filters import PortalProductFilter, ProductFilter, SupplierSiteFilter
 from marketplace.catalog.forms import (
     CertificationForm,
     ImageUploadForm,
@@ -49,7 +49,7 @@ PRODUCT_SEARCH = ListPage(
     cache=ResultsCache(generations=("catalog", "directory"), seconds=caching.HTML_SECONDS),
 )
 SUPPLIER_SITE = ListPage(
-    filterset=ProductFilter,
+    filterset=SupplierSiteFilter,
     template="catalog/supplier_site.html",
     per_page=PAGE_SIZE,
     paginator=CappedPaginator,
