@@ -173,6 +173,18 @@ class ProductFilter(BaseFilterSet):
         return queryset
 
 
+class SupplierSiteFilter(ProductFilter):
+    """One supplier's mini-site: the catalog search without what makes no sense for a single supplier
+    (its country, "verified only") and with only the categories it has products in."""
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        for name in ("country", "verified"):
+            self.filters.pop(name)
+        own = Category.objects.filter(pk__in=queryset.order_by().values("category_id"))
+        self.filters["category"].queryset = own.select_related("parent").order_by("position")
+
+
 class PortalProductFilter(BaseFilterSet):
     """A supplier's own list: text (SKU or name), status, category, showcase-only."""
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.catalog import caching, imports, selectors, services, spreadsheet
-from marketplace.catalog.filters import PortalProductFilter, ProductFilter
+from marketplace.catalog.filters import PortalProductFilter, ProductFilter, SupplierSiteFilter
 from marketplace.catalog.forms import (
     CertificationForm,
     ImageUploadForm,
@@ -46,7 +46,7 @@ PRODUCT_SEARCH = ListPage(
     cache=ResultsCache(generations=("catalog", "directory"), seconds=caching.HTML_SECONDS),
 )
 SUPPLIER_SITE = ListPage(
-    filterset=ProductFilter,
+    filterset=SupplierSiteFilter,
     template="catalog/supplier_site.html",
     per_page=PAGE_SIZE,
     paginator=CappedPaginator,
