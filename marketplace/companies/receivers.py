@@ -4,7 +4,6 @@ Connected in `CompaniesConfig.ready`. Each receiver runs after the change commit
 people (through `marketplace.notifications`); the change itself is the service's.
 """
 
-from django.conf import settings
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from marketplace.companies.models import Invitation, Membership, User, VerificationDocument
 from marketplace.companies.services import company_owners
 from marketplace.companies.signals import invitation_created
+from marketplace.core.links import absolute_url
 from marketplace.core.signals import state_changed
 from marketplace.notifications.services import email_address, notify
 
@@ -34,7 +34,7 @@ def tell_the_invitee(sender, invitation: Invitation, **kwargs):
         )
         return
     # Sign-up with that address leads back to the link.
-    link = f"{settings.WAGTAILADMIN_BASE_URL}{invitation.get_absolute_url()}"
+    link = absolute_url(invitation.get_absolute_url())
     email_address(
         to=invitation.email,
         subject=_("You are invited to join %(company)s") % {"company": company.name},

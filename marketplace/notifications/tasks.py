@@ -1,16 +1,16 @@
 """Email delivery runs in the background so a slow mail server never slows a page."""
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 
+from marketplace.core.links import absolute_url
 from marketplace.notifications.models import Notification
 
 
 @task()
 def send_notification_email(notification_id: int) -> None:
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    link = f"\n\n{settings.WAGTAILADMIN_BASE_URL}{notification.url}" if notification.url else ""
+    link = f"\n\n{absolute_url(notification.url)}" if notification.url else ""
     send_mail(
         subject=f"[TrustFair] {notification.title}",
         message=f"{notification.body}{link}",

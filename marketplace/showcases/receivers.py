@@ -6,12 +6,12 @@ people (through `marketplace.notifications`); the change itself is the service's
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from marketplace.companies.models import Membership, User
+from marketplace.core.links import absolute_url
 from marketplace.core.signals import state_changed
 from marketplace.notifications.services import email_address, notify
 from marketplace.showcases import signals
@@ -38,7 +38,7 @@ def tell_the_buyers(sender, showcase: Showcase, company_ids: list[int], **kwargs
 def mail_the_link(sender, invitation: ShowcaseInvitation, **kwargs):
     showcase = invitation.showcase
     supplier_name = showcase.supplier.name
-    link = f"{settings.WAGTAILADMIN_BASE_URL}{invitation.get_absolute_url()}"
+    link = absolute_url(invitation.get_absolute_url())
     email_address(
         to=invitation.email,
         subject=_("%(supplier)s invites you to a private showcase") % {"supplier": supplier_name},
