@@ -38,6 +38,14 @@ from marketplace.core.transitions import transition
 
 # What a verification document may be, judged from its bytes, never from its name.
 ALLOWED_DOCUMENT_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+# The extension a downloaded document gets, from the type its content was checked to be.
+DOCUMENT_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def document_download_name(document: VerificationDocument) -> str:
+    """E.g. "business-licence-11.pdf": the kind, the id, and the extension of its checked type."""
+    extension = DOCUMENT_EXTENSIONS.get(document.content_type, "bin")
+    return f"{document.kind.replace('_', '-')}-{document.pk}.{extension}"
 
 
 def unique_slug(name: str, model=Company) -> str:

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from marketplace.companies.models import (
 )
 from marketplace.companies.permissions import can_view_document, member_required, platform_role_required
 from marketplace.core import charts
+from marketplace.core.files import serve
 from marketplace.core.lists import ListPage, ResultsCache
 from marketplace.core.pagecache import cache_for_visitors
 
@@ -255,10 +256,9 @@ def document_file(request, pk):
     document = get_object_or_404(VerificationDocument, pk=pk)
     if not can_view_document(request.user, document):
         raise Http404
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    response["Content-Disposition"] = f'inline; filename="document-{document.pk}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve(
+        document.file, document.content_type, filename=services.document_download_name(document), private=True
+    )
 
 
 @platform_role_required(PlatformRole.OPERATOR)
