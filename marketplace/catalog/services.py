@@ -110,7 +110,9 @@ def tier_errors(tiers: Sequence[Tier], *, moq: int | None) -> list[str]:
                     "qb": before.min_quantity,
                 }
             )
-    if moq and tiers[0].min_quantity > moq:
+    # The first tier prices the minimum order: it starts exactly there (a tier below the MOQ would
+    # quote a price for an order the supplier does not take).
+    if moq and tiers[0].min_quantity != moq:
         errors.append(
             _("The first tier starts at %(q)d but the minimum order is %(moq)d: price the MOQ.")
             % {"q": tiers[0].min_quantity, "moq": moq}

@@ -279,6 +279,16 @@ def interest_create(request, token, item_pk):
             _("The supplier is told you are interested in %(product)s and will send a quote.")
             % {"product": item.product.display_name},
         )
+        quantity, moq = form.cleaned_data.get("quantity"), item.effective_moq
+        if quantity is not None and quantity < moq:
+            messages.warning(
+                request,
+                _(
+                    "%(quantity)d is below this offer's minimum order of %(moq)d %(unit)s: the supplier may "
+                    "decline or quote a different price."
+                )
+                % {"quantity": quantity, "moq": moq, "unit": item.product.get_unit_display()},
+            )
     else:
         messages.error(request, _("Check the quantity."))
     return redirect(showcase.get_absolute_url())
