@@ -57,11 +57,16 @@ def test_any_notification_email_links_to_the_public_site(django_capture_on_commi
     assert mail.outbox[-1].body.endswith(f"{SITE}/portal/company/")
 
 
-def test_sign_up_email_speaks_as_trustfair(client):
-    client.post(
-        reverse("account_signup"),
-        {"email": "li.wei@haitian.example", "password1": "a-long-pass-2026", "password2": "a-long-pass-2026"},
-    )
+def test_sign_up_email_speaks_as_trustfair(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "li.wei@haitian.example",
+                "password1": "a-long-pass-2026",
+                "password2": "a-long-pass-2026",
+            },
+        )
     body = mail.outbox[-1].body
     assert body.startswith("Hello from TrustFair!") and "Hello from testserver" not in body
     assert mail.outbox[-1].subject.startswith("[TrustFair] ")
