@@ -1,4 +1,4 @@
-"""factory_boy factories shared by every test package."""
+"""factory_boy factories for every model of the companies app."""
 
 import datetime
 
@@ -9,13 +9,16 @@ from django.utils import timezone
 from marketplace.companies.models import (
     Company,
     CompanyKind,
+    DocumentKind,
+    DocumentStatus,
     Industry,
     Invitation,
     MemberRole,
     Membership,
     User,
+    VerificationDecision,
+    VerificationDocument,
 )
-from marketplace.fairs.models import FairPhase, FairSession
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -77,24 +80,42 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
 
 
-class FairSessionFactory(factory.django.DjangoModelFactory):
+# A real, smallest-possible PDF: verification documents are checked by content, not by name.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+class VerificationDocumentFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = FairSession
+        model = VerificationDocument
 
-    name = factory.Sequence(lambda n: f"Session {n}")
-    slug = factory.Sequence(lambda n: f"session-{n}")
-    venue = "Pazhou Complex"
-    city = "Guangzhou"
-    country = "CN"
-    starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
-    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=19))
+    company = factory.SubFactory(CompanyFactory)
+    kind = DocumentKind.BUSINESS_LICENCE
+    file = factory.django.FileField(filename="licence.pdf", data=PDF_BYTES)
+    original_name = "licence.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+    uploaded_by = factory.SubFactory(UserFactory)
+    status = DocumentStatus.PENDING
 
 
-class FairPhaseFactory(factory.django.DjangoModelFactory):
+class VerificationDecisionFactory(factory.django.DjangoModelFactory):
+    """A decision as a row; tests of the rules go through `services`, which also updates the document."""
+
     class Meta:
-        model = FairPhase
+        model = VerificationDecision
 
-    session = factory.SubFactory(FairSessionFactory)
-    number = factory.Sequence(lambda n: n + 1)
-    starts_on = factory.LazyAttribute(lambda o: o.session.starts_on)
-    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=4))
+    document = factory.SubFactory(VerificationDocumentFactory)
+    status = DocumentStatus.APPROVED
+    decided_by = factory.SubFactory(UserFactory)
+
+
+def buyer_member(**company_kwargs):
+    """A signed-in-able owner of a new buyer company."""
+    return MembershipFactory(
+        company=CompanyFactory(kind=CompanyKind.BUYER, country="DE", **company_kwargs)
+    ).user
+
+
+def supplier_member(**company_kwargs):
+    """A signed-in-able owner of a new supplier company."""
+    return MembershipFactory(company=CompanyFactory(kind=CompanyKind.SUPPLIER, **company_kwargs)).user
