@@ -81,3 +81,15 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_scorers():
+    """Loaded credit models are kept per process by version pk; rolled-back tests hand the same pks out again.
+
+    In production a version's pk is never reused, so the memo is safe there; here a model cached by an
+    earlier test would answer for a different version with the same pk.
+    """
+    from credit import index
+
+    index._scorers.clear()
