@@ -30,6 +30,7 @@ from marketplace.catalog.search import build_document
 from marketplace.companies.models import CompanyKind
 from tests.marketplace.companies.factories import (  # noqa: F401  (re-exported, see above)
     CompanyFactory,
+    MembershipFactory,
     UserFactory,
     buyer_member,
     supplier_member,
