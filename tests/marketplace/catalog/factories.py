@@ -1,26 +1,51 @@
-"""factory_boy factories for catalog and showcases tests."""
+"""factory_boy factories for every model of the catalog app.
+
+The showcase factories and `buyer_member`/`supplier_member` were defined here before each app had its own
+module; they are still importable from here (re-exported) for the tests written against this module.
+"""
 
 import datetime
 from decimal import Decimal
 from io import BytesIO
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
 from marketplace.catalog.models import (
     Category,
     CategoryLevel,
+    ImportFormat,
+    ImportStatus,
     PriceTier,
     Product,
     ProductCertification,
+    ProductImage,
+    ProductImport,
     ProductSpec,
     ProductStatus,
 )
 from marketplace.catalog.search import build_document
 from marketplace.companies.models import CompanyKind
-from marketplace.showcases.models import Showcase, ShowcaseAccess, ShowcaseItem
-from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+from tests.marketplace.companies.factories import (  # noqa: F401  (re-exported, see above)
+    CompanyFactory,
+    MembershipFactory,
+    UserFactory,
+    buyer_member,
+    supplier_member,
+)
+
+_SHOWCASE_NAMES = ("ShowcaseFactory", "ShowcaseItemFactory", "ShowcaseAccessFactory")
+
+
+def __getattr__(name):
+    # Lazily, because the showcases factories import this module (a product belongs in a showcase).
+    if name in _SHOWCASE_NAMES:
+        from tests.marketplace.showcases import factories
+
+        return getattr(factories, name)
+    raise AttributeError(name)
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -117,48 +142,77 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
 
 
-class ShowcaseFactory(factory.django.DjangoModelFactory):
+class PriceTierFactory(factory.django.DjangoModelFactory):
+    """One more tier as a row; `ProductFactory(price__tiers=...)` also keeps the product's derived prices."""
+
     class Meta:
-        model = Showcase
+        model = PriceTier
 
-    supplier = factory.SubFactory(CompanyFactory, kind=CompanyKind.SUPPLIER)
-    title = factory.Sequence(lambda n: f"Spring offer {n}")
-    message = "Prices for our partners only."
-    valid_from = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
-    valid_until = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
-    created_by = factory.SubFactory(UserFactory)
+    product = factory.SubFactory(ProductFactory)
+    min_quantity = factory.Sequence(lambda n: 10 * (n + 2))
+    unit_price = Decimal("90.00")
 
 
-class ShowcaseItemFactory(factory.django.DjangoModelFactory):
+class ProductSpecFactory(factory.django.DjangoModelFactory):
+    """A spec as a row; `add_spec` also refreshes the product's search document."""
+
     class Meta:
-        model = ShowcaseItem
+        model = ProductSpec
 
-    showcase = factory.SubFactory(ShowcaseFactory)
-    product = factory.SubFactory(ProductFactory, supplier=factory.SelfAttribute("..showcase.supplier"))
-    price = Decimal("77.7700")
-    currency = "USD"
-
-
-class ShowcaseAccessFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ShowcaseAccess
-
-    showcase = factory.SubFactory(ShowcaseFactory)
-    company = factory.SubFactory(CompanyFactory, kind=CompanyKind.BUYER, country="DE")
-
-
-def buyer_member(**company_kwargs):
-    """A signed-in-able owner of a new buyer company."""
-    return MembershipFactory(
-        company=CompanyFactory(kind=CompanyKind.BUYER, country="DE", **company_kwargs)
-    ).user
-
-
-def supplier_member(**company_kwargs):
-    return MembershipFactory(company=CompanyFactory(kind=CompanyKind.SUPPLIER, **company_kwargs)).user
+    product = factory.SubFactory(ProductFactory)
+    name = factory.Sequence(lambda n: f"Spec {n}")
+    value = "100 kN"
+    name_zh = "规格"
+    value_zh = "100千牛"
 
 
 def image_bytes(fmt: str = "JPEG", size=(320, 240), color=(200, 80, 40)) -> bytes:
     buffer = BytesIO()
     Image.new("RGB", size, color).save(buffer, format=fmt)
     return buffer.getvalue()
+
+
+class ProductImageFactory(factory.django.DjangoModelFactory):
+    """A real photo and thumbnail on disk, made the way uploads are (checked and re-encoded by services)."""
+
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(ProductFactory)
+    position = factory.Sequence(lambda n: n % 10)
+    # Not fields: what the uploaded picture looks like (each image differs, as their sha256 must).
+    color = factory.Sequence(lambda n: (n * 37 % 256, n * 91 % 256, 120))
+    fmt = "JPEG"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from marketplace.catalog.services import check_image
+
+        color, fmt = kwargs.pop("color"), kwargs.pop("fmt")
+        checked = check_image(image_bytes(fmt, color=color))
+        image = model_class(
+            content_type=checked.content_type,
+            width=checked.width,
+            height=checked.height,
+            size=len(checked.display),
+            sha256=checked.sha256,
+            **kwargs,
+        )
+        image.file.save(f"image{checked.extension}", ContentFile(checked.display), save=False)
+        image.thumbnail.save("thumb.webp", ContentFile(checked.thumbnail), save=False)
+        image.save()
+        return image
+
+
+class ProductImportFactory(factory.django.DjangoModelFactory):
+    """A checked-but-not-applied CSV upload as a row; tests of the import itself go through `services`."""
+
+    class Meta:
+        model = ProductImport
+
+    supplier = factory.SubFactory(CompanyFactory, kind=CompanyKind.SUPPLIER)
+    created_by = factory.SubFactory(UserFactory)
+    file = factory.django.FileField(filename="catalog.csv", data=b"sku,name_en\r\n")
+    original_name = "catalog.csv"
+    file_format = ImportFormat.CSV
+    status = ImportStatus.PREVIEWED

@@ -4,11 +4,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from marketplace.catalog.filters import ProductFilter
 from marketplace.catalog.models import ProductImage, ProductStatus
 from marketplace.catalog.selectors import product_search
 from marketplace.companies.models import CompanyKind
@@ -219,27 +221,41 @@ def test_product_list_query_count_signed_in(client, chapter84, buyer_owner):
     assert few == many == 7
 
 
-def test_product_list_caps_the_count(client, chapter84, monkeypatch):
-    monkeypatch.setattr("marketplace.catalog.pagination.RESULT_CAP", 3)
+def _cap_at(monkeypatch, cap: int) -> None:
+    """Lower the result cap where it is read: the FilterSet's bounded count and the paginator's default.
+
+    Both copy `pagination.RESULT_CAP` when their module is imported, so patching that name changes nothing.
+    """
     from marketplace.catalog import pagination
 
-    monkeypatch.setattr(pagination.CappedPaginator.__init__, "__kwdefaults__", {"cap": 3})
-    for _ in range(5):
+    monkeypatch.setattr(ProductFilter, "count_cap", cap)
+    defaults = pagination.CappedPaginator.__init__.__kwdefaults__
+    monkeypatch.setattr(pagination.CappedPaginator.__init__, "__kwdefaults__", {**defaults, "cap": cap})
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "press"}], ids=["browsing", "searching"])
+def test_product_list_caps_the_count(client, chapter84, monkeypatch, params):
+    _cap_at(monkeypatch, 3)
+    for _ in range(3):
         ProductFactory()
-    body = client.get(reverse("catalog:product_list")).content.decode()
-    assert "More than 3 products" in body
-
-
-def test_bad_filter_values_do_not_break_the_page(client, chapter84):
+    body = client.get(reverse("catalog:product_list"), params).content.decode()
+    assert "3 products" in body and "More than" not in body
     ProductFactory()
-    for params in (
-        {"price_min": "abc"},
-        {"category": "nope"},
-        {"sort": "hack"},
-        {"currency": "XXX"},
-        {"moq_max": "-1"},
-    ):
-        assert client.get(reverse("catalog:product_list"), params).status_code == 200
+    cache.clear()
+    body = client.get(reverse("catalog:product_list"), params).content.decode()
+    assert "More than 3 products: refine your search" in body and "4 products" not in body
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"price_min": "abc"}, {"category": "nope"}, {"sort": "hack"}, {"currency": "XXX"}, {"moq_max": "-1"}],
+)
+def test_bad_filter_values_do_not_break_the_page(client, chapter84, params):
+    ProductFactory(name="Only press")
+    response = client.get(reverse("catalog:product_list"), params)
+    body = response.content.decode()
+    # A value the form cannot read is dropped: the page lists what it would list without it.
+    assert response.status_code == 200 and "1 product" in body and "Only press" in body
 
 
 def test_supplier_mini_site_shows_profile_and_published_products(client, chapter84):

@@ -268,4 +268,5 @@ def test_certificate_file_is_checked(client, supplier_owner, chapter84):
     client.post(url, {"standard": "CE", "expires_on": expiry, "file": good, "number": "CE-123"})
     cert = product.certifications.get()
     assert cert.number == "CE-123" and cert.content_type == "application/pdf"
-    assert client.get(reverse("catalog:certificate_file", args=[product.pk, cert.pk])).status_code == 200
+    served = client.get(reverse("catalog:certificate_file", args=[product.pk, cert.pk]))
+    assert served.status_code == 200 and b"".join(served.streaming_content) == b"%PDF-1.4\n%%EOF\n"

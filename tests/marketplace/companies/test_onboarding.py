@@ -87,7 +87,9 @@ def test_invitation_accept_joins_the_company(client, supplier_owner):
     )
     invitee = UserFactory(email="zhang@example.com")
     client.force_login(invitee)
-    assert client.get(invitation.get_absolute_url()).status_code == 200
+    page = client.get(invitation.get_absolute_url())
+    assert page.status_code == 200 and company.name in page.content.decode()
+    assert not Membership.objects.filter(user=invitee).exists()  # opening the link is not accepting it
     assert client.post(invitation.get_absolute_url()).status_code == 302
     assert Membership.objects.get(user=invitee).company == company
     invitation.refresh_from_db()
@@ -179,7 +181,8 @@ def test_owner_of_another_company_cannot_remove_my_staff(client, supplier_owner,
 def test_removed_staff_lose_the_portal(client, supplier_owner):
     staff = MembershipFactory(company=supplier_owner.company, role=MemberRole.STAFF)
     client.force_login(staff.user)
-    assert client.get(reverse("companies:supplier_home")).status_code == 200
+    home = client.get(reverse("companies:supplier_home"))
+    assert home.status_code == 200 and supplier_owner.company.name in home.content.decode()
     services.member_remove(membership=staff, by_user=supplier_owner)
     assert client.get(reverse("companies:supplier_home")).url == reverse("companies:onboarding")
 

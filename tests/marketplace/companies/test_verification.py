@@ -122,6 +122,7 @@ def test_document_file_is_private(client, supplier_owner, buyer_owner, operator)
     client.force_login(buyer_owner)
     assert client.get(url).status_code == 404
     client.force_login(operator)
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     client.logout()
     assert client.get(url).status_code == 302

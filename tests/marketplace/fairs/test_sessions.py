@@ -48,5 +48,6 @@ def test_phases_decide_the_session_dates():
 def test_session_pages(client, sessions):
     html = client.get(reverse("fairs:session_list")).content.decode()
     assert "140th" in html and "141st" in html and "139th" in html
-    assert client.get(sessions["next"].get_absolute_url()).status_code == 200
+    detail = client.get(sessions["next"].get_absolute_url())
+    assert detail.status_code == 200 and "<h1>141st</h1>" in detail.content.decode()
     assert client.get(reverse("fairs:session_detail", args=["nope"])).status_code == 404

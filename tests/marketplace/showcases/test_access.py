@@ -1,6 +1,8 @@
 """Who may open a showcase: the audience only; everyone else gets the very 404 of a showcase that does not exist."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.core import mail
@@ -14,15 +16,14 @@ from marketplace.catalog import spreadsheet
 from marketplace.catalog.selectors import product_search
 from marketplace.showcases import services
 from marketplace.showcases.models import ShowcaseAccess, ShowcaseInvitation
-from tests.factories import MembershipFactory, UserFactory
-from tests.marketplace.catalog.factories import (
-    ProductFactory,
-    ShowcaseAccessFactory,
-    ShowcaseFactory,
-    ShowcaseItemFactory,
+from tests.marketplace.catalog.factories import ProductFactory, ProductImageFactory
+from tests.marketplace.companies.factories import (
+    MembershipFactory,
+    UserFactory,
     buyer_member,
     supplier_member,
 )
+from tests.marketplace.showcases.factories import ShowcaseAccessFactory, ShowcaseFactory, ShowcaseItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,10 +73,16 @@ def test_audience_buyer_sees_showcase_prices(client, world):
     assert item.status_code == 200 and "55.00 USD" in item.content.decode()
 
 
+def assert_shows_the_showcase(response, world):
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert world["showcase"].title in body and "Secret lathe" in body and "61.2345 USD" in body
+
+
 def test_a_colleague_of_the_audience_buyer_may_open_it_too(client, world):
     colleague = MembershipFactory(company=world["buyer"].company, role="staff").user
     client.force_login(colleague)
-    assert client.get(url(world["showcase"])).status_code == 200
+    assert_shows_the_showcase(client.get(url(world["showcase"])), world)
 
 
 @pytest.mark.parametrize("who", ["anonymous", "other_buyer", "other_supplier", "no_company", "operator"])
@@ -123,7 +130,7 @@ def test_extend_after_expiry_reopens(client, world):
         showcase=showcase, by_user=world["owner"], valid_until=timezone.now() + datetime.timedelta(days=3)
     )
     client.force_login(world["buyer"])
-    assert client.get(url(showcase)).status_code == 200
+    assert_shows_the_showcase(client.get(url(showcase)), world)
 
 
 def test_item_of_another_showcase_is_404(client, world):
@@ -133,19 +140,53 @@ def test_item_of_another_showcase_is_404(client, world):
     assert response.status_code == 404
 
 
+def image_body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
 def test_showcase_only_product_has_no_public_address(client, world):
+    """Its page and its photo: 404 at the catalog's address to all but its supplier, even to the audience."""
     product = world["hidden"].product
+    image = ProductImageFactory(product=product)
+    page_url = product.get_absolute_url()
+    image_url = reverse("catalog:product_image", args=[product.pk, image.pk, "thumb"])
     for user in (None, world["buyer"], buyer_member(), supplier_member()):
         if user:
             client.force_login(user)
         else:
             client.logout()
-        assert client.get(product.get_absolute_url()).status_code == 404
-        image_url = reverse("catalog:product_image", args=[product.pk, 1, "thumb"])
+        assert client.get(page_url).status_code == 404
         assert client.get(image_url).status_code == 404
-    # Its own supplier previews it.
+    # Its own supplier previews it, photo included: the addresses are real, only the viewers differ.
     client.force_login(world["owner"])
-    assert client.get(product.get_absolute_url()).status_code == 200
+    assert "Secret lathe" in client.get(page_url).content.decode()
+    response = client.get(image_url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
+    assert image_body(response) == image.thumbnail.open("rb").read()
+
+
+@pytest.mark.parametrize("size", ["thumb", "full"])
+def test_a_showcase_photo_is_served_to_the_audience_only(client, world, size):
+    image = ProductImageFactory(product=world["hidden"].product)
+    showcase = world["showcase"]
+    image_url = url(
+        showcase, "showcases:showcase_image", item_pk=world["hidden"].pk, image_pk=image.pk, size=size
+    )
+    stored = (image.thumbnail if size == "thumb" else image.file).open("rb").read()
+    client.force_login(world["buyer"])
+    response = client.get(image_url)
+    assert response.status_code == 200 and image_body(response) == stored
+    assert response["Cache-Control"].startswith("private")
+    for outsider in (None, buyer_member(), supplier_member(), world["owner"]):
+        if outsider:
+            client.force_login(outsider)
+        else:
+            client.logout()
+        assert_same_404(client, client.get(image_url))
+    # The audience buyer again, once the supplier has revoked its access: the same URL is dead.
+    services.access_revoke(access=ShowcaseAccess.objects.get(showcase=showcase), by_user=world["owner"])
+    client.force_login(world["buyer"])
+    assert_same_404(client, client.get(image_url))
 
 
 def test_showcase_prices_never_leak_to_catalog_search_or_export(client, world):
@@ -158,11 +199,13 @@ def test_showcase_prices_never_leak_to_catalog_search_or_export(client, world):
     mini = client.get(reverse("catalog:supplier_site", args=[public.supplier.slug])).content.decode()
     assert "Secret lathe" not in mini and "61.23" not in mini
     assert {p.sku for p in product_search(filters=QueryDict("q=secret")).qs} == set()
+    # The export writes a product's own tiers as "quantity:price" ("1:100"); a showcase price that leaked
+    # would read "1:61.2345" or "1:55". Each row must hold exactly the product's own tiers.
     exported = spreadsheet.export_csv(supplier=public.supplier).decode("utf-8-sig")
-    assert (
-        SECRET_PRICE not in exported
-        and "55" not in exported.split("Secret lathe")[1].split("\n")[0].split(",")[11:13]
-    )
+    rows = {row["name_en"]: row for row in csv.DictReader(io.StringIO(exported))}
+    assert rows["Public lathe"]["price_tiers"] == "1:100"
+    assert rows["Secret lathe"]["price_tiers"] == "1:100"
+    assert SECRET_PRICE not in exported and "61.23" not in exported and ":55" not in exported
 
 
 # -- invitation links ----------------------------------------------------------------------------
@@ -170,12 +213,9 @@ def test_showcase_prices_never_leak_to_catalog_search_or_export(client, world):
 
 @pytest.fixture
 def invitation(world):
-    mail.outbox.clear()
-    with pytest.MonkeyPatch.context():
-        inv = services.showcase_invite(
-            showcase=world["showcase"], by_user=world["owner"], email="anna@importer.example"
-        )
-    return inv
+    return services.showcase_invite(
+        showcase=world["showcase"], by_user=world["owner"], email="anna@importer.example"
+    )
 
 
 def test_invitation_is_mailed(world, django_capture_on_commit_callbacks):
@@ -192,7 +232,7 @@ def test_invitation_binds_to_the_first_company_and_only_that_one(client, world, 
     client.force_login(first)
     response = client.get(invitation.get_absolute_url())
     assert response.status_code == 302 and response.url == world["showcase"].get_absolute_url()
-    assert client.get(response.url).status_code == 200
+    assert_shows_the_showcase(client.get(response.url), world)
     invitation.refresh_from_db()
     assert invitation.claimed_by_company == first.company
     # A colleague of the same company may use it again.
