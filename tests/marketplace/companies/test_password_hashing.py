@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.auth.hashers import make_password
 
-from marketplace.settings import PASSWORD_HASHERS as PROJECT_HASHERS
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
