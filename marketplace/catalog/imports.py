@@ -1,5 +1,6 @@
 """The catalog import's lifecycle: check an uploaded file (a dry run that writes only its record), then
-apply it once, all at once or not at all. States move along `models.IMPORT_TRANSITIONS`."""
+apply it once, all at once or not at all — the whole file, or, when some rows have errors, only its
+valid rows if the supplier asks for that. States move along `models.IMPORT_TRANSITIONS`."""
 
 from dataclasses import dataclass
 
@@ -41,7 +42,8 @@ def import_check(
         created_by=by_user,
         original_name=upload.name[:255],
         file_format=_format(data),
-        status=ImportStatus.PREVIEWED if result.ok else ImportStatus.FAILED,
+        # A file with at least one valid row can be applied (its valid rows only, if others have errors).
+        status=ImportStatus.PREVIEWED if result.rows else ImportStatus.FAILED,
         summary=result.summary(),
     )
     upload.seek(0)
@@ -68,11 +70,13 @@ def _read(field) -> bytes | None:
         return handle.read()
 
 
-def import_apply(*, record: ProductImport, by_user: User) -> ImportOutcome:
+def import_apply(*, record: ProductImport, by_user: User, valid_only: bool = False) -> ImportOutcome:
     """Apply a checked file: it is read and checked again (the catalog may have changed), then written.
 
-    A file that no longer passes moves to "failed" with its new errors and writes nothing else. A record
-    already applied or failed is refused (TransitionNotAllowed) before its file is read.
+    Without `valid_only` a file with any error is not applied. With it, the valid rows are written and
+    the rejected ones left out — provided the second check rejects exactly the lines the supplier saw
+    rejected. Otherwise the record moves to "failed" with its new errors and nothing else is written.
+    A record already applied or failed is refused (TransitionNotAllowed) before its file is read.
     """
     with transaction.atomic():
         locked = ProductImport.objects.select_for_update().select_related("supplier").get(pk=record.pk)
@@ -85,6 +89,10 @@ def import_apply(*, record: ProductImport, by_user: User) -> ImportOutcome:
             images=_read(locked.images),
         )
         counts = result.counts()
+        seen = sorted({e["line"] for e in (locked.summary or {}).get("errors", []) if e["line"] > 1})
+        # Applied only as the supplier saw it checked: the same rows rejected, and "valid rows only"
+        # asked for whenever any were.
+        acceptable = bool(result.rows) and result.rejected_lines == seen and (valid_only or result.ok)
 
         def keep_summary(r: ProductImport):
             r.summary = result.summary()
@@ -92,7 +100,7 @@ def import_apply(*, record: ProductImport, by_user: User) -> ImportOutcome:
                 r.committed_at = timezone.now()
             return ["summary", "committed_at"]
 
-        if not result.ok:
+        if not acceptable:
             transition(
                 locked,
                 table=IMPORT_TRANSITIONS,
@@ -104,14 +112,16 @@ def import_apply(*, record: ProductImport, by_user: User) -> ImportOutcome:
             )
             applied = False
         else:
-            counts = spreadsheet.apply(supplier=locked.supplier, by_user=by_user, result=result)
+            counts = spreadsheet.apply(
+                supplier=locked.supplier, by_user=by_user, result=result, valid_only=valid_only
+            )
             transition(
                 locked,
                 table=IMPORT_TRANSITIONS,
                 event="apply",
                 by_user=by_user,
                 apply=keep_summary,
-                data={"counts": counts},
+                data={"counts": counts, "rejected_lines": result.rejected_lines},
                 lock=False,
             )
             applied = True

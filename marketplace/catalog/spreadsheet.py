@@ -117,6 +117,11 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def rejected_lines(self) -> list[int]:
+        """The data lines left out for their errors (a header problem is line 1 and rejects the file)."""
+        return sorted({e.line for e in self.errors if e.line > 1})
+
     def counts(self) -> dict[str, int]:
         counts = {"create": 0, "update": 0, "unchanged": 0, "images": 0}
         for row in self.rows:
@@ -558,9 +563,31 @@ def check_file(*, supplier: Company, name: str, data: bytes, images: bytes | Non
     )
     if images:
         _check_images(result, supplier, images)
-    if not result.errors:
+    # Valid rows are planned even when others have errors: the supplier may apply them alone.
+    rejected = set(result.rejected_lines)
+    result.rows = [r for r in result.rows if r.line not in rejected]
+    if result.rows:
         _plan(result, supplier)
     return result
+
+
+def rejected_rows_csv(*, name: str, data: bytes, errors: list[dict]) -> bytes:
+    """The rows an import left out, as they were in the file, with a last column saying why: fix them
+    there and import this file again."""
+    _format, header, table = read_table(name=name, data=data)
+    reasons: dict[int, list[str]] = {}
+    for e in errors:
+        if e["line"] > 1:
+            reasons.setdefault(e["line"], []).append(
+                f"{e['column']}: {e['message']}" if e["column"] else e["message"]
+            )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*header, "reason"])
+    for line, cells in table:
+        if line in reasons:
+            writer.writerow([*cells, *[""] * (len(header) - len(cells)), "; ".join(reasons[line])])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def _check_images(result: ImportResult, supplier: Company, data: bytes) -> None:
@@ -668,10 +695,16 @@ def _plan(result: ImportResult, supplier: Company) -> None:
 
 
 @transaction.atomic
-def apply(*, supplier: Company, by_user: User, result: ImportResult) -> dict[str, int]:
-    """Write every planned change, or none: any failure rolls the whole import back."""
+def apply(
+    *, supplier: Company, by_user: User, result: ImportResult, valid_only: bool = False
+) -> dict[str, int]:
+    """Write every planned change, or none: any failure rolls the whole import back.
+
+    A file with errors is refused unless `valid_only`: then its valid rows are written (all or none)
+    and the rejected ones are left out.
+    """
     require_member(by_user, supplier)
-    if not result.ok:
+    if not result.ok and not valid_only:
         raise ValidationError(_("The file has errors; nothing was imported."))
     now = timezone.now()
     products = {

@@ -15,6 +15,11 @@ urlpatterns = [
     path("portal/products/import/", views.portal_import, name="portal_import"),
     path("portal/products/import/<int:pk>/", views.portal_import_preview, name="portal_import_preview"),
     path("portal/products/import/<int:pk>/apply/", views.portal_import_apply, name="portal_import_apply"),
+    path(
+        "portal/products/import/<int:pk>/rejected.csv",
+        views.portal_import_rejected,
+        name="portal_import_rejected",
+    ),
     path("portal/products/<int:pk>/", views.portal_product_edit, name="portal_product_edit"),
     re_path(
         r"^portal/products/(?P<pk>\d+)/(?P<action>publish|archive|draft|duplicate)/$",

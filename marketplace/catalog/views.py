@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from marketplace.catalog import caching, imports, selectors, services, spreadsheet
@@ -331,8 +332,15 @@ def portal_import(request):
 @member_required(supplier=True)
 def portal_import_preview(request, pk):
     record = get_object_or_404(ProductImport, pk=pk, supplier=request.company)
+    summary = record.summary or {}
     return render(
-        request, "catalog/portal/import_preview.html", {"record": record, "summary": record.summary}
+        request,
+        "catalog/portal/import_preview.html",
+        {
+            "record": record,
+            "summary": summary,
+            "has_rejected_rows": any(e["line"] > 1 for e in summary.get("errors", [])),
+        },
     )
 
 
@@ -342,7 +350,9 @@ def portal_import_apply(request, pk):
     """Apply a checked file (a spent one is a 404): written all at once, or its new errors are shown."""
     record = get_object_or_404(ProductImport, pk=pk, supplier=request.company, status=ImportStatus.PREVIEWED)
     try:
-        outcome = imports.import_apply(record=record, by_user=request.user)
+        outcome = imports.import_apply(
+            record=record, by_user=request.user, valid_only=request.POST.get("valid_only") == "1"
+        )
     except ValidationError as exc:  # applied or failed meanwhile, by another request
         messages.error(request, exc.messages[0])
         return redirect("catalog:portal_import_preview", pk=record.pk)
@@ -354,4 +364,30 @@ def portal_import_apply(request, pk):
         _("Import applied: %(create)d created, %(update)d updated, %(unchanged)d unchanged.")
         % outcome.counts,
     )
+    rejected = len(outcome.record.summary.get("errors", []))
+    if rejected:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d problem was left out: download the rejected rows from the import page.",
+                "%(n)d problems were left out: download the rejected rows from the import page.",
+                rejected,
+            )
+            % {"n": rejected},
+        )
     return redirect("catalog:portal_product_list")
+
+
+@member_required(supplier=True)
+def portal_import_rejected(request, pk):
+    """The rows a check rejected, as a CSV with a reason column, to correct and import again."""
+    record = get_object_or_404(ProductImport, pk=pk, supplier=request.company)
+    errors = (record.summary or {}).get("errors", [])
+    if not any(e["line"] > 1 for e in errors):
+        raise Http404
+    with record.file.open("rb") as handle:
+        data = spreadsheet.rejected_rows_csv(name=record.original_name, data=handle.read(), errors=errors)
+    stem = record.original_name.rsplit(".", 1)[0][:80] or "import"
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-rejected.csv"'
+    return response
