@@ -244,6 +244,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt"]
 
 # The credit engine scores subjects of this model, the way AUTH_USER_MODEL names the user model.
 CREDIT_SUBJECT_MODEL = "companies.Company"
+# ...and converts money to USD with the rates this callable gives: (as_of: date) -> {currency: USD per unit}.
+CREDIT_FX_RATES = "marketplace.core.fx.usd_rates"
 
 # Security: production values follow from DEBUG=false.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
