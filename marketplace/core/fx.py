@@ -118,6 +118,9 @@ _generation = Generation("fx-rates")
 _tables: dict[dt.date | None, RateTable] = {}
 _tables_generation: list[int | None] = [None]
 _MAX_TABLES = 2048  # a feature history reads one table per as-of date
+# Set by an import until its transaction ends: rates read meanwhile may yet be rolled back, so they are
+# not kept.
+_uncommitted = [False]
 
 
 def _read_table(day: dt.date | None) -> RateTable:
@@ -140,6 +143,11 @@ def rates_on(day: dt.date | None = None) -> RateTable:
     """The rate table in force on `day` (None: the latest rates on record), from this process's cache."""
     if isinstance(day, dt.datetime):
         day = day.date()
+    if _uncommitted[0]:
+        if transaction.get_connection().in_atomic_block:
+            return _read_table(day)
+        _uncommitted[0] = False
+        _tables.clear()
     generation = _generation.value()
     if _tables_generation[0] != generation:
         _tables.clear()
@@ -157,6 +165,7 @@ def forget_rates(*, everywhere: bool = True) -> None:
     """Drop this process's tables and, `everywhere`, start a new generation so that every process does."""
     _tables.clear()
     _tables_generation[0] = None
+    _uncommitted[0] = False
     if everywhere:
         _generation.bump()
 
@@ -387,6 +396,7 @@ def import_ecb_csv(data: bytes, *, by_user=None, source: str = "ecb") -> RateImp
         currencies=tuple(sorted({code for _day, code in rates})),
     )
     forget_rates()
+    _uncommitted[0] = True
     transaction.on_commit(lambda: fx_rates_changed.send(sender=FxRate, dates=result.dates, by_user=by_user))
     return result
 

@@ -176,6 +176,15 @@ def test_the_cache_is_kept_between_reads_and_dropped_by_an_upload(reference, dja
     assert fx.rates_on().per_eur("USD") == Decimal("1.05")
 
 
+def test_rates_read_inside_an_import_that_is_rolled_back_are_not_kept(reference):
+    assert fx.rates_on().per_eur("USD") == Decimal("1.08")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        fx.import_ecb_csv(DAILY)
+        assert fx.rates_on().per_eur("USD") == Decimal("1.05")
+        raise RuntimeError("the request failed after the upload")
+    assert fx.rates_on().per_eur("USD") == Decimal("1.08")
+
+
 def test_an_upload_in_another_process_is_seen_through_the_generation(reference):
     assert fx.rates_on().per_eur("USD") == Decimal("1.08")
     # Another process wrote rates and bumped the shared generation; this one's memo has run out.
