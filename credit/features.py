@@ -10,9 +10,11 @@ Rules that keep the features honest:
   has joined the platform — the platform sees all of them — and NaN before. Sanctions hits and court
   judgments are 0 when none is known: those feeds screen every subject. Partner values (bank rating,
   insured limit, registry data, chamber membership) are NaN until a partner reports them.
-* **Money in one unit.** Facts keep their original currency; features convert to USD with the static
-  table `FX_TO_USD` below (approximate 2025 averages; amounts in currencies outside it are left out).
-  It is deliberately static: a feature must not change because today's rate moved.
+* **Money in one unit.** Facts keep their original currency; features convert to USD at the rates
+  in force on the as-of date, read from the platform's FX table through the callable that
+  `settings.CREDIT_FX_RATES` names (`(as_of: date) -> {code: USD per unit}`, e.g.
+  `marketplace.core.fx.usd_rates`): credit imports nothing from marketplace. A past feature does not
+  change because today's rate moved; amounts in a currency without a rate are left out.
 * **Batch first.** `build_feature_matrix` computes every subject at once with two aggregate queries
   over the facts table (one GROUP BY subject with conditional aggregates, one "latest value per
   subject and kind") plus one query for the subjects; `feature_vector` is the same code for one id.
@@ -28,6 +30,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import (
     Avg,
@@ -46,6 +50,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.db.models.lookups import In
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
 from credit.facts import subject_model
@@ -54,39 +59,23 @@ from credit.models import Fact
 NAN = float("nan")
 YEAR_DAYS = 365.25
 
-# Static conversion to USD for features only (1 unit of currency = rate USD).
-FX_TO_USD: dict[str, float] = {
-    "USD": 1.0,
-    "EUR": 1.10,
-    "CNY": 0.139,
-    "HKD": 0.128,
-    "GBP": 1.30,
-    "JPY": 0.0068,
-    "KRW": 0.00073,
-    "INR": 0.0117,
-    "SGD": 0.76,
-    "AED": 0.272,
-    "TRY": 0.026,
-    "BRL": 0.18,
-    "MXN": 0.054,
-    "RUB": 0.012,
-    "VND": 0.000039,
-    "THB": 0.029,
-    "MYR": 0.23,
-    "IDR": 0.000062,
-    "AUD": 0.66,
-    "CAD": 0.73,
-    "CHF": 1.17,
-    "PLN": 0.26,
-    "SAR": 0.267,
-    "ZAR": 0.055,
-    "NGN": 0.00065,
-    "EGP": 0.020,
-    "PKR": 0.0036,
-    "BDT": 0.0083,
-    "TWD": 0.032,
-    "PHP": 0.0175,
-}
+
+@functools.lru_cache(maxsize=4)
+def _fx_source(path: str) -> Callable[[dt.date], dict]:
+    return import_string(path)
+
+
+def fx_rates(as_of: dt.date | dt.datetime) -> dict[str, float]:
+    """US dollars per unit of each currency on `as_of`, from the callable `settings.CREDIT_FX_RATES` names."""
+    path = getattr(settings, "CREDIT_FX_RATES", None)
+    if not path:
+        raise ImproperlyConfigured(
+            "CREDIT_FX_RATES must name a callable (as_of: date) -> {currency: USD per unit}, "
+            'e.g. "marketplace.core.fx.usd_rates"'
+        )
+    day = as_of.date() if isinstance(as_of, dt.datetime) else as_of
+    return {code: float(rate) for code, rate in _fx_source(path)(day).items()}
+
 
 DIMENSIONS: dict[str, tuple[str, str]] = {
     "identity_compliance": ("Identity and compliance", "身份与合规"),
@@ -156,20 +145,21 @@ LATEST_KINDS = (
 )
 
 
-def _usd_expression():
+def _usd_expression(rate: Callable[[str], object], codes: Sequence[str]):
+    """The fact's amount in USD; `rate(code)` gives the expression of the code's USD rate."""
     return Case(
-        *[
-            When(currency=code, then=Cast(F("amount"), FloatField()) * Value(rate))
-            for code, rate in FX_TO_USD.items()
-        ],
+        *[When(currency=code, then=Cast(F("amount"), FloatField()) * rate(code)) for code in codes],
         default=Value(None),
         output_field=FloatField(),
     )
 
 
-def _aggregate_expressions(window_start: Callable[[int], object]) -> dict:
-    """The conditional aggregates; `window_start(days)` gives the start of a trailing window."""
-    usd = _usd_expression()
+def _aggregate_expressions(
+    window_start: Callable[[int], object], rate: Callable[[str], object], codes: Sequence[str]
+) -> dict:
+    """The conditional aggregates; `window_start(days)` gives the start of a trailing window, `rate(code)`
+    a currency's USD rate."""
+    usd = _usd_expression(rate, codes)
     expressions = {}
     for name, agg in AGGS.items():
         condition = Q(kind__in=agg.kinds)
@@ -576,8 +566,9 @@ def build_feature_matrix(
         facts = facts.filter(subject_id__in=wanted)
 
     with _analytic_session():
-        agg, evidence = _read_aggregates(moment, ids, wanted)
-        latest_metric, latest_usd, latest_at = _read_latest(facts, ids)
+        rates = fx_rates(moment)
+        agg, evidence = _read_aggregates(moment, ids, wanted, rates)
+        latest_metric, latest_usd, latest_at = _read_latest(facts, ids, rates)
     joined = np.fromiter((r[1] <= moment for r in rows), dtype=bool, count=n)
     platform_years = np.fromiter(
         ((moment - r[1]).total_seconds() / 86400 / YEAR_DAYS if r[1] <= moment else NAN for r in rows),
@@ -636,8 +627,9 @@ class _Slot(Expression):
 
 
 @functools.lru_cache(maxsize=64)
-def _aggregate_sql(alias: str, n_ids: int | None) -> tuple[str, tuple]:
-    """The aggregate query compiled once per connection and number of ids, with `_Slot`s for its values.
+def _aggregate_sql(alias: str, n_ids: int | None, codes: tuple[str, ...]) -> tuple[str, tuple]:
+    """The aggregate query compiled once per connection, number of ids and currency list, with `_Slot`s
+    for its values (the FX rates among them, so a new rate needs no recompile).
 
     Django takes ~10 ms to resolve and compile its 20 conditional aggregates (two of them around a
     30-branch currency CASE); a single-subject recompute would pay that on every call.
@@ -651,7 +643,11 @@ def _aggregate_sql(alias: str, n_ids: int | None) -> tuple[str, tuple]:
         facts.values("subject_id")
         .order_by()
         .annotate(
-            **_aggregate_expressions(lambda days: _Slot(("after", days), DateTimeField())),
+            **_aggregate_expressions(
+                lambda days: _Slot(("after", days), DateTimeField()),
+                lambda code: _Slot(("fx", code), FloatField()),
+                codes,
+            ),
             # Every visible fact of the subject, whatever its kind: the assessment's fingerprint.
             evidence_n=Count("id"),
             evidence_last=Max("id"),
@@ -662,7 +658,9 @@ def _aggregate_sql(alias: str, n_ids: int | None) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _run_compiled(sql: str, params: Sequence, *, moment: dt.datetime, ids: Sequence[int]) -> list[tuple]:
+def _run_compiled(
+    sql: str, params: Sequence, *, moment: dt.datetime, ids: Sequence[int], rates: dict[str, float]
+) -> list[tuple]:
     ops = connection.ops
 
     def value(param):
@@ -671,6 +669,8 @@ def _run_compiled(sql: str, params: Sequence, *, moment: dt.datetime, ids: Seque
         name, *arg = param.key
         if name == "id":
             return int(ids[arg[0]])
+        if name == "fx":
+            return rates[arg[0]]
         when = moment if name == "as_of" else moment - dt.timedelta(days=arg[0])
         return ops.adapt_datetimefield_value(when)
 
@@ -679,7 +679,7 @@ def _run_compiled(sql: str, params: Sequence, *, moment: dt.datetime, ids: Seque
         return cursor.fetchall()
 
 
-def _read_aggregates(moment: dt.datetime, ids: np.ndarray, wanted: list[int] | None):
+def _read_aggregates(moment: dt.datetime, ids: np.ndarray, wanted: list[int] | None, rates: dict[str, float]):
     """The conditional aggregates per subject, and (count, newest id) of the facts they could see."""
     names = list(AGGS)
     subset = wanted if wanted is not None and len(wanted) <= _IN_LIMIT else None
@@ -688,8 +688,10 @@ def _read_aggregates(moment: dt.datetime, ids: np.ndarray, wanted: list[int] | N
     if subset is not None and len(subset) > 16:
         padded = -(-len(subset) // 64) * 64
         subset = subset + [subset[-1]] * (padded - len(subset))
-    sql, params = _aggregate_sql(connection.alias, None if subset is None else len(subset))
-    rows = _run_compiled(sql, params, moment=moment, ids=subset or ())
+    sql, params = _aggregate_sql(
+        connection.alias, None if subset is None else len(subset), tuple(sorted(rates))
+    )
+    rows = _run_compiled(sql, params, moment=moment, ids=subset or (), rates=rates)
     # None (an empty SUM/AVG/MAX) becomes NaN in a float array.
     table = np.array(rows, dtype=float).reshape(len(rows), len(names) + 3)
     pos, ok = _positions(ids, table[:, 0].astype(np.int64))
@@ -704,7 +706,7 @@ def _read_aggregates(moment: dt.datetime, ids: np.ndarray, wanted: list[int] | N
     return out, evidence
 
 
-def _read_latest(facts, ids: np.ndarray):
+def _read_latest(facts, ids: np.ndarray, rates: dict[str, float]):
     """Latest metric / USD amount / occurred ordinal per (subject, kind) for LATEST_KINDS."""
     qs = facts.filter(kind__in=LATEST_KINDS).order_by(
         "subject_id", "kind", "-occurred_at", "-known_at", "-id"
@@ -727,7 +729,7 @@ def _read_latest(facts, ids: np.ndarray):
         kept = [r for r, good in zip(kind_rows, ok, strict=True) if good]
         metric[kind][pos] = [NAN if r[3] is None else r[3] for r in kept]
         usd[kind][pos] = [
-            NAN if r[4] is None or r[5] not in FX_TO_USD else float(r[4]) * FX_TO_USD[r[5]] for r in kept
+            NAN if r[4] is None or r[5] not in rates else float(r[4]) * rates[r[5]] for r in kept
         ]
         at[kind][pos] = [r[2].timestamp() for r in kept]
     return metric, usd, at

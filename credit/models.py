@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from credit.kinds import KINDS, SourceType
+from credit.kinds import KINDS, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, SourceType, validate_currency
 
 
 class Source(models.Model):
@@ -222,8 +222,10 @@ class Fact(models.Model):
         related_name="+",
         db_index=False,
     )
-    amount = models.DecimalField(max_digits=19, decimal_places=4, null=True, blank=True)
-    currency = models.CharField(max_length=3, blank=True)
+    amount = models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, null=True, blank=True
+    )
+    currency = models.CharField(max_length=3, blank=True, validators=[validate_currency])
     metric = models.FloatField(null=True, blank=True)
 
     objects = FactQuerySet.as_manager()

@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from credit.facts import announce, copy_rows, source_by_code
-from credit.features import FX_TO_USD
+from credit.features import fx_rates
 from credit.kinds import KINDS, RATING_SCALE, SourceType
 from credit.models import Fact, Source
 
@@ -94,8 +94,8 @@ def _poisson(rng: random.Random, lam: float) -> int:
     return k
 
 
-def _money(usd: float, currency: str) -> Decimal:
-    return Decimal(str(round(usd / FX_TO_USD[currency], 2)))
+def _money(usd: float, usd_per_unit: float) -> Decimal:
+    return Decimal(str(round(usd / usd_per_unit, 2)))
 
 
 @dataclass
@@ -116,7 +116,9 @@ def _get(subject: Any, name: str) -> Any:
 class _Company:
     """The generator for one company; `emit` appends fact tuples in copy_rows column order."""
 
-    def __init__(self, subject, *, seed: int, start: dt.datetime, today: dt.datetime, sources, recorded_at):
+    def __init__(
+        self, subject, *, seed: int, start: dt.datetime, today: dt.datetime, sources, recorded_at, rates
+    ):
         self.id = _get(subject, "id")
         country = str(_get(subject, "country") or "")
         registration = _get(subject, "registration_number") or f"id{self.id}"
@@ -125,7 +127,11 @@ class _Company:
         self.today, self.sources, self.recorded_at = today, sources, recorded_at
         self.start = start
         self.joined = max(start, _get(subject, "created_at"))
+        # Amounts in the local currency at the platform's rates of `today`; USD where it has none.
         self.currency = CURRENCY_BY_COUNTRY.get(country, "USD")
+        if self.currency not in rates:
+            self.currency = "USD"
+        self.usd_per_unit = rates.get(self.currency, 1.0)
         self.rows: list[tuple] = []
         self.n = 0
 
@@ -178,7 +184,7 @@ class _Company:
             "company_registered",
             self.start,
             {
-                "registered_capital": _money(capital_usd, self.currency),
+                "registered_capital": _money(capital_usd, self.usd_per_unit),
                 "currency": self.currency,
                 "founded_on": founded,
             },
@@ -219,7 +225,7 @@ class _Company:
                 INS,
                 "insurance_limit_granted",
                 granted,
-                {"limit": _money(limit_usd, self.currency), "currency": self.currency},
+                {"limit": _money(limit_usd, self.usd_per_unit), "currency": self.currency},
             )
             if rng.random() < _sigmoid(-2.5 + 1.2 * z):
                 cut_at = self.when(granted, event or self.today)
@@ -227,14 +233,14 @@ class _Company:
                     INS,
                     "insurance_limit_cut",
                     cut_at,
-                    {"limit": _money(limit_usd / 2, self.currency), "currency": self.currency},
+                    {"limit": _money(limit_usd / 2, self.usd_per_unit), "currency": self.currency},
                 )
             if rng.random() < _sigmoid(-4.0 + 0.8 * z):
                 self.emit(
                     INS,
                     "insurance_claim_filed",
                     self.when(granted, self.today),
-                    {"amount": _money(deal_usd * 0.5, self.currency), "currency": self.currency},
+                    {"amount": _money(deal_usd * 0.5, self.usd_per_unit), "currency": self.currency},
                 )
 
         # Fairs and meetings: two sessions a year; safer companies show up more and keep meetings.
@@ -278,7 +284,7 @@ class _Company:
                 "court_judgment",
                 self.when(self.start, self.today),
                 {
-                    "amount": _money(deal_usd * rng.uniform(0.2, 2.0), self.currency),
+                    "amount": _money(deal_usd * rng.uniform(0.2, 2.0), self.usd_per_unit),
                     "currency": self.currency,
                     "against_subject": rng.random() < 0.7,
                 },
@@ -294,7 +300,7 @@ class _Company:
         # The outcome: a payment 90+ days late, then a claim paid if insured, sometimes a formal default.
         if event is not None:
             days = 90 + int(rng.expovariate(1 / 60))
-            amount = _money(deal_usd, self.currency)
+            amount = _money(deal_usd, self.usd_per_unit)
             self.emit(
                 P, "payment_late", event, {"days_late": days, "amount": amount, "currency": self.currency}
             )
@@ -334,7 +340,10 @@ class _Company:
             self.emit(P, "order_cancelled", at, {})
             return
         self.emit(
-            P, "deal_completed", at, {"value": _money(value_usd, self.currency), "currency": self.currency}
+            P,
+            "deal_completed",
+            at,
+            {"value": _money(value_usd, self.usd_per_unit), "currency": self.currency},
         )
         if rng.random() < _sigmoid(-3.5 + 0.9 * z):
             self.emit(P, "dispute_opened", at + dt.timedelta(days=20), {})
@@ -350,7 +359,7 @@ class _Company:
         paid_at = dt.datetime.combine(paid, dt.time(10), tzinfo=dt.UTC)
         if paid_at > trading_end:
             return
-        amount = _money(value_usd, self.currency)
+        amount = _money(value_usd, self.usd_per_unit)
         self.emit(
             P,
             "invoice_paid",
@@ -396,6 +405,7 @@ def simulate_history(
     today = today or timezone.now()
     start = today - dt.timedelta(days=round(365.25 * years))
     sources = demo_sources()
+    rates = fx_rates(today)
     result = SimulationResult()
     prefix = f"sim{seed}:"
     pending: list[Any] = []
@@ -415,7 +425,13 @@ def simulate_history(
                 result.skipped += 1
                 continue
             company = _Company(
-                subject, seed=seed, start=start, today=today, sources=sources, recorded_at=recorded_at
+                subject,
+                seed=seed,
+                start=start,
+                today=today,
+                sources=sources,
+                recorded_at=recorded_at,
+                rates=rates,
             )
             z, delinquent = company.run()
             result.risk[company.id] = z

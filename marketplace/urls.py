@@ -32,6 +32,7 @@ urlpatterns = [
     path("notifications/", include("marketplace.notifications.urls")),
     path("fairs/", include("marketplace.fairs.urls")),
     path("credit/", include("credit.urls")),
+    path("", include("marketplace.core.urls")),
     path("", include("marketplace.companies.urls")),
     path("", include("marketplace.catalog.urls")),
     path("", include("marketplace.showcases.urls")),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from marketplace.catalog.models import Category, CertificationStandard, Product, ProductStatus
-from marketplace.catalog.money import CURRENCY_CHOICES, FX_TO_USD, to_usd
+from marketplace.catalog.money import CURRENCY_CHOICES, CURRENCY_CODES, to_usd
 from marketplace.catalog.pagination import RESULT_CAP
 from marketplace.catalog.search import apply_search, uses_postgres
 from marketplace.catalog.widgets import FastSelect
@@ -112,7 +112,7 @@ class ProductFilter(BaseFilterSet):
 
     def _usd(self, value: Decimal) -> Decimal:
         currency = self.form.cleaned_data.get("currency") or "USD"
-        return to_usd(Decimal(value), currency if currency in FX_TO_USD else "USD")
+        return to_usd(Decimal(value), currency if currency in CURRENCY_CODES else "USD")
 
     def filter_price_min(self, queryset, name, value):
         return queryset.filter(min_price_usd__gte=self._usd(value))

@@ -12,6 +12,7 @@ from marketplace.catalog.models import (
     Incoterm,
     Product,
 )
+from marketplace.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 
 class ProductForm(forms.ModelForm):
@@ -69,7 +70,12 @@ class ProductForm(forms.ModelForm):
 
 class TierForm(forms.Form):
     min_quantity = forms.IntegerField(label=_("From quantity"), min_value=1, required=False)
-    unit_price = forms.DecimalField(label=_("Unit price"), max_digits=14, decimal_places=4, required=False)
+    unit_price = forms.DecimalField(
+        label=_("Unit price"),
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        required=False,
+    )
     DELETE = forms.BooleanField(label=_("Remove"), required=False)
 
 

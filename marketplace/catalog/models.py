@@ -20,6 +20,7 @@ from marketplace.catalog.money import CURRENCY_CHOICES
 from marketplace.companies.models import Company
 from marketplace.core.files import private_storage
 from marketplace.core.languages import localized
+from marketplace.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, validate_currency_code
 from marketplace.core.transitions import TransitionTable
 
 HS_CODE_RE = re.compile(r"^\d{6,10}$")
@@ -169,11 +170,21 @@ class Product(models.Model):
         _("minimum order quantity"), default=1, validators=[MinValueValidator(1)]
     )
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
-    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, default="USD")
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        choices=CURRENCY_CHOICES,
+        default="USD",
+        validators=[validate_currency_code],
+    )
     # Lowest tier price, in the product's currency and at the reference rate in USD (see money.py):
     # kept by services so lists can filter and sort without reading the tiers.
-    min_price = models.DecimalField(max_digits=14, decimal_places=4, null=True, editable=False)
-    min_price_usd = models.DecimalField(max_digits=16, decimal_places=4, null=True, editable=False)
+    min_price = models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, null=True, editable=False
+    )
+    min_price_usd = models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, null=True, editable=False
+    )
     lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), null=True, blank=True)
     monthly_capacity = models.PositiveIntegerField(
         _("monthly capacity"), null=True, blank=True, help_text=_("Units you can make in a month.")
@@ -271,7 +282,10 @@ class PriceTier(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_tiers")
     min_quantity = models.PositiveIntegerField(_("from quantity"), validators=[MinValueValidator(1)])
     unit_price = models.DecimalField(
-        _("unit price"), max_digits=14, decimal_places=4, validators=[MinValueValidator(Decimal("0.0001"))]
+        _("unit price"),
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        validators=[MinValueValidator(Decimal("0.0001"))],
     )
 
     class Meta:

@@ -48,7 +48,7 @@ from marketplace.catalog.models import (
     Unit,
     normalize_hs_code,
 )
-from marketplace.catalog.money import FX_TO_USD
+from marketplace.catalog.money import CURRENCY_CODES
 from marketplace.companies.models import Company, User
 from marketplace.companies.permissions import require_member
 
@@ -458,12 +458,12 @@ class _Checker:
             )
         f["unit"] = unit
         currency = values.get("currency", "").upper()
-        if currency and currency not in FX_TO_USD:
+        if currency and currency not in CURRENCY_CODES:
             self.error(
                 line,
                 "currency",
                 _("Unknown currency “%(code)s”; use one of %(codes)s.")
-                % {"code": values["currency"], "codes": ", ".join(FX_TO_USD)},
+                % {"code": values["currency"], "codes": ", ".join(CURRENCY_CODES)},
             )
         f["currency"] = currency
         if values.get("price_tiers"):

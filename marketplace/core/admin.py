@@ -9,7 +9,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 
 from marketplace.core import audit
-from marketplace.core.models import AuditEvent
+from marketplace.core.models import AuditEvent, FxRate
 
 # The keys a transition writes into every event; the rest of `data` is what the service added.
 _MOVE_KEYS = ("event", "from", "to")
@@ -67,6 +67,25 @@ class AuditEventAdmin(admin.ModelAdmin):
         "data",
     ]
     readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FxRate)
+class FxRateAdmin(admin.ModelAdmin):
+    """Read-only: rates come from the ECB upload on the operator page (core:fx_rates), never by hand."""
+
+    list_display = ("date", "currency", "per_eur", "source", "uploaded_by", "created_at")
+    list_filter = ("source", "currency")
+    date_hierarchy = "date"
+    search_fields = ("currency",)
 
     def has_add_permission(self, request):
         return False

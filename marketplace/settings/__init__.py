@@ -265,6 +265,8 @@ CREDIT_CHARTS = {
     "line": "marketplace.core.charts.line_chart_svg",
     "bars": "marketplace.core.charts.bar_chart_svg",
 }
+# ...and converts money to USD with the rates this callable gives: (as_of: date) -> {currency: USD per unit}.
+CREDIT_FX_RATES = "marketplace.core.fx.usd_rates"
 
 # Security: production values follow from DEBUG=false.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from marketplace.catalog.models import Unit
 from marketplace.catalog.money import CURRENCY_CHOICES
+from marketplace.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -42,7 +43,11 @@ class ItemTermsForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "input-narrow"}),
     )
     price = forms.DecimalField(
-        label=_("Showcase price"), max_digits=14, decimal_places=4, min_value=0, required=False
+        label=_("Showcase price"),
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        min_value=0,
+        required=False,
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=[("", "—"), *CURRENCY_CHOICES], required=False)
     min_quantity = forms.IntegerField(label=_("Showcase MOQ"), min_value=1, required=False)

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from marketplace.catalog.models import Product, Unit
 from marketplace.catalog.money import CURRENCY_CHOICES
 from marketplace.companies.models import Company
+from marketplace.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, validate_currency_code
 from marketplace.core.transitions import TransitionTable
 
 
@@ -112,14 +113,16 @@ class ShowcaseItem(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     price = models.DecimalField(
         _("showcase price"),
-        max_digits=14,
-        decimal_places=4,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
         help_text=_("Unit price for this showcase only; leave empty to show the public tiers."),
     )
-    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, blank=True)
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=CURRENCY_CHOICES, blank=True, validators=[validate_currency_code]
+    )
     min_quantity = models.PositiveIntegerField(_("showcase MOQ"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, blank=True)
     terms = models.CharField(
@@ -289,8 +292,10 @@ class Interest(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
     message = models.TextField(_("message"), blank=True)
     # The price and currency the buyer saw when asking, so a later inquiry quotes against the same offer.
-    quoted_price = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    quoted_currency = models.CharField(max_length=3, blank=True)
+    quoted_price = models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, null=True, blank=True
+    )
+    quoted_currency = models.CharField(max_length=3, blank=True, validators=[validate_currency_code])
     status = models.CharField(max_length=10, choices=InterestStatus.choices, default=InterestStatus.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -177,7 +177,8 @@ EXPECTED = {
     "judgments_against_36m": 1.0,
     "chamber_member": 1.0,
     "deals_completed_12m": 2.0,
-    "deals_value_12m_usd": 1000 + 1000 * 1.10,
+    # At the FX table's reference rates (core migration 0003): EUR 1 = USD 1.08, CNY 7.82608696 per euro.
+    "deals_value_12m_usd": 1000 + 1000 * 1.08,
     "on_time_payment_ratio": 2 / 3,
     "avg_days_late_24m": 25.0,
     "worst_days_late_24m": 40.0,
@@ -185,9 +186,9 @@ EXPECTED = {
     "cancellations_12m": 2.0,
     "years_on_platform": (d("2024-06-30T23:59:59.999999") - d("2021-01-01")).total_seconds() / 86400 / 365.25,
     "bank_rating": 4.0,
-    "registered_capital_usd": 1_000_000 * 0.139,
+    "registered_capital_usd": 1_000_000 * 1.08 / 7.82608696,
     "insured_limit_usd": 2000.0,
-    "insured_limit_use": 1100 / 2000,
+    "insured_limit_use": 1000 * 1.08 / 2000,  # the EUR deal of the last 90 days over the limit
     "claims_24m": 1.0,
     "fairs_exhibited_3y": 3.0,
     "fairs_attended_3y": 0.0,

@@ -4,6 +4,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+
+from marketplace.core import fx
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -24,3 +27,18 @@ def poppler(tool: str, pdf: bytes, tmp_path: Path) -> str:
     path.write_bytes(pdf)
     args = [tool, str(path), "-"] if tool == "pdftotext" else [tool, str(path)]
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout  # noqa: S603
+
+
+@pytest.fixture(autouse=True)
+def _forget_fx_rates():
+    """The rate tables a test read (or imported, then rolled back) must not outlive it in this process."""
+    fx.forget_rates(everywhere=False)
+    yield
+    fx.forget_rates(everywhere=False)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English unless a test asks for Chinese."""
+    with translation.override("en"):
+        yield
