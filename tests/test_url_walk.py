@@ -1,0 +1,275 @@
+"""Every URL of the site, tried by every kind of person against objects that really exist.
+
+The world has two suppliers (A, ours; B, theirs) and two buyers (C, ours; D, B's showcase audience).
+B's private things carry marker strings. Each role opens every route — filled in with B's objects —
+by GET and by an empty POST, and the test fails on any 5xx, on any response that shows a marker the
+role may not see, or if B's objects changed. A new route fails the test until it is added to ROUTES:
+the walk grows with every app.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from marketplace.catalog.models import Product, ProductImport, ProductStatus
+from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
+from marketplace.showcases.models import Showcase, ShowcaseAccess
+from tests.marketplace.catalog.factories import (
+    CertificationFactory,
+    ProductFactory,
+    ProductImageFactory,
+    ProductImportFactory,
+)
+from tests.marketplace.companies.factories import (
+    CompanyFactory,
+    InvitationFactory,
+    MembershipFactory,
+    UserFactory,
+    VerificationDocumentFactory,
+)
+from tests.marketplace.fairs.factories import FairSessionFactory
+from tests.marketplace.notifications.factories import NotificationFactory
+from tests.marketplace.showcases.factories import (
+    ShowcaseAccessFactory,
+    ShowcaseFactory,
+    ShowcaseInvitationFactory,
+    ShowcaseItemFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# B's secrets, and who besides B's own members may see each.
+DRAFT = "SECRET-B-DRAFT-PRODUCT"
+SHOWCASE_ONLY = "SECRET-B-SHOWCASE-ONLY"
+SHOWCASE_TITLE = "SECRET-B-SHOWCASE-TITLE"
+SHOWCASE_PRICE = "987.6543"
+IMPORT_NAME = "secret-b-import.csv"
+NOTE = "SECRET-B-NOTIFICATION"
+DOCUMENT_NAME = "secret-b-licence.pdf"
+MAY_SEE = {
+    DRAFT: set(),
+    SHOWCASE_ONLY: {"audience_buyer"},
+    SHOWCASE_TITLE: {"audience_buyer"},
+    SHOWCASE_PRICE: {"audience_buyer"},
+    IMPORT_NAME: set(),
+    NOTE: set(),
+    DOCUMENT_NAME: {"operator"},
+}
+
+# Routes left out of the walk, with the reason.
+SKIPPED = {
+    "healthz": "no data",
+    "favicon.ico": "a redirect to a static file",
+    "companies:language_switch": "sets a cookie; tested in tests/marketplace/companies/test_language.py",
+    "credit:api_facts": "token-authenticated API; tested in tests/credit/test_api.py",
+    "credit:api_schema": "public OpenAPI schema",
+    "wagtailcore_login": "Wagtail's own login form",
+    "wagtailcore_authenticate_with_password": "tested in tests/cms/test_restricted_pages.py",
+    "wagtail_serve": "pages of the CMS; tested in tests/cms",
+}
+PREFIXES_SKIPPED = (
+    "django-admin/",
+    "cms/",
+    "accounts/",
+    "i18n/",
+    "documents/cms/",
+    "static/",
+    "media/",
+    "^media/",
+)
+
+
+def _routes(patterns=None, prefix="", namespace=""):
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _routes(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            if not route.startswith(PREFIXES_SKIPPED):
+                yield (namespace + p.name) if p.name else route
+
+
+@pytest.fixture
+def world():
+    a = CompanyFactory(name="Alpha Machinery", kind=CompanyKind.SUPPLIER)
+    b = CompanyFactory(name="Bravo Tools", kind=CompanyKind.SUPPLIER)
+    c = CompanyFactory(name="Charlie Imports", kind=CompanyKind.BUYER)
+    d = CompanyFactory(name="Delta Trading", kind=CompanyKind.BUYER)
+    people = {
+        "anonymous": None,
+        "supplier_owner": MembershipFactory(company=a).user,
+        "supplier_staff": MembershipFactory(company=a, role=MemberRole.STAFF).user,
+        "buyer_owner": MembershipFactory(company=c).user,
+        "audience_buyer": MembershipFactory(company=d).user,
+        "no_company": UserFactory(),
+        "editor": UserFactory(platform_role=PlatformRole.EDITOR),
+        "operator": UserFactory(platform_role=PlatformRole.OPERATOR, is_staff=True),
+        "risk_officer": UserFactory(platform_role=PlatformRole.RISK_OFFICER),
+    }
+    b_owner = MembershipFactory(company=b).user
+    public = ProductFactory(supplier=b, name="Bravo public lathe")
+    draft = ProductFactory(supplier=b, name=DRAFT, status=ProductStatus.DRAFT, published_at=None)
+    showcase_only = ProductFactory(supplier=b, name=SHOWCASE_ONLY, showcase_only=True)
+    image = ProductImageFactory(product=draft)
+    certificate = CertificationFactory(product=draft)
+    showcase = ShowcaseFactory(supplier=b, created_by=b_owner, title=SHOWCASE_TITLE)
+    item = ShowcaseItemFactory(showcase=showcase, product=showcase_only, price=SHOWCASE_PRICE)
+    ShowcaseAccessFactory(showcase=showcase, company=d)
+    return {
+        "people": people,
+        "b": b,
+        "public": public,
+        "draft": draft,
+        "image": image,
+        "certificate": certificate,
+        "showcase": showcase,
+        "item": item,
+        "showcase_image": ProductImageFactory(product=showcase_only),
+        # Already opened by D: a bearer link admits the first buyer company that opens it, by design.
+        "showcase_invitation": ShowcaseInvitationFactory(
+            showcase=showcase,
+            claimed_by_company=d,
+            claimed_by=people["audience_buyer"],
+            claimed_at=timezone.now(),
+        ),
+        "staff_invitation": InvitationFactory(company=b, invited_by=b_owner),
+        "b_member": b.memberships.get(),
+        "document": VerificationDocumentFactory(company=b, uploaded_by=b_owner, original_name=DOCUMENT_NAME),
+        "import": ProductImportFactory(supplier=b, created_by=b_owner, original_name=IMPORT_NAME),
+        "note": NotificationFactory(recipient=b_owner, title=NOTE),
+        "session": FairSessionFactory(),
+    }
+
+
+def _kwargs(w):
+    """Each route, filled in with B's objects (the other company's, for every role but the audience)."""
+    sc, item, draft = w["showcase"], w["item"], w["draft"]
+    return {
+        "notifications:notification_list": [{}],
+        "notifications:notification_read": [{}],
+        "fairs:session_list": [{}],
+        "fairs:session_detail": [{"slug": w["session"].slug}],
+        "credit:batch_list": [{}],
+        "credit:batch_upload": [{}],
+        "credit:batch_detail": [],
+        "credit:subject_credit": [{"subject_id": w["b"].pk}],
+        "credit:model_registry": [{}],
+        "credit:model_promote": [{"version": 1}],
+        "core:fx_rates": [{}],
+        "companies:company_list": [{}],
+        "companies:company_detail": [{"slug": w["b"].slug}],
+        "companies:role_home": [{}],
+        "companies:onboarding": [{}],
+        "companies:invitation_accept": [{"token": w["staff_invitation"].token}],
+        "companies:supplier_home": [{}],
+        "companies:buyer_home": [{}],
+        "companies:company_edit": [{}],
+        "companies:staff": [{}],
+        "companies:invitation_revoke": [{"pk": w["staff_invitation"].pk}],
+        "companies:member_remove": [{"pk": w["b_member"].pk}],
+        "companies:verification": [{}],
+        "companies:company_credit": [{}],
+        "companies:document_file": [{"pk": w["document"].pk}],
+        "companies:operator_queue": [{}],
+        "companies:operator_review": [{"pk": w["document"].pk}],
+        "companies:risk_home": [{}],
+        "catalog:product_list": [{}],
+        "catalog:product_detail": [{"pk": draft.pk}, {"pk": w["public"].pk}, {"pk": item.product_id}],
+        "catalog:product_image": [
+            {"pk": draft.pk, "image_pk": w["image"].pk, "size": s} for s in ("thumb", "full")
+        ],
+        "catalog:certificate_file": [{"pk": draft.pk, "cert_pk": w["certificate"].pk}],
+        "catalog:supplier_site": [{"slug": w["b"].slug}],
+        "catalog:portal_product_list": [{}],
+        "catalog:portal_product_create": [{}],
+        "catalog:portal_product_export": [{}],
+        "catalog:portal_import": [{}],
+        "catalog:portal_import_preview": [{"pk": w["import"].pk}],
+        "catalog:portal_import_apply": [{"pk": w["import"].pk}],
+        "catalog:portal_import_rejected": [{"pk": w["import"].pk}],
+        "catalog:portal_product_edit": [{"pk": draft.pk}],
+        "catalog:portal_product_action": [
+            {"pk": draft.pk, "action": a} for a in ("publish", "archive", "duplicate")
+        ],
+        "catalog:portal_image_add": [{"pk": draft.pk}],
+        "catalog:portal_image_delete": [{"pk": draft.pk, "image_pk": w["image"].pk}],
+        "catalog:portal_certification_add": [{"pk": draft.pk}],
+        "catalog:portal_certification_delete": [{"pk": draft.pk, "cert_pk": w["certificate"].pk}],
+        "showcases:showcase_list": [{}],
+        "showcases:showcase_create": [{}],
+        "showcases:showcase_manage": [{"pk": sc.pk}],
+        "showcases:showcase_action": [
+            {"pk": sc.pk, "action": a} for a in ("text", "share", "close", "revoke")
+        ],
+        "showcases:shared_list": [{}],
+        "showcases:invitation_open": [{"token": w["showcase_invitation"].token}],
+        "showcases:showcase_detail": [{"token": sc.token}],
+        "showcases:showcase_item": [{"token": sc.token, "item_pk": item.pk}],
+        "showcases:interest_create": [{"token": sc.token, "item_pk": item.pk}],
+        "showcases:showcase_image": [
+            {"token": sc.token, "item_pk": item.pk, "image_pk": w["showcase_image"].pk, "size": "thumb"}
+        ],
+    }
+
+
+def _state(w):
+    """What must not change under anyone but B: B's products, showcase, memberships and invitations."""
+    b = w["b"]
+    return (
+        sorted(Product.objects.filter(supplier=b).values_list("pk", "name", "status", "min_price")),
+        list(Showcase.objects.filter(supplier=b).values_list("pk", "title", "closed_at", "valid_until")),
+        sorted(b.memberships.values_list("pk", "role")),
+        sorted(b.invitations.values_list("pk", "revoked_at", "accepted_at")),
+        sorted(ShowcaseAccess.objects.filter(showcase__supplier=b).values_list("company_id", "revoked_at")),
+        ProductImport.objects.get(pk=w["import"].pk).status,
+    )
+
+
+def test_every_route_is_in_the_walk(world):
+    names = set(_kwargs(world)) | set(SKIPPED)
+    missing = [name for name in _routes() if name not in names]
+    assert not missing, f"add these routes to tests/test_url_walk.py (ROUTES or SKIPPED): {missing}"
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "anonymous",
+        "supplier_owner",
+        "supplier_staff",
+        "buyer_owner",
+        "audience_buyer",
+        "no_company",
+        "editor",
+        "operator",
+        "risk_officer",
+    ],
+)
+def test_no_role_sees_another_companys_private_data_or_breaks_a_page(client, world, role):
+    user = world["people"][role]
+    before = _state(world)
+    problems = []
+    for name, variants in _kwargs(world).items():
+        for kwargs in variants:
+            url = reverse(name, kwargs=kwargs)
+            for method in ("get", "post"):
+                client.logout()
+                if user is not None:
+                    client.force_login(user)
+                response = getattr(client, method)(url)
+                if response.status_code >= 500:
+                    problems.append(f"{method.upper()} {url}: {response.status_code}")
+                    continue
+                body = _body(response) + response.get("Location", "")
+                for marker, allowed in MAY_SEE.items():
+                    if marker in body and role not in allowed:
+                        problems.append(f"{method.upper()} {url}: shows {marker}")
+    assert not problems, "\n".join(problems)
+    assert _state(world) == before, "someone who is not B changed B's objects"
