@@ -75,12 +75,9 @@ class ProductFilter(BaseFilterSet):
     lead_time_max = django_filters.NumberFilter(
         field_name="lead_time_days", lookup_expr="lte", label=_("Lead time at most (days)"), min_value=0
     )
+    # A checkbox: ticked, verified suppliers only; unticked, everyone (not "Unknown / Yes / No").
     verified = django_filters.BooleanFilter(
-        field_name="supplier__verified_at",
-        lookup_expr="isnull",
-        exclude=True,
-        label=_("Verified suppliers only"),
-        widget=django_filters.widgets.BooleanWidget(),
+        method="filter_verified", label=_("Verified suppliers only"), widget=forms.CheckboxInput
     )
     sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="noop", label=_("Sort"), empty_label=None)
 
@@ -102,6 +99,14 @@ class ProductFilter(BaseFilterSet):
 
     def noop(self, queryset, name, value):
         return queryset
+
+    def filter_verified(self, queryset, name, value):
+        return queryset.filter(supplier__verified_at__isnull=False) if value else queryset
+
+    @property
+    def display_currency(self) -> str:
+        """The currency the buyer compares prices in (the "Prices in" filter; USD by default)."""
+        return (getattr(self.form, "cleaned_data", None) or {}).get("currency") or "USD"
 
     def search(self, queryset, value):
         """Full-text search (PostgreSQL) or word matching (SQLite), ranked when sorting by best match."""
