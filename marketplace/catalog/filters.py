@@ -26,6 +26,14 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return f"{indent}{obj.code} {obj.display_name[:70]}"
 
 
+class AnyYesNo(django_filters.widgets.BooleanWidget):
+    """django-filter's yes/no select in our words ("Any" rather than "Unknown"), translated by our catalogue."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
+
+
 class CategoryFilter(django_filters.ModelChoiceFilter):
     field_class = CategoryChoiceField
 
@@ -50,7 +58,8 @@ class ProductFilter(BaseFilterSet):
     )
     country = django_filters.ChoiceFilter(
         field_name="supplier__country",
-        choices=list(countries),
+        # A callable: the names are read in the language of each request, not once at start-up in English.
+        choices=lambda: list(countries),
         label=_("Supplier country"),
         widget=FastSelect,
     )
@@ -201,9 +210,7 @@ class PortalProductFilter(BaseFilterSet):
         method="filter_category",
         label=_("Category"),
     )
-    showcase_only = django_filters.BooleanFilter(
-        label=_("Showcase only"), widget=django_filters.widgets.BooleanWidget()
-    )
+    showcase_only = django_filters.BooleanFilter(label=_("Showcase only"), widget=AnyYesNo())
 
     class Meta:
         model = Product
