@@ -18,8 +18,9 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from marketplace.catalog.hs import ensure_categories
+from marketplace.catalog.hs import create_missing_categories
 from marketplace.catalog.models import (
+    Category,
     PriceTier,
     Product,
     ProductCertification,
@@ -102,6 +103,12 @@ INCOTERM_SETS = (
     ["CIF", "DDP"],
 )
 CENT = Decimal("0.01")
+
+
+def ensure_categories() -> dict[str, Category]:
+    """Every HS category by code. The tree is reference data (catalog migration 0003); re-added if deleted."""
+    create_missing_categories(Category)
+    return {c.code: c for c in Category.objects.all()}
 
 
 def _say(stdout, message: str) -> None:
