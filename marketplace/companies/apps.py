@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,7 @@ class CompaniesConfig(AppConfig):
             caching,
             receivers,
         )
+        from marketplace.companies.staff_groups import staff_groups_after_migrate
+
+        # Once per migrate (sent for this app only): the staff groups are reference data, not demo data.
+        post_migrate.connect(staff_groups_after_migrate, sender=self, dispatch_uid="companies.staff_groups")

@@ -54,6 +54,10 @@ class Generation:
         self._memo = (value, now + self.MEMO_SECONDS)
         return value
 
+    def forget(self) -> None:
+        """Drop this process's remembered value: the next read asks the cache (after a cache clear)."""
+        self._memo = None
+
     def bump(self, **kwargs) -> None:
         """Start a new generation now and again when the transaction commits (a signal receiver).
 

@@ -1,8 +1,11 @@
 """`seed_demo` builds the demo world once, deterministically, and its demo users can sign in."""
 
+import ast
+import importlib
 import io
 import random
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -15,9 +18,11 @@ from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage, NewsPage, StandardPage
+from credit.models import Assessment, Fact
+from marketplace.catalog.models import PriceTier, Product
 from marketplace.companies import selectors, services
+from marketplace.companies.demo import WorldBuilder
 from marketplace.companies.demo_data import DEMO_PASSWORD
-from marketplace.companies.management.commands.seed_demo import WorldBuilder
 from marketplace.companies.models import (
     Company,
     CompanyKind,
@@ -28,6 +33,7 @@ from marketplace.companies.models import (
     VerificationDocument,
 )
 from marketplace.fairs.models import FairPhase, FairSession, Hall
+from marketplace.showcases.models import Interest, Showcase, ShowcaseAccess, ShowcaseItem
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +70,14 @@ def counts() -> dict[str, int]:
             Group,
             Locale,
             Site,
+            Product,
+            PriceTier,
+            Showcase,
+            ShowcaseItem,
+            ShowcaseAccess,
+            Interest,
+            Fact,
+            Assessment,
         )
     }
 
@@ -75,6 +89,8 @@ def test_seed_twice_leaves_the_same_counts(world):
     assert "0 rows added this run" in output
     assert first["Company"] == 902  # 300 suppliers, 600 buyers and the two demo companies
     assert first["Industry"] >= 40 and first["FairSession"] == 2
+    assert first["Product"] > 3000 and first["Showcase"] == 3 and first["Interest"] == 1
+    assert first["Assessment"] == first["Company"] and first["Fact"] > 30_000
 
 
 def test_world_is_believable(world):
@@ -212,3 +228,26 @@ def test_staff_roles_get_only_their_permissions(world):
     assert home.permissions_for_user(editor).can_publish()
     risk = User.objects.get(email="risk@demo.trustfair.test")
     assert not risk.is_staff and not risk.has_perm("companies.change_company")
+
+
+# Each app seeds its own part; a seeder imports only its own layer and those below it.
+SEEDER_MAY_NOT_IMPORT = {
+    "marketplace.companies.demo": (
+        "marketplace.catalog",
+        "marketplace.showcases",
+        "marketplace.fairs",
+        "cms",
+    ),
+    "marketplace.catalog.demo": ("marketplace.showcases", "marketplace.fairs", "cms"),
+    "marketplace.showcases.demo": ("marketplace.fairs", "cms"),
+    "marketplace.fairs.demo": ("marketplace.showcases", "cms"),
+    "credit.demo": ("marketplace", "cms"),
+}
+
+
+@pytest.mark.parametrize(("module", "forbidden"), SEEDER_MAY_NOT_IMPORT.items())
+def test_each_seeder_keeps_to_its_layer(module, forbidden):
+    tree = ast.parse(Path(importlib.import_module(module).__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported and not {name for name in imported if name.startswith(forbidden)}

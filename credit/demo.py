@@ -1,0 +1,64 @@
+"""The credit part of the demo world, called by `manage.py seed_demo` (marketplace/demo).
+
+Three years of simulated facts for the subjects it is given, a trained XGBoost model if the
+outcomes allow (promoted when it passes the registry's checks), and an assessment for every subject
+not scored yet. Deterministic through `seed`; idempotent (the simulation skips subjects it already
+simulated, training runs only while no XGBoost version exists, only unscored subjects are scored).
+
+Imports nothing from marketplace: the subjects come in as a queryset of CREDIT_SUBJECT_MODEL rows and
+the output goes through the callables given.
+"""
+
+import datetime as dt
+import time
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from credit.index import champion, recompute
+from credit.models import ModelVersion
+from credit.pipeline import TrainingConfig
+from credit.registry import promote, version_from_run
+from credit.simulation import simulate_history
+from credit.training import NotEnoughOutcomes, train
+
+
+def _quiet(*_args, **_kwargs) -> None:
+    pass
+
+
+def seed_credit(
+    subjects: QuerySet,
+    *,
+    seed: int,
+    today: dt.datetime,
+    say: Callable[[str], None] = _quiet,
+    stage: Callable[..., None] = _quiet,
+    progress: Callable[[str, int, int], None] = _quiet,
+) -> dict[str, int]:
+    """History, model and index for `subjects` (ordered); returns the facts and assessments added."""
+    started = time.monotonic()
+    result = simulate_history(subjects, seed=seed, years=3, today=today)
+    stage("credit history", started, facts_new=result.facts, companies_skipped=result.skipped)
+
+    started = time.monotonic()
+    if not ModelVersion.objects.filter(kind=ModelVersion.Kind.XGBOOST).exists():
+        try:
+            run = train(config=TrainingConfig(seed=seed))
+        except NotEnoughOutcomes as exc:
+            say(f"credit model     {exc}")
+        else:
+            version = version_from_run(run=run)
+            try:
+                promote(version=version)
+            except ValidationError as exc:
+                say(f"credit model     v{version.version} stays a challenger: {' '.join(exc.messages)}")
+            stage("credit model", started, version=version.version, rows=version.n_rows, bad=version.n_bad)
+
+    started = time.monotonic()
+    unscored = list(subjects.filter(credit_assessments__isnull=True).values_list("pk", flat=True))
+    if unscored:
+        recompute(subject_ids=unscored, progress=lambda done, total: progress("scoring", done, total))
+    stage("credit index", started, assessments_new=len(unscored), model=champion().version)
+    return {"credit facts": result.facts, "credit assessments": len(unscored)}

@@ -1,0 +1,167 @@
+"""`manage.py seed_demo`: a believable TrustFair world in one step, or `--scale N` companies for benchmarks.
+
+The command only orders the work; each app seeds its own part, in its own module:
+companies/demo.py (industries, companies, demo users, verification work), catalog/demo.py
+(products), showcases/demo.py, fairs/demo.py, cms/demo.py (Wagtail pages) and credit/demo.py
+(simulated history, model, index). Reference data — the HS tree, the industries, the staff groups,
+the platform's credit source — comes with `migrate`, not from here.
+
+Deterministic: every stage draws from its own `random.Random` seeded from `--seed` and the stage's
+name, so adding a stage never changes what another one builds. Idempotent: rows are keyed by slug,
+email or (country, registration number), and a second run only adds what is missing. Dates are
+relative to today (the upcoming fair session is always upcoming).
+
+Demo sign-ins (password `demo-pass-2026`, see companies/demo_data.DEMO_PASSWORD):
+supplier@, buyer@, risk@, operator@, editor@ demo.trustfair.test. risk@ and operator@ have a TOTP
+authenticator with a fixed secret; `manage.py demo_totp EMAIL` prints the current code.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page
+
+from cms import demo as cms_demo
+from credit import demo as credit_demo
+from marketplace.catalog import demo as catalog_demo
+from marketplace.companies import demo as companies_demo
+from marketplace.companies.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
+from marketplace.companies.models import Company, Industry, User
+from marketplace.fairs import demo as fairs_demo
+from marketplace.fairs.models import FairSession
+from marketplace.showcases import demo as showcases_demo
+
+DEFAULT_SEED = 2026
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with a believable demo world (industries, ~900 companies, demo users per role, "
+        "two fair sessions, Wagtail pages in English and Chinese), or with --scale N, add N companies fast "
+        "for benchmarks. Deterministic and idempotent: a second run adds nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="Random seed (default %(default)s)."
+        )
+        parser.add_argument(
+            "--scale",
+            type=int,
+            metavar="N",
+            help="Only make sure N benchmark companies (slug prefix 'scale-') exist, with bulk inserts.",
+        )
+        parser.add_argument(
+            "--products",
+            type=int,
+            metavar="N",
+            help="Only make sure N benchmark products exist (from N/100 suppliers of their own), bulk-loaded.",
+        )
+        parser.add_argument("--suppliers", type=int, default=300, help="Suppliers to create (default 300).")
+        parser.add_argument("--buyers", type=int, default=600, help="Buyers to create (default 600).")
+
+    # -- output ---------------------------------------------------------------------------------
+
+    def _say(self, message: str) -> None:
+        if self.verbosity >= 1:
+            self.stdout.write(message)
+
+    def _progress(self, label: str, done: int, total: int) -> None:
+        if self.verbosity < 1 or total <= 0:
+            return
+        width = 30
+        bar = "#" * int(width * done / total)
+        line = f"  {label} [{bar:<{width}}] {done:>7,}/{total:,}"
+        if self.stdout.isatty():
+            self.stdout.write(f"\r{line}", ending="\n" if done >= total else "")
+            self.stdout.flush()
+        else:
+            self.stdout.write(line)
+
+    def _stage(self, name: str, started: float, **counts) -> None:
+        details = ", ".join(f"{key.replace('_', ' ')} {value:,}" for key, value in counts.items())
+        self._say(f"{name:<16} {details} ({time.monotonic() - started:.1f} s)")
+
+    # -- entry point ----------------------------------------------------------------------------
+
+    def handle(self, *args, **options):
+        self.verbosity = options["verbosity"]
+        seed = options["seed"]
+        # Midnight today: a re-run on the same day draws exactly the same dates.
+        anchor = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        started = time.monotonic()
+        if options["products"] is not None:
+            if options["products"] < 0:
+                raise CommandError("--products needs a number of products, 0 or more.")
+            catalog_demo.seed_catalog_scale(
+                products=options["products"], suppliers=max(1, options["products"] // 100), stdout=self.stdout
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"seed_demo --products {options['products']:,} done in {time.monotonic() - started:.1f} s."
+                )
+            )
+            return
+        if options["scale"] is not None:
+            if options["scale"] < 0:
+                raise CommandError("--scale needs a number of companies, 0 or more.")
+            added = companies_demo.seed_scale(
+                options["scale"],
+                seed=seed,
+                anchor=anchor,
+                say=self._say,
+                stage=self._stage,
+                progress=self._progress,
+            )
+            total = Company.objects.filter(slug__startswith=companies_demo.SCALE_SLUG_PREFIX).count()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"seed_demo --scale {options['scale']:,}: {added:,} companies added, {total:,} scale "
+                    f"companies in all ({time.monotonic() - started:.1f} s)."
+                )
+            )
+            return
+
+        stage = self._stage
+        with transaction.atomic():
+            world = companies_demo.seed_world(
+                seed=seed,
+                anchor=anchor,
+                n_suppliers=options["suppliers"],
+                n_buyers=options["buyers"],
+                stage=stage,
+            )
+            added = dict(world.added)
+            catalog = catalog_demo.seed_catalog(
+                rng_seed=seed, stdout=self.stdout if self.verbosity >= 1 else None
+            )
+            added["products"] = catalog["products"]
+            added["showcases"] = showcases_demo.seed_showcases(
+                supplier_user=world.users[companies_demo.DEMO_SUPPLIER_OWNER],
+                buyer_user=world.users[companies_demo.DEMO_BUYER_OWNER],
+                now=anchor,
+                stage=stage,
+            )
+            added["fair sessions"] = fairs_demo.seed_fairs(world.industries, seed=seed, stage=stage)
+            added["pages"] = cms_demo.seed_pages(
+                supplier=world.supplier, companies=world.companies, seed=seed, stage=stage
+            )
+        added |= credit_demo.seed_credit(
+            Company.objects.exclude(slug__startswith=companies_demo.SCALE_SLUG_PREFIX).order_by("pk"),
+            seed=seed,
+            today=anchor,
+            say=self._say,
+            stage=stage,
+            progress=self._progress,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"seed_demo done in {time.monotonic() - started:.1f} s: {Industry.objects.count()} industries, "
+                f"{Company.objects.count():,} companies, {User.objects.count()} users, "
+                f"{FairSession.objects.count()} fair sessions, {Page.objects.count() - 1} pages; "
+                f"{sum(added.values()):,} rows added this run. Demo sign-in: supplier@{DEMO_DOMAIN} (and buyer@, "
+                f"risk@, operator@, editor@), password {DEMO_PASSWORD}."
+            )
+        )
