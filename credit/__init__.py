@@ -39,6 +39,7 @@ DEMO_API: dict[str, tuple[str, ...]] = {
     "credit.registry": ("version_from_run", "promote", "champion"),
     "credit.index": ("recompute", "champion"),
     "credit.models": ("ModelVersion",),
+    "credit.demo": ("seed_credit",),
 }
 
 __all__ = ["DEMO_API", "PUBLIC_API"]
