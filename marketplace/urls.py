@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
@@ -18,10 +17,15 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def favicon(request):
+    """Browsers and the Django admin ask for /favicon.ico whatever the page says. The static address is
+    looked up per request: with the manifest storage it exists only after collectstatic."""
+    return HttpResponsePermanentRedirect(static("img/favicon.ico"))
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    # Browsers and the Django admin ask for /favicon.ico whatever the page says.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.ico"), permanent=True)),
+    path("favicon.ico", favicon),
     # Before the admin's own: its "view on site" redirect, guarded (see marketplace/core/admin_views.py).
     path("django-admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("django-admin/", admin.site.urls),
