@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.templatetags.static import static
+from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
@@ -20,7 +20,7 @@ def healthz(request):
 def favicon(request):
     """Browsers and the Django admin ask for /favicon.ico whatever the page says. The static address is
     looked up per request: with the manifest storage it exists only after collectstatic."""
-    return HttpResponsePermanentRedirect(static("img/favicon.ico"))
+    return HttpResponsePermanentRedirect(static_url("img/favicon.ico"))
 
 
 urlpatterns = [
