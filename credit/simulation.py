@@ -113,6 +113,11 @@ def _get(subject: Any, name: str) -> Any:
     return subject[name] if isinstance(subject, dict) else getattr(subject, name)
 
 
+def _profile(subject: Any, name: str) -> Any:
+    """An optional profile field (founded_year, employees, verified_at); None where the subject has none."""
+    return subject.get(name) if isinstance(subject, dict) else getattr(subject, name, None)
+
+
 class _Company:
     """The generator for one company; `emit` appends fact tuples in copy_rows column order."""
 
@@ -127,6 +132,10 @@ class _Company:
         self.today, self.sources, self.recorded_at = today, sources, recorded_at
         self.start = start
         self.joined = max(start, _get(subject, "created_at"))
+        # What the company's own profile says: the registry facts are drawn to agree with it (one draw).
+        self.founded_year = _profile(subject, "founded_year")
+        self.employees = _profile(subject, "employees")
+        self.verified = _profile(subject, "verified_at") is not None
         # Amounts in the local currency at the platform's rates of `today`; USD where it has none.
         self.currency = CURRENCY_BY_COUNTRY.get(country, "USD")
         if self.currency not in rates:
@@ -176,9 +185,20 @@ class _Company:
         P, INS, BANK = SourceType.PLATFORM, SourceType.INSURER, SourceType.BANK
 
         # Registry: founded years ago (riskier companies are younger), registered capital, status.
+        # A subject with a profile keeps it: the founding year it states, a capital in line with its
+        # staff, and no "abnormal" status while it is verified (its licence was checked against the
+        # registry). The same random numbers are drawn either way, so the rest of its history is unchanged.
         age_years = max(0.5, rng.gammavariate(2.0, 5.0) - 2.0 * z)
         founded = (self.start - dt.timedelta(days=age_years * 365.25)).date()
-        capital_usd = math.exp(rng.gauss(13.0 - 0.3 * z, 1.2))
+        if self.founded_year:
+            founded = min(
+                dt.date(int(self.founded_year), 1 + founded.month % 12, min(founded.day, 28)),
+                self.today.date(),
+            )
+        capital_draw = rng.gauss(0.0, 1.0)
+        capital_usd = math.exp(13.0 - 0.3 * z + 1.2 * capital_draw)
+        if self.employees:
+            capital_usd = int(self.employees) * math.exp(9.6 - 0.2 * z + 0.4 * capital_draw)
         self.emit(
             SourceType.REGISTRY,
             "company_registered",
@@ -190,7 +210,7 @@ class _Company:
             },
         )
         self.emit(SourceType.REGISTRY, "registry_status", self.start, {"status": "active"})
-        if rng.random() < _sigmoid(-4.0 + 1.5 * z):
+        if rng.random() < _sigmoid(-4.0 + 1.5 * z) and not self.verified:
             self.emit(
                 SourceType.REGISTRY,
                 "registry_status",

@@ -116,6 +116,14 @@ def _say(stdout, message: str) -> None:
         stdout.write(message if hasattr(stdout, "style_func") else message + "\n")
 
 
+CAPACITIES = (50, 200, 1000, 5000, 20000, 100000)
+
+
+def _capacity(drawn: int, moq: int) -> int:
+    """The drawn monthly capacity, raised to the first step that takes four minimum orders."""
+    return next((c for c in CAPACITIES if c >= max(drawn, 4 * moq)), 4 * moq)
+
+
 def _price(rng: random.Random, base: int) -> Decimal:
     return (Decimal(base) * Decimal(str(round(rng.uniform(0.55, 1.8), 3)))).quantize(
         CENT, ROUND_HALF_UP
@@ -196,7 +204,8 @@ def _product_rows(rng: random.Random, company: Company, count: int, now) -> list
                 "tiers": _tiers(rng, price, moq),
                 "specs": specs if chinese else [(a, b, "", "") for a, b, _c, _d in specs],
                 "lead_time_days": rng.choice((7, 10, 15, 20, 25, 30, 45, 60)),
-                "monthly_capacity": rng.choice((50, 200, 1000, 5000, 20000, 100000)),
+                # At least four minimum orders a month: a factory whose MOQ exceeds its capacity is no factory.
+                "monthly_capacity": _capacity(rng.choice(CAPACITIES), moq),
                 "incoterms": rng.choice(INCOTERM_SETS),
                 "port": port,
                 "status": status,

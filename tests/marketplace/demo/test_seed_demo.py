@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
@@ -21,7 +22,7 @@ from cms.models import HomePage, NewsPage, StandardPage
 from credit.models import Assessment, Fact
 from marketplace.catalog.models import PriceTier, Product
 from marketplace.companies import selectors, services
-from marketplace.companies.demo import WorldBuilder
+from marketplace.companies.demo import DEMO_SUPPLIER, WorldBuilder
 from marketplace.companies.demo_data import DEMO_PASSWORD
 from marketplace.companies.models import (
     Company,
@@ -109,6 +110,35 @@ def test_world_is_believable(world):
     assert len(chinese.first().registration_number) == 18
     oldest = companies.order_by("created_at").first().created_at
     assert timezone.now() - timedelta(days=5 * 366) < oldest < timezone.now() - timedelta(days=3 * 365)
+
+
+def test_the_demo_world_does_not_contradict_itself(world):
+    """A company's profile and its registry facts come from one draw; a factory takes its own MOQ."""
+    founded = {
+        f.subject_id: f.payload
+        for f in Fact.objects.filter(kind="company_registered").only("subject_id", "payload")
+    }
+    abnormal = set(
+        Fact.objects.filter(kind="registry_status", payload__status="abnormal").values_list(
+            "subject_id", flat=True
+        )
+    )
+    checked = 0
+    for company in Company.objects.exclude(founded_year=None):
+        registered = founded.get(company.pk)
+        if registered is None:
+            continue
+        assert str(registered["founded_on"]).startswith(str(company.founded_year)), company.name
+        checked += 1
+    assert checked > 100
+    verified = set(Company.objects.exclude(verified_at=None).values_list("pk", flat=True))
+    assert not verified & abnormal, "a verified company with an abnormal registry status"
+    supplier = Company.objects.get(slug=DEMO_SUPPLIER["slug"])  # founded 2004, 860 staff, verified, featured
+    registered = founded[supplier.pk]
+    assert str(registered["founded_on"]).startswith("2004")
+    assert float(registered["registered_capital"]) > 1000 * supplier.employees  # not CNY 65k for 860 staff
+    assert supplier.pk not in abnormal
+    assert not Product.objects.filter(monthly_capacity__lt=F("moq")).exists()
 
 
 def test_fair_sessions_are_one_past_one_upcoming(world):
