@@ -25,6 +25,7 @@ from credit.models import ModelVersion
 from credit.pipeline import metrics as score_metrics
 from credit.pipeline import model_fingerprint
 from credit.scorecard import Scorecard
+from credit.signals import model_promoted
 from credit.training import TrainingRun
 
 AUC_TOLERANCE = 0.01
@@ -143,4 +144,5 @@ def promote(*, version: ModelVersion, by_user=None, force: bool = False, reason:
     version.promoted_at = timezone.now()
     version.promotion_reason = reason or _("Within tolerance of the champion's metrics.")
     version.save(update_fields=["status", "promoted_by", "promoted_at", "promotion_reason"])
+    transaction.on_commit(lambda: model_promoted.send(sender=ModelVersion, version=version))
     return version

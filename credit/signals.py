@@ -6,3 +6,6 @@ from django.dispatch import Signal
 # kwargs: subject_ids (frozenset[int]), fact (the Fact for a single `record`, else None),
 # batch (the ImportBatch for a file/upload/API batch, else None).
 fact_recorded = Signal()
+
+# Sent after the transaction that made a model version champion commits. kwargs: version (ModelVersion).
+model_promoted = Signal()

@@ -12,7 +12,7 @@ from django.dispatch import receiver
 from django.tasks import default_task_backend, task
 from django.utils import timezone
 
-from credit.signals import fact_recorded
+from credit.signals import fact_recorded, model_promoted
 
 PENDING_KEY = "credit:recompute-pending:{}"
 PENDING_SECONDS = 600
@@ -44,3 +44,17 @@ def schedule_recompute(subject_ids) -> list[int]:
 @receiver(fact_recorded, dispatch_uid="credit_recompute_on_facts")
 def _recompute_on_facts(sender, subject_ids, **kwargs):
     schedule_recompute(subject_ids)
+
+
+@task()
+def backfill_history(version_id: int) -> int:
+    """Month-end history for a newly promoted model (credit/backfill.py), in the background."""
+    from credit.backfill import backfill_history as run
+    from credit.models import ModelVersion
+
+    return run(version=ModelVersion.objects.get(pk=version_id))
+
+
+@receiver(model_promoted, dispatch_uid="credit_backfill_on_promotion")
+def _backfill_on_promotion(sender, version, **kwargs):
+    backfill_history.enqueue(version.pk)

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from credit import index, registry, selectors
+from credit import backfill, index, registry, selectors
 from credit.charts import subscore_bars_svg
 from credit.facts import subject_model
 from credit.forms import FactFileUploadForm, PromoteForm
@@ -95,6 +95,7 @@ def model_registry(request):
         {
             "versions": versions,
             "champion": index.champion(),
+            "backfill": backfill.progress_of(index.champion()),
             "bands": describe_bands(),
             "form": PromoteForm(),
             "tolerance": {"auc": registry.AUC_TOLERANCE, "brier": registry.BRIER_TOLERANCE},
