@@ -133,7 +133,9 @@ def showcase_action(request, pk, action):
         elif action == "add":
             ids = [int(v) for v in request.POST.getlist("product") if v.isdigit()]
             added = services.showcase_items_add(showcase=showcase, by_user=request.user, product_ids=ids)
-            messages.success(request, _("%(n)d products added.") % {"n": added})
+            messages.success(
+                request, ngettext("%(n)d product added.", "%(n)d products added.", added) % {"n": added}
+            )
             anchor = "products"
         elif action == "items":
             item_set = ItemTermsFormSet(request.POST, prefix="items")
