@@ -11,9 +11,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from credit.models import GatingOverride
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.showcases.models import Showcase, ShowcaseAccess
+from tests.credit.factories import GatingOverrideFactory
 from tests.marketplace.catalog.factories import (
     CertificationFactory,
     ProductFactory,
@@ -46,6 +48,7 @@ SHOWCASE_PRICE = "987.6543"
 IMPORT_NAME = "secret-b-import.csv"
 NOTE = "SECRET-B-NOTIFICATION"
 DOCUMENT_NAME = "secret-b-licence.pdf"
+OVERRIDE_REASON = "SECRET-B-OVERRIDE-REASON"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -54,6 +57,7 @@ MAY_SEE = {
     IMPORT_NAME: set(),
     NOTE: set(),
     DOCUMENT_NAME: {"operator"},
+    OVERRIDE_REASON: {"risk_officer"},
 }
 
 # Routes left out of the walk, with the reason.
@@ -139,6 +143,12 @@ def world():
         "import": ProductImportFactory(supplier=b, created_by=b_owner, original_name=IMPORT_NAME),
         "note": NotificationFactory(recipient=b_owner, title=NOTE),
         "session": FairSessionFactory(),
+        "override": GatingOverrideFactory(
+            subject=b,
+            reason=OVERRIDE_REASON,
+            status=GatingOverride.Status.PENDING,
+            needs_second_approval=True,
+        ),
     }
 
 
@@ -156,6 +166,13 @@ def _kwargs(w):
         "credit:subject_credit": [{"subject_id": w["b"].pk}],
         "credit:model_registry": [{}],
         "credit:model_promote": [{"version": 1}],
+        "credit:gating_policy": [{}],
+        "credit:gating_override_list": [{}],
+        "credit:gating_override_create": [{}],
+        "credit:gating_override_detail": [{"pk": w["override"].pk}],
+        "credit:gating_override_decide": [
+            {"pk": w["override"].pk, "action": a} for a in ("approve", "reject")
+        ],
         "core:fx_rates": [{}],
         "companies:company_list": [{}],
         "companies:company_detail": [{"slug": w["b"].slug}],
