@@ -240,6 +240,23 @@ def test_policy_versions_are_immutable():
     rule.credit_limit = Decimal("1")
     with pytest.raises(AppendOnlyError):
         rule.save()
+    with pytest.raises(AppendOnlyError):
+        GatingRule.objects.filter(policy=policy).update(credit_limit=Decimal("1"))
+    with pytest.raises(AppendOnlyError):
+        GatingPolicy.objects.all().delete()
+    assert GatingRule.objects.get(policy=policy, grade="A").credit_limit == Decimal("250000")
+
+
+def test_an_emptied_database_gets_the_documented_defaults_back():
+    # A flushed database (transactional tests) has no policy: gating installs version 1 again.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {GatingRule._meta.db_table}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {GatingPolicy._meta.db_table}")  # noqa: S608
+    decision = decide(rated("BBB"), "da", Decimal("100"), "USD")
+    assert decision.allowed and decision.policy_version == 1
+    assert GatingPolicy.objects.get().reason == gating.DEFAULT_REASON
 
 
 @pytest.mark.parametrize(
