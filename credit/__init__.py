@@ -17,6 +17,11 @@ What the trade side uses (`PUBLIC_API`):
   - `selectors.with_current_grade(queryset)`: each subject annotated with `credit_grade`;
     `selectors.grade_distribution()` and `selectors.weakest()`: the risk officers' start page;
   - the template `credit/includes/assessment.html` and the URL names under `credit:`.
+- `recourse.suggest(subject)`: what the company could do to reach the next grade, each option
+  re-scored by the champion (the company's own credit page shows it, `credit/includes/recourse.html`).
+- `disputes.for_subject(subject=...)`, `disputes.reviewer_company_id(dispute)` and the signal
+  `signals.dispute_changed` (dispute, action): the company's disputes of facts behind its index, and
+  who to notify when one opens or is decided (the template `credit/disputes/includes/company_disputes.html`).
 - `gating.decide(subject, action, amount, currency, counterparty=None)`, once it exists.
 
 What the demo seeder uses besides (`DEMO_API`, allowed only in demo code): simulated history,
@@ -29,6 +34,10 @@ PUBLIC_API: dict[str, tuple[str, ...]] = {
     "credit.index": ("current", "explain", "history"),
     "credit.grading": ("GRADES",),
     "credit.selectors": ("with_current_grade", "grade_distribution", "weakest"),
+    # What would raise a company's grade (its own credit page), and its fact disputes.
+    "credit.recourse": ("suggest",),
+    "credit.disputes": ("for_subject", "reviewer_company_id"),
+    "credit.signals": ("dispute_changed",),
 }
 
 # The training API, for `seed_demo` only: three years of simulated facts, a model, every index.
