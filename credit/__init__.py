@@ -22,6 +22,11 @@ What the trade side uses (`PUBLIC_API`):
   `gating.PAYMENT_TERMS`; `gating.DEFERRED_TERMS` count in exposure), and why; `gating.term_label(code)`
   names a term. Overrides are made on the pages `credit:gating_override_create` (prefilled from the
   query parameters subject, action, amount, currency, term_days, reference) and `credit:gating_override_list`.
+- `recourse.suggest(subject)`: what the company could do to reach the next grade, each option
+  re-scored by the champion (the company's own credit page shows it, `credit/includes/recourse.html`).
+- `disputes.for_subject(subject=...)`, `disputes.reviewer_company_id(dispute)` and the signal
+  `signals.dispute_changed` (dispute, action): the company's disputes of facts behind its index, and
+  who to notify when one opens or is decided (the template `credit/disputes/includes/company_disputes.html`).
 
 What the demo seeder uses besides (`DEMO_API`, allowed only in demo code): simulated history,
 training a model, storing and promoting it, and scoring every subject.
@@ -34,6 +39,10 @@ PUBLIC_API: dict[str, tuple[str, ...]] = {
     "credit.grading": ("GRADES",),
     "credit.selectors": ("with_current_grade", "grade_distribution", "weakest"),
     "credit.gating": ("decide", "Decision", "PAYMENT_TERMS", "DEFERRED_TERMS", "term_label"),
+    # What would raise a company's grade (its own credit page), and its fact disputes.
+    "credit.recourse": ("suggest",),
+    "credit.disputes": ("for_subject", "reviewer_company_id"),
+    "credit.signals": ("dispute_changed",),
 }
 
 # The training API, for `seed_demo` only: three years of simulated facts, a model, every index.

@@ -4,7 +4,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from credit.models import ApiToken, Fact, ImportBatch, RejectedRow, Source
+from credit import disputes
+from credit.models import ApiToken, Fact, FactDispute, ImportBatch, RejectedRow, Source, SourcePartner
 from credit.tokens import api_token_revoke, issue_secret
 
 
@@ -118,3 +119,38 @@ class FactAdmin(ReadOnlyMixin, admin.ModelAdmin):
     raw_id_fields = ("subject", "supersedes", "batch", "api_token")
     show_full_result_count = False
     date_hierarchy = "occurred_at"
+
+
+# --- fact disputes (CC): read-only; the review happens on the credit pages, by the source or a risk officer.
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("review deadline")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Within the deadline"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=disputes.overdue().values("pk"))
+        if self.value() == "no":
+            return queryset.exclude(pk__in=disputes.overdue().values("pk"))
+        return queryset
+
+
+@admin.register(FactDispute)
+class FactDisputeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # The statement and the evidence are private to the company, the source's reviewers and risk officers.
+    list_display = ("id", "subject", "fact", "ground", "status", "opened_at", "due_at", "decided_at")
+    list_filter = (OverdueFilter, "status", "ground", "fact__source")
+    fields = ("subject", "fact", "ground", "status", "opened_at", "due_at", "decided_at", "correction")
+    readonly_fields = fields
+    list_select_related = ("subject", "fact")
+    raw_id_fields = ("subject", "fact", "correction")
+
+
+@admin.register(SourcePartner)
+class SourcePartnerAdmin(admin.ModelAdmin):
+    list_display = ("source", "partner")
+    raw_id_fields = ("partner",)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -508,3 +509,180 @@ class GatingOverride(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.reference} {self.action} {self.amount} {self.currency}"
+
+
+# --- fact disputes (CC) ---
+
+
+def _private_storage():
+    # Evidence is served only through a view that checks who asks (credit/dispute_views.py).
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+class SourcePartner(models.Model):
+    """The partner company behind a data source (a bank, an insurer, a chamber): its staff review the
+    disputes of the source's facts."""
+
+    source = models.OneToOneField(
+        Source, verbose_name=_("source"), on_delete=models.CASCADE, related_name="partner_link"
+    )
+    partner = models.ForeignKey(
+        settings.CREDIT_SUBJECT_MODEL,
+        verbose_name=_("partner company"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("source partner")
+        verbose_name_plural = _("source partners")
+
+    def __str__(self):
+        return f"{self.source.code} → {self.partner_id}"
+
+
+class DisputeGround(models.TextChoices):
+    WRONG = "wrong", _("The fact is wrong")
+    NOT_OURS = "not_ours", _("It is not about our company")
+    ALREADY_PAID = "already_paid", _("It was already paid")
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("Under review")
+    CORRECTED = "corrected", _("Corrected")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class FactDispute(models.Model):
+    """A company's objection to one fact behind its credit index, and how the fact's source decided it.
+
+    The fact itself is never touched: while open it shows as disputed; a correction is a new fact that
+    supersedes it (`correction`), a rejection keeps it with the reviewer's reason.
+    """
+
+    fact = models.ForeignKey(Fact, verbose_name=_("fact"), on_delete=models.PROTECT, related_name="disputes")
+    subject = models.ForeignKey(
+        settings.CREDIT_SUBJECT_MODEL, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+    ground = models.CharField(_("ground"), max_length=20, choices=DisputeGround.choices)
+    statement = models.TextField(_("why"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    due_at = models.DateTimeField(_("review due"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    correction = models.ForeignKey(
+        Fact,
+        verbose_name=_("correcting fact"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("fact dispute")
+        verbose_name_plural = _("fact disputes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fact"], condition=Q(status="open"), name="credit_one_open_dispute_per_fact"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="credit_dispute_status_due")]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"#{self.pk} {self.fact.kind} ({self.get_status_display()})"
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("disputes are kept; withdraw or decide them instead")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == DisputeStatus.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.now()
+
+    @property
+    def days_left(self) -> int:
+        """Days (started ones count) until the review is due; 0 once it is overdue."""
+        seconds = (self.due_at - timezone.now()).total_seconds()
+        return max(0, int(-(-seconds // 86400)))
+
+    @property
+    def days_overdue(self) -> int:
+        """Days (started ones count) since the review was due; 0 while it is not."""
+        seconds = (timezone.now() - self.due_at).total_seconds()
+        return max(0, int(-(-seconds // 86400)))
+
+
+class DisputeEvidence(models.Model):
+    """A file a company attached to its dispute (checked by content; private to the dispute's readers)."""
+
+    dispute = models.ForeignKey(FactDispute, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), storage=_private_storage, upload_to="credit/disputes/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("dispute evidence")
+        verbose_name_plural = _("dispute evidence")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return self.original_name
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("evidence is kept")
+
+
+class DisputeEvent(models.Model):
+    """One step of a dispute (opened, evidence added, corrected, rejected, withdrawn): its audit trail."""
+
+    dispute = models.ForeignKey(FactDispute, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("by"), max_length=254, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("dispute event")
+        verbose_name_plural = _("dispute events")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.action} @ {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("the audit trail is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the audit trail is append-only")

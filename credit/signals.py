@@ -9,3 +9,8 @@ fact_recorded = Signal()
 
 # Sent after the transaction that made a model version champion commits. kwargs: version (ModelVersion).
 model_promoted = Signal()
+
+# Sent after the transaction that opened, decided or withdrew a fact dispute commits. kwargs: dispute
+# (FactDispute), action ("opened" | "corrected" | "rejected" | "withdrawn"). The marketplace's receivers
+# turn it into notifications (credit notifies nobody itself).
+dispute_changed = Signal()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from credit import gating_views, views
+from credit import dispute_views, gating_views, views
 from credit.api import CreditSchemaView, FactBatchView
 
 app_name = "credit"
@@ -22,5 +22,21 @@ urlpatterns = [
         "gating/overrides/<int:pk>/<str:action>/",
         gating_views.override_decide,
         name="gating_override_decide",
+    ),
+]
+
+urlpatterns += [
+    path("companies/<int:subject_id>/facts/", dispute_views.subject_facts, name="subject_facts"),
+    path("facts/<int:fact_id>/dispute/", dispute_views.dispute_open, name="dispute_open"),
+    path("disputes/", dispute_views.review_queue, name="dispute_queue"),
+    path("disputes/overdue/", dispute_views.overdue_reviews, name="dispute_overdue"),
+    path("disputes/<int:pk>/", dispute_views.dispute_detail, name="dispute_detail"),
+    path("disputes/<int:pk>/decide/", dispute_views.dispute_decide, name="dispute_decide"),
+    path("disputes/<int:pk>/withdraw/", dispute_views.dispute_withdraw, name="dispute_withdraw"),
+    path("disputes/<int:pk>/evidence/", dispute_views.dispute_add_evidence, name="dispute_add_evidence"),
+    path(
+        "disputes/<int:pk>/evidence/<int:evidence_id>/",
+        dispute_views.dispute_evidence,
+        name="dispute_evidence",
     ),
 ]

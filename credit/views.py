@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from credit import backfill, index, registry, selectors
+from credit import backfill, disputes, index, registry, selectors
 from credit.charts import subscore_bars_svg
 from credit.facts import subject_model
 from credit.forms import FactFileUploadForm, PromoteForm
@@ -82,6 +82,7 @@ def subject_credit(request, subject_id):
             "history_svg": mark_safe(index.history_svg(subject.pk, title=_("Credit index history"))),  # noqa: S308 - built from numbers and escaped text
             "subscores_svg": mark_safe(subscore_bars_svg(explanation.subscores)),  # noqa: S308
             "fact_groups": selectors.facts_by_source(subject_id=subject.pk),
+            **disputes.risk_context(subject_id=subject.pk),
         },
     )
 

@@ -5,14 +5,19 @@ Each page is rendered with Chinese active; its visible text and the attributes p
 not data (the names and codes this test created) or on the short allow-list fails the test.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 
 import pytest
 from django.utils import timezone
 
+from credit import facts
+from credit.kinds import SourceType
+from credit.models import Fact, Source
 from marketplace.catalog import spreadsheet
 from marketplace.companies.models import CompanyKind, PlatformRole
+from tests.credit.factories import DisputeEvidenceFactory, FactDisputeFactory
 from tests.marketplace.catalog.factories import (
     CertificationFactory,
     ProductFactory,
@@ -88,7 +93,24 @@ def world():
     showcase = ShowcaseFactory(supplier=supplier, created_by=owner, title="春季价格", message="仅供合作伙伴")
     ShowcaseItemFactory(showcase=showcase, product=product, terms="FOB")
     ShowcaseAccessFactory(showcase=showcase, company=buyer_company)
+    # A bank's fact about the supplier, disputed by its owner (with a file), for the dispute pages.
+    bank = Source.objects.create(code="bank-cn", name="Haitong Bank", source_type=SourceType.BANK)
+    fact, _created = facts.record(
+        source=bank,
+        kind="payment_late",
+        subject=supplier,
+        payload={"days_late": 40, "amount": "1000", "currency": "USD"},
+        occurred_at=timezone.now(),
+        external_ref="zh-late-1",
+    )
+    dispute = FactDisputeFactory(fact=fact, opened_by=owner, statement="已按期付款")
+    DisputeEvidenceFactory(dispute=dispute, uploaded_by=owner)
     data = {
+        bank.name,
+        "receipt.pdf",
+        fact.external_ref,
+        # The decision form's JSON field shows the partner's payload as sent (its identifiers already go).
+        re.sub(r"\b\w+_\w+\b", " ", json.dumps(Fact.objects.get(pk=fact.pk).payload)),
         supplier.name,
         buyer_company.name,
         buyer_company.city,
@@ -130,11 +152,22 @@ def world():
                 "/portal/company/staff/",
                 "/portal/company/verification/",
                 "/portal/company/credit/",
+                f"/credit/companies/{supplier.pk}/facts/",
+                f"/credit/facts/{fact.pk}/dispute/",
+                f"/credit/disputes/{dispute.pk}/",
                 "/notifications/",
             ],
             "buyer": ["/portal/buyer/", "/showcases/shared/", showcase.get_absolute_url()],
-            "risk": ["/risk/", f"/credit/companies/{supplier.pk}/", "/credit/models/", "/credit/batches/"],
-            "operator": ["/operator/verification/", "/operator/fx-rates/"],
+            "risk": [
+                "/risk/",
+                f"/credit/companies/{supplier.pk}/",
+                "/credit/models/",
+                "/credit/batches/",
+                "/credit/disputes/",
+                "/credit/disputes/overdue/",
+                f"/credit/disputes/{dispute.pk}/decide/",
+            ],
+            "operator": ["/operator/verification/", "/operator/fx-rates/", "/credit/disputes/overdue/"],
         },
     }
 

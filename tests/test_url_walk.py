@@ -11,11 +11,16 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from credit.models import GatingOverride
+from credit.models import FactDispute, GatingOverride
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.showcases.models import Showcase, ShowcaseAccess
-from tests.credit.factories import GatingOverrideFactory
+from tests.credit.factories import (
+    DisputeEvidenceFactory,
+    FactDisputeFactory,
+    FactFactory,
+    GatingOverrideFactory,
+)
 from tests.marketplace.catalog.factories import (
     CertificationFactory,
     ProductFactory,
@@ -49,6 +54,8 @@ IMPORT_NAME = "secret-b-import.csv"
 NOTE = "SECRET-B-NOTIFICATION"
 DOCUMENT_NAME = "secret-b-licence.pdf"
 OVERRIDE_REASON = "SECRET-B-OVERRIDE-REASON"
+DISPUTE = "SECRET-B-DISPUTE-STATEMENT"
+EVIDENCE_NAME = "secret-b-evidence.pdf"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -58,6 +65,8 @@ MAY_SEE = {
     NOTE: set(),
     DOCUMENT_NAME: {"operator"},
     OVERRIDE_REASON: {"risk_officer"},
+    DISPUTE: {"risk_officer"},
+    EVIDENCE_NAME: {"risk_officer"},
 }
 
 # Routes left out of the walk, with the reason.
@@ -149,6 +158,11 @@ def world():
             status=GatingOverride.Status.PENDING,
             needs_second_approval=True,
         ),
+        "evidence": DisputeEvidenceFactory(
+            dispute=FactDisputeFactory(fact=FactFactory(subject=b), opened_by=b_owner, statement=DISPUTE),
+            original_name=EVIDENCE_NAME,
+            uploaded_by=b_owner,
+        ),
     }
 
 
@@ -173,6 +187,15 @@ def _kwargs(w):
         "credit:gating_override_decide": [
             {"pk": w["override"].pk, "action": a} for a in ("approve", "reject")
         ],
+        "credit:subject_facts": [{"subject_id": w["b"].pk}],
+        "credit:dispute_open": [{"fact_id": w["evidence"].dispute.fact_id}],
+        "credit:dispute_queue": [{}],
+        "credit:dispute_overdue": [{}],
+        "credit:dispute_detail": [{"pk": w["evidence"].dispute_id}],
+        "credit:dispute_decide": [{"pk": w["evidence"].dispute_id}],
+        "credit:dispute_withdraw": [{"pk": w["evidence"].dispute_id}],
+        "credit:dispute_add_evidence": [{"pk": w["evidence"].dispute_id}],
+        "credit:dispute_evidence": [{"pk": w["evidence"].dispute_id, "evidence_id": w["evidence"].pk}],
         "core:fx_rates": [{}],
         "companies:company_list": [{}],
         "companies:company_detail": [{"slug": w["b"].slug}],
@@ -240,6 +263,7 @@ def _state(w):
         sorted(b.invitations.values_list("pk", "revoked_at", "accepted_at")),
         sorted(ShowcaseAccess.objects.filter(showcase__supplier=b).values_list("company_id", "revoked_at")),
         ProductImport.objects.get(pk=w["import"].pk).status,
+        sorted(FactDispute.objects.filter(subject=b).values_list("pk", "status", "evidence__pk")),
     )
 
 

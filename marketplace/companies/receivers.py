@@ -5,9 +5,12 @@ people (through `marketplace.notifications`); the change itself is the service's
 """
 
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from credit.disputes import reviewer_company_id
+from credit.signals import dispute_changed
 from marketplace.companies.models import Invitation, Membership, User, VerificationDocument
 from marketplace.companies.services import company_owners
 from marketplace.companies.signals import invitation_created
@@ -70,3 +73,31 @@ def tell_the_company_of_a_decision(sender, instance: VerificationDocument, targe
         body=f"{instance.get_kind_display()}\n{data.get('reason', '')}".strip(),
         url="/portal/company/verification/",
     )
+
+
+_DISPUTE_TITLES = {
+    "corrected": gettext_lazy("Your dispute was upheld: the fact was corrected"),
+    "rejected": gettext_lazy("Your dispute was rejected"),
+}
+
+
+@receiver(dispute_changed, dispatch_uid="companies.credit_dispute")
+def tell_of_a_fact_dispute(sender, dispute, action: str, **kwargs):
+    """The source's reviewers hear of a new dispute; the company hears the decision."""
+    url = reverse("credit:dispute_detail", args=[dispute.pk])
+    if action == "opened":
+        partner_id = reviewer_company_id(dispute)
+        if partner_id is not None:
+            notify(
+                recipients=_staff(partner_id),
+                title=gettext_lazy("A company disputes one of your facts"),
+                body=f"{dispute.subject.name}: {dispute.fact.kind_name}",
+                url=url,
+            )
+    elif action in _DISPUTE_TITLES:
+        notify(
+            recipients=_staff(dispute.subject_id),
+            title=_DISPUTE_TITLES[action],
+            body=dispute.decision_reason,
+            url=url,
+        )

@@ -303,7 +303,7 @@ def company_credit(request):
     """A company's own credit index, grade, subscores and reasons, so it knows what to improve."""
     from django.utils.safestring import mark_safe
 
-    from credit import index
+    from credit import disputes, index, recourse
     from credit.grading import GRADES
 
     explanation = index.explain(index.current(request.company))
@@ -317,7 +317,13 @@ def company_credit(request):
         request,
         "companies/company_credit.html",
         # core.charts escapes every label; the rest is numbers.
-        {"x": explanation, "subscores_svg": mark_safe(subscores), "history_svg": mark_safe(history_svg)},  # noqa: S308
+        {
+            "x": explanation,
+            "subscores_svg": mark_safe(subscores),  # noqa: S308
+            "history_svg": mark_safe(history_svg),  # noqa: S308
+            "recourse": recourse.suggest(request.company),
+            "disputes": disputes.for_subject(subject=request.company),
+        },
     )
 
 

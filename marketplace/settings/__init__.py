@@ -273,6 +273,10 @@ CREDIT_FX_RATES = "marketplace.core.fx.usd_rates"
 # second risk officer must approve.
 CREDIT_EXPOSURE = "marketplace.deals.exposure.outstanding"
 CREDIT_OVERRIDE_FOUR_EYES_AMOUNT = Decimal(os.environ.get("CREDIT_OVERRIDE_FOUR_EYES_AMOUNT", "50000"))
+# ...asks this predicate (user, subject_id) -> bool who works for a company (fact disputes), and gives
+# a dispute's reviewers this many days (shown to both sides as a countdown).
+CREDIT_SUBJECT_MEMBER = "marketplace.companies.permissions.is_member"
+CREDIT_DISPUTE_REVIEW_DAYS = int(os.environ.get("CREDIT_DISPUTE_REVIEW_DAYS", "30"))
 
 # Security: production values follow from DEBUG=false.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG

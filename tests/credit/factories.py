@@ -11,6 +11,7 @@ from decimal import Decimal
 import factory
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from credit.features import FEATURE_NAMES, monotone_constraints
@@ -19,7 +20,11 @@ from credit.models import (
     ApiToken,
     Assessment,
     BatchChannel,
+    DisputeEvent,
+    DisputeEvidence,
+    DisputeGround,
     Fact,
+    FactDispute,
     GatingOverride,
     GatingPolicy,
     GatingRule,
@@ -27,6 +32,7 @@ from credit.models import (
     ModelVersion,
     RejectedRow,
     Source,
+    SourcePartner,
 )
 from credit.tokens import issue_secret
 
@@ -215,3 +221,59 @@ class GatingOverrideFactory(factory.django.DjangoModelFactory):
     reason = "Long-standing customer; bank guarantee on file."
     status = GatingOverride.Status.EFFECTIVE
     requested_by = factory.LazyFunction(_risk_officer)
+
+
+# --- fact disputes (CC) ---
+
+
+def _user():
+    """A signed-in person (the user model is another app's; reached through AUTH_USER_MODEL)."""
+    n = next(_users)
+    return get_user_model().objects.create_user(f"credit-user-{n}@example.test", password="x-test-pass-0")
+
+
+_users = itertools.count(1)
+
+
+class SourcePartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourcePartner
+
+    source = factory.SubFactory(SourceFactory)
+    partner = factory.SubFactory(SubjectFactory)
+
+
+class FactDisputeFactory(factory.django.DjangoModelFactory):
+    """An open dispute of a fact, due in 30 days; `credit.disputes.dispute_open` is the checked way in."""
+
+    class Meta:
+        model = FactDispute
+
+    fact = factory.SubFactory(FactFactory)
+    subject = factory.LazyAttribute(lambda o: o.fact.subject)
+    ground = DisputeGround.WRONG
+    statement = "We paid this invoice on the due date."
+    opened_by = factory.LazyFunction(_user)
+    opened_at = factory.LazyFunction(timezone.now)
+    due_at = factory.LazyAttribute(lambda o: o.opened_at + dt.timedelta(days=30))
+
+
+class DisputeEvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DisputeEvidence
+
+    dispute = factory.SubFactory(FactDisputeFactory)
+    file = factory.django.FileField(filename="receipt.pdf", data=b"%PDF-1.4\n%test\n")
+    original_name = "receipt.pdf"
+    content_type = "application/pdf"
+    size = 15
+    sha256 = "0" * 64
+    uploaded_by = factory.LazyFunction(_user)
+
+
+class DisputeEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DisputeEvent
+
+    dispute = factory.SubFactory(FactDisputeFactory)
+    action = "opened"
