@@ -3,14 +3,15 @@
 Rows: for several as-of dates T (every quarter), each subject's features as of T — from facts known
 by T only — and its outcome in the 12 months after T (`credit.outcomes`). Subjects already bad at T,
 and subjects with no evidence at all at T, are left out. Cross-validation keeps every row of a
-subject in one fold (a company seen at several dates never trains and tests the same model).
+subject in one fold (a company seen at several dates never trains and tests the same model), and
+so do the inner folds of each fit's hyper-parameter search and early stopping (`credit.pipeline.fit`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from django.db.models import Min
@@ -20,6 +21,7 @@ from credit import outcomes
 from credit.features import FEATURE_NAMES, build_feature_matrix, monotone_constraints
 from credit.models import Fact
 from credit.pipeline import (
+    SEARCHED,
     CrossValidation,
     FittedModel,
     TrainingConfig,
@@ -137,5 +139,22 @@ def train(
     )
     if progress:
         progress(f"cross-validated: {cv.summary_line()}; fitting the final model on {len(data.y)} rows")
-    model = fit(data.X, data.y, config=config, feature_names=data.feature_names, monotone=monotone)
-    return TrainingRun(model, cv, data, config, data_fingerprint(data.X, data.y, data.feature_names))
+    model = fit(
+        data.X,
+        data.y,
+        config=config,
+        feature_names=data.feature_names,
+        monotone=monotone,
+        groups=data.subject_ids,
+    )
+    # The stored parameters are those of the stored booster: the search's choice on all the rows.
+    chosen = {name: model.search.chosen[name] for name in SEARCHED}
+    if progress:
+        progress(
+            f"final model: {model.best_rounds} rounds, "
+            + ", ".join(f"{k} {v:g}" for k, v in chosen.items())
+            + f" ({len(model.search.tried)} setting(s) tried in {model.search.seconds:.1f} s)"
+        )
+    return TrainingRun(
+        model, cv, data, replace(config, **chosen), data_fingerprint(data.X, data.y, data.feature_names)
+    )
