@@ -180,7 +180,7 @@ def tuned_xgboost(X, y, groups, folds, names, types, monotone, *, seed: int) -> 
             feature_names=names,
             feature_types=types,
             enable_categorical=bool(types and "c" in types),
-            nthread=1 if len(rows) < 20_000 else 2,
+            nthread=1 if len(rows) < 50_000 else 2,
         )
 
     base = {
@@ -207,7 +207,7 @@ def tuned_xgboost(X, y, groups, folds, names, types, monotone, *, seed: int) -> 
         mats = [(dm(a), dm(b), b) for a, b in inner]
         best = None
         # One thread on small data, as the pipeline does (SINGLE_THREAD_BELOW): two wait on each other.
-        threads = 1 if len(train) < 20_000 else 2
+        threads = 1 if len(train) < 50_000 else 2
         for cand in BASELINE_GRID:
             params = {**base, **cand, "nthread": threads}
             aucs, rounds = [], []
@@ -235,12 +235,14 @@ def tuned_xgboost(X, y, groups, folds, names, types, monotone, *, seed: int) -> 
     return results
 
 
-def pipeline(X, y, groups, folds, names, types, monotone, *, seed: int):
+def pipeline(X, y, groups, folds, names, types, monotone, *, seed: int, threads: int | None):
     import dataclasses
 
     from credit.pipeline import TrainingConfig, cross_validate
 
     config = TrainingConfig(seed=seed, folds=len(folds))
+    if threads:  # the old code always trained on TrainingConfig.nthread threads
+        config = dataclasses.replace(config, nthread=threads)
     cv = cross_validate(
         X, y, config=config, feature_names=names, monotone=monotone, feature_types=types, groups=groups
     )
@@ -277,6 +279,9 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--threads", type=int, help="XGBoost threads for the pipeline (TrainingConfig.nthread)"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(args.code.resolve()))
     import credit.pipeline
@@ -296,7 +301,9 @@ def main() -> None:
             )
             entry = {"rows": len(y), "bad": int(y.sum())}
             started = time.perf_counter()
-            per_fold, extra = pipeline(X, y, groups, folds, names, types, monotone, seed=args.seed)
+            per_fold, extra = pipeline(
+                X, y, groups, folds, names, types, monotone, seed=args.seed, threads=args.threads
+            )
             entry["pipeline"] = {
                 "folds": per_fold,
                 "summary": summarise(per_fold),

@@ -45,7 +45,9 @@ def seed_credit(
     started = time.monotonic()
     if not ModelVersion.objects.filter(kind=ModelVersion.Kind.XGBOOST).exists():
         try:
-            run = train(config=TrainingConfig(seed=seed))
+            # A smaller search than the commands' 12 settings keeps `seed_demo` quick (bench/README.md,
+            # "Credit model on public data"); the operator's `train_credit_model` does the full one.
+            run = train(config=TrainingConfig(seed=seed, search_candidates=4))
         except NotEnoughOutcomes as exc:
             say(f"credit model     {exc}")
         else:

@@ -218,7 +218,8 @@ def make_dmatrix(
 # Below this many training rows a tree is built in microseconds, and a second OpenMP thread costs more
 # than it saves: on a busy 2-core machine each parallel region waits for the other thread to be scheduled
 # (50 rounds on the German credit data's 1,000 rows: 0.14 s on one thread, 1.4–16 s on two at load 5–9).
-SINGLE_THREAD_BELOW = 20_000
+# The simulation's 27,000-row training folds took about 150 s per setting on two threads at load 18.
+SINGLE_THREAD_BELOW = 50_000
 
 
 def xgb_params(config: TrainingConfig, monotone: Sequence[int], rows: int | None = None) -> dict:
