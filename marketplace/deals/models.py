@@ -220,7 +220,9 @@ class Message(models.Model):
     author_company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"), max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
-    event = models.OneToOneField(DealEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="message")
+    event = models.OneToOneField(
+        DealEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="message"
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -333,7 +333,7 @@ def cancel(*, deal: Deal, by_user, reason: str) -> DealEvent:
         raise ValidationError({"reason": _("Say why the deal is cancelled.")})
 
     def apply(locked: Deal):
-        if locked.state == DealState.ORDERED and locked.events.filter(action="ship").exists():
+        if locked.state_before == DealState.ORDERED and locked.events.filter(action="ship").exists():
             raise ValidationError(_("Goods have been shipped: open a dispute instead of cancelling."))
         side = permissions.acting_side(by_user, locked)
         locked.cancelled_at_state = locked.state_before

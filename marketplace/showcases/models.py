@@ -310,3 +310,17 @@ class Interest(models.Model):
 
     def __str__(self):
         return f"{self.company} interested in {self.product}"
+
+
+# A buyer turns its interest into an inquiry (a deal); it happens once, whatever the supplier has seen.
+INTEREST_TRANSITIONS = TransitionTable(
+    field="status",
+    company=lambda interest: interest.company_id,
+    moves={
+        "convert": {
+            InterestStatus.OPEN: InterestStatus.CONVERTED,
+            InterestStatus.SEEN: InterestStatus.CONVERTED,
+        }
+    },
+    refusals={"convert": _("This request is already an inquiry.")},
+)
