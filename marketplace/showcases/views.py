@@ -242,8 +242,7 @@ def showcase_detail(request, token):
     showcase, company = selectors.showcase_for_buyer(token=token, user=request.user)
     items = list(selectors.showcase_items(showcase=showcase))
     services.record_view(showcase=showcase, company=company, user=request.user)
-    interested = set(showcase.interests.filter(company=company).values_list("item_id", flat=True))
-    _attach_interests(showcase, company, items)
+    interested = _attach_interests(showcase, company, items)
     return render(
         request,
         "showcases/showcase_detail.html",
@@ -269,7 +268,7 @@ def showcase_item(request, token, item_pk):
     )
 
 
-def _attach_interests(showcase, company, items) -> None:
+def _attach_interests(showcase, company, items) -> set[int]:
     """Each item gets `my_interest`: the company's latest request on it (a converted one first), for the
     "Start an inquiry" / "Open the inquiry" button."""
     latest = {}
@@ -278,6 +277,7 @@ def _attach_interests(showcase, company, items) -> None:
             latest[interest.item_id] = interest
     for item in items:
         item.my_interest = latest.get(item.pk)
+    return set(latest)  # the items the company asked about, in one query with the above
 
 
 @require_POST
