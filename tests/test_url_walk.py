@@ -14,6 +14,7 @@ from django.utils import timezone
 from credit.models import FactDispute, GatingOverride
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
+from marketplace.deals.models import Deal
 from marketplace.showcases.models import Showcase, ShowcaseAccess
 from tests.credit.factories import (
     DisputeEvidenceFactory,
@@ -34,6 +35,7 @@ from tests.marketplace.companies.factories import (
     UserFactory,
     VerificationDocumentFactory,
 )
+from tests.marketplace.deals.factories import AttachmentFactory, DealFactory, MessageFactory, OfferFactory
 from tests.marketplace.fairs.factories import FairSessionFactory
 from tests.marketplace.notifications.factories import NotificationFactory
 from tests.marketplace.showcases.factories import (
@@ -56,6 +58,9 @@ DOCUMENT_NAME = "secret-b-licence.pdf"
 OVERRIDE_REASON = "SECRET-B-OVERRIDE-REASON"
 DISPUTE = "SECRET-B-DISPUTE-STATEMENT"
 EVIDENCE_NAME = "secret-b-evidence.pdf"
+DEAL_SUBJECT = "SECRET-B-D-DEAL"
+DEAL_MESSAGE = "SECRET-B-D-MESSAGE"
+DEAL_FILE = "secret-b-d-drawing.pdf"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -67,6 +72,9 @@ MAY_SEE = {
     OVERRIDE_REASON: {"risk_officer"},
     DISPUTE: {"risk_officer"},
     EVIDENCE_NAME: {"risk_officer"},
+    DEAL_SUBJECT: {"audience_buyer", "operator", "risk_officer"},
+    DEAL_MESSAGE: {"audience_buyer", "operator", "risk_officer"},
+    DEAL_FILE: {"audience_buyer", "operator", "risk_officer"},
 }
 
 # Routes left out of the walk, with the reason.
@@ -121,6 +129,7 @@ def world():
         "risk_officer": UserFactory(platform_role=PlatformRole.RISK_OFFICER),
     }
     b_owner = MembershipFactory(company=b).user
+    deal = DealFactory(supplier=b, buyer=d, subject=DEAL_SUBJECT, created_by=b_owner, state="negotiation")
     public = ProductFactory(supplier=b, name="Bravo public lathe")
     draft = ProductFactory(supplier=b, name=DRAFT, status=ProductStatus.DRAFT, published_at=None)
     showcase_only = ProductFactory(supplier=b, name=SHOWCASE_ONLY, showcase_only=True)
@@ -163,6 +172,14 @@ def world():
             original_name=EVIDENCE_NAME,
             uploaded_by=b_owner,
         ),
+        # A deal between B and D: every walker but D's member must get the same 404 as a missing deal.
+        "deal": deal,
+        # From D itself, so that D (a party) walking "accept" is refused: only the other side decides.
+        "offer": OfferFactory(deal=deal, created_by=people["audience_buyer"], from_side="buyer"),
+        "attachment": AttachmentFactory(
+            message=MessageFactory(deal=deal, author=b_owner, author_company=b, body=DEAL_MESSAGE),
+            original_name=DEAL_FILE,
+        ),
     }
 
 
@@ -170,6 +187,18 @@ def _kwargs(w):
     """Each route, filled in with B's objects (the other company's, for every role but the audience)."""
     sc, item, draft = w["showcase"], w["item"], w["draft"]
     return {
+        "deals:deal_list": [{}],
+        "deals:deal_detail": [{"pk": w["deal"].pk}],
+        "deals:inquiry_from_product": [{"product_pk": w["public"].pk}, {"product_pk": draft.pk}],
+        "deals:inquiry_from_company": [{"slug": w["b"].slug}],
+        "deals:message_post": [{"pk": w["deal"].pk}],
+        "deals:offer_create": [{"pk": w["deal"].pk}],
+        "deals:offer_decide": [
+            {"pk": w["deal"].pk, "offer_pk": w["offer"].pk, "decision": d} for d in ("accept", "decline")
+        ],
+        "deals:deal_cancel": [{"pk": w["deal"].pk}],
+        "deals:attachment_file": [{"pk": w["deal"].pk, "attachment_pk": w["attachment"].pk}],
+        "deals:deal_verify": [{"pk": w["deal"].pk}],
         "notifications:notification_list": [{}],
         "notifications:notification_read": [{}],
         "fairs:session_list": [{}],
@@ -247,6 +276,7 @@ def _kwargs(w):
         "showcases:showcase_detail": [{"token": sc.token}],
         "showcases:showcase_item": [{"token": sc.token, "item_pk": item.pk}],
         "showcases:interest_create": [{"token": sc.token, "item_pk": item.pk}],
+        "showcases:interest_convert": [{"token": sc.token, "item_pk": item.pk}],
         "showcases:showcase_image": [
             {"token": sc.token, "item_pk": item.pk, "image_pk": w["showcase_image"].pk, "size": "thumb"}
         ],
@@ -264,6 +294,8 @@ def _state(w):
         sorted(ShowcaseAccess.objects.filter(showcase__supplier=b).values_list("company_id", "revoked_at")),
         ProductImport.objects.get(pk=w["import"].pk).status,
         sorted(FactDispute.objects.filter(subject=b).values_list("pk", "status", "evidence__pk")),
+        # The deal between B and D: only its parties act in it.
+        Deal.objects.values_list("state", "record_length").get(pk=w["deal"].pk),
     )
 
 

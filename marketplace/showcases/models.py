@@ -298,6 +298,10 @@ class Interest(models.Model):
     quoted_currency = models.CharField(max_length=3, blank=True, validators=[validate_currency_code])
     status = models.CharField(max_length=10, choices=InterestStatus.choices, default=InterestStatus.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
+    # The inquiry it became (status "converted"): one deal per interest.
+    deal = models.OneToOneField(
+        "deals.Deal", null=True, blank=True, on_delete=models.PROTECT, related_name="showcase_interest"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -306,3 +310,17 @@ class Interest(models.Model):
 
     def __str__(self):
         return f"{self.company} interested in {self.product}"
+
+
+# A buyer turns its interest into an inquiry (a deal); it happens once, whatever the supplier has seen.
+INTEREST_TRANSITIONS = TransitionTable(
+    field="status",
+    company=lambda interest: interest.company_id,
+    moves={
+        "convert": {
+            InterestStatus.OPEN: InterestStatus.CONVERTED,
+            InterestStatus.SEEN: InterestStatus.CONVERTED,
+        }
+    },
+    refusals={"convert": _("This request is already an inquiry.")},
+)

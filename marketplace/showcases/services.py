@@ -17,9 +17,12 @@ from marketplace.companies.permissions import can_manage_showcase, is_member, re
 from marketplace.core import audit
 from marketplace.core.signals import send_after_commit
 from marketplace.core.transitions import transition
+from marketplace.deals import services as deal_services
+from marketplace.deals.models import Deal, DealSource
 from marketplace.showcases import signals
 from marketplace.showcases.models import (
     ACCESS_TRANSITIONS,
+    INTEREST_TRANSITIONS,
     SHOWCASE_INVITATION_TRANSITIONS,
     SHOWCASE_TRANSITIONS,
     Interest,
@@ -417,3 +420,55 @@ def interest_create(
     # The supplier's staff hear of it after commit (`receivers`).
     send_after_commit(signals.interest_created, sender=Interest, interest=interest, actor=user)
     return interest
+
+
+@transaction.atomic
+def interest_convert(*, interest: Interest, by_user: User) -> Deal:
+    """The buyer's "Interested / request a quote" becomes an inquiry: a deal opened from it, linked to it.
+
+    The deal's first event keeps what the buyer saw (the showcase, the showcase price and currency) and
+    asked (quantity, message). Once converted the interest is not converted again: its deal is returned.
+    """
+    interest = (
+        Interest.objects.select_for_update()
+        .select_related("showcase__supplier", "product", "company")
+        .get(pk=interest.pk)
+    )
+    require_member(by_user, interest.company_id)
+    if interest.deal_id is not None:
+        return interest.deal
+    product = interest.product
+    deal = deal_services.open_deal(
+        buyer=interest.company,
+        supplier=interest.showcase.supplier,
+        by_user=by_user,
+        opening=deal_services.Opening(
+            kind=DealSource.SHOWCASE_INTEREST,
+            reference=str(interest.pk),
+            subject=product.name,
+            message=interest.message,
+            product_id=product.pk,
+            currency=interest.quoted_currency or product.currency,
+            details={
+                "showcase": interest.showcase_id,
+                "quantity": interest.quantity,
+                "quoted_price": interest.quoted_price,
+                "quoted_currency": interest.quoted_currency,
+            },
+        ),
+    )
+
+    def link(row: Interest):
+        row.deal = deal
+        return ["deal"]
+
+    transition(
+        interest,
+        table=INTEREST_TRANSITIONS,
+        event="convert",
+        by_user=by_user,
+        allowed=lambda user, row: is_member(user, row.company_id),
+        apply=link,
+        data={"deal": deal.pk},
+    )
+    return deal

@@ -22,6 +22,11 @@ urlpatterns = [
         name="interest_create",
     ),
     path(
+        "showcases/<str:token>/products/<int:item_pk>/inquiry/",
+        views.interest_convert,
+        name="interest_convert",
+    ),
+    path(
         "showcases/<str:token>/products/<int:item_pk>/images/<int:image_pk>/<str:size>/",
         views.showcase_image,
         name="showcase_image",

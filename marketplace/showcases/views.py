@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -242,7 +242,7 @@ def showcase_detail(request, token):
     showcase, company = selectors.showcase_for_buyer(token=token, user=request.user)
     items = list(selectors.showcase_items(showcase=showcase))
     services.record_view(showcase=showcase, company=company, user=request.user)
-    interested = set(showcase.interests.filter(company=company).values_list("item_id", flat=True))
+    interested = _attach_interests(showcase, company, items)
     return render(
         request,
         "showcases/showcase_detail.html",
@@ -254,6 +254,7 @@ def showcase_item(request, token, item_pk):
     showcase, company = selectors.showcase_for_buyer(token=token, user=request.user)
     item = selectors.showcase_item(showcase=showcase, item_pk=item_pk)
     services.record_view(showcase=showcase, company=company, user=request.user, item=item)
+    _attach_interests(showcase, company, [item])
     return render(
         request,
         "showcases/showcase_item.html",
@@ -265,6 +266,38 @@ def showcase_item(request, token, item_pk):
             "interested": showcase.interests.filter(company=company, item=item).exists(),
         },
     )
+
+
+def _attach_interests(showcase, company, items) -> set[int]:
+    """Each item gets `my_interest`: the company's latest request on it (a converted one first), for the
+    "Start an inquiry" / "Open the inquiry" button."""
+    latest = {}
+    for interest in showcase.interests.filter(company=company).order_by("created_at"):
+        if interest.item_id not in latest or latest[interest.item_id].deal_id is None:
+            latest[interest.item_id] = interest
+    for item in items:
+        item.my_interest = latest.get(item.pk)
+    return set(latest)  # the items the company asked about, in one query with the above
+
+
+@require_POST
+def interest_convert(request, token, item_pk):
+    """The buyer turns its request on this item into an inquiry and goes to the deal."""
+    showcase, company = selectors.showcase_for_buyer(token=token, user=request.user)
+    item = get_object_or_404(ShowcaseItem, pk=item_pk, showcase=showcase)
+    interest = (
+        showcase.interests.filter(company=company, item=item).order_by("deal_id", "-created_at").first()
+    )
+    if interest is None:
+        raise Http404
+    try:
+        deal = services.interest_convert(interest=interest, by_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(
+            request, " ".join(getattr(error, "messages", [])) or _("You cannot start an inquiry here.")
+        )
+        return redirect(showcase.get_absolute_url())
+    return redirect(deal)
 
 
 @require_POST
