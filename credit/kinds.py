@@ -67,6 +67,12 @@ def validate_currency(value: str) -> None:
 # A fixed bank rating scale; the stored metric is the step (1 = AAA, best ... 10 = D, default).
 RATING_SCALE = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D")
 
+# The steps of a deal a cancellation can happen at (the deal states it may leave by "cancel").
+DEAL_STEPS = ("inquiry", "negotiation", "agreed", "ordered")
+
+# A factory visit's outcome ordered by risk; the stored metric is the position (0 pass … 2 fail).
+VISIT_OUTCOMES = ("pass", "conditional", "fail")
+
 # Registry status ordered by risk; the stored metric is the position.
 REGISTRY_STATUSES = ("active", "abnormal", "deregistered")
 
@@ -314,7 +320,18 @@ KINDS: dict[str, FactKind] = {
             amount_field="amount",
             metric=lambda v: float(v["days_late"]),
         ),
-        FactKind("order_cancelled", (P,), "Order cancelled", "订单取消", {"order": _ref}),
+        FactKind(
+            "order_cancelled",
+            (P,),
+            "Order cancelled",
+            "订单取消",
+            # Who cancelled (the subject's side, or an operator) and at which step of the deal.
+            {
+                "order": _ref,
+                "by": Field("choice", required=False, choices=("buyer", "supplier", "operator")),
+                "step": Field("choice", required=False, choices=DEAL_STEPS),
+            },
+        ),
         FactKind("dispute_opened", (P,), "Dispute opened", "发起争议", {"dispute": _ref}),
         FactKind(
             "dispute_resolved",
@@ -427,6 +444,27 @@ KINDS: dict[str, FactKind] = {
             "交易完成",
             {"value": Field("decimal"), "currency": Field("currency"), "deal": _ref},
             amount_field="value",
+        ),
+        FactKind(
+            "delivery",
+            (P,),
+            "Delivery",
+            "交货",
+            {
+                "days_late": Field("int", min_value=0, max_value=3650),
+                "due_date": Field("date"),
+                "delivered_date": Field("date"),
+                "deal": _ref,
+            },
+            metric=lambda v: float(v["days_late"]),
+        ),
+        FactKind(
+            "factory_visit",
+            (P,),
+            "Factory visit",
+            "看厂",
+            {"outcome": Field("choice", choices=VISIT_OUTCOMES), "visit": _ref},
+            metric=lambda v: float(VISIT_OUTCOMES.index(v["outcome"])),
         ),
     ]
 }

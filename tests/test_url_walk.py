@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
+from marketplace.deals.models import Deal
 from marketplace.showcases.models import Showcase, ShowcaseAccess
 from tests.marketplace.catalog.factories import (
     CertificationFactory,
@@ -27,7 +28,15 @@ from tests.marketplace.companies.factories import (
     UserFactory,
     VerificationDocumentFactory,
 )
-from tests.marketplace.deals.factories import DealFactory
+from tests.marketplace.deals.factories import (
+    DealFactory,
+    DisputeEvidenceFactory,
+    DisputeFactory,
+    FactoryVisitFactory,
+    ShipmentDocumentFactory,
+    ShipmentFactory,
+    VisitPhotoFactory,
+)
 from tests.marketplace.fairs.factories import FairSessionFactory
 from tests.marketplace.notifications.factories import NotificationFactory
 from tests.marketplace.showcases.factories import (
@@ -48,6 +57,7 @@ IMPORT_NAME = "secret-b-import.csv"
 NOTE = "SECRET-B-NOTIFICATION"
 DOCUMENT_NAME = "secret-b-licence.pdf"
 DEAL_SUBJECT = "SECRET-B-D-DEAL"
+DEAL_FILE = "secret-b-d-deal-file.pdf"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -57,6 +67,7 @@ MAY_SEE = {
     NOTE: set(),
     DOCUMENT_NAME: {"operator"},
     DEAL_SUBJECT: {"audience_buyer", "operator", "risk_officer"},
+    DEAL_FILE: {"audience_buyer", "operator", "risk_officer"},
 }
 
 # Routes left out of the walk, with the reason.
@@ -119,7 +130,7 @@ def world():
     showcase = ShowcaseFactory(supplier=b, created_by=b_owner, title=SHOWCASE_TITLE)
     item = ShowcaseItemFactory(showcase=showcase, product=showcase_only, price=SHOWCASE_PRICE)
     ShowcaseAccessFactory(showcase=showcase, company=d)
-    return {
+    w = {
         "people": people,
         "b": b,
         "public": public,
@@ -145,6 +156,17 @@ def world():
         # A deal between B and D: every walker but D's member must get the same 404 as a missing deal.
         "deal": DealFactory(supplier=b, buyer=d, subject=DEAL_SUBJECT, created_by=b_owner),
     }
+    # --- visits, shipments, disputes, ratings (D3): one of each file on B's deal with D ---
+    visit = FactoryVisitFactory(deal=w["deal"], requested_by=b_owner)
+    w["visit"] = visit
+    w["visit_photo"] = VisitPhotoFactory(visit=visit, original_name=DEAL_FILE)
+    w["shipment_document"] = ShipmentDocumentFactory(
+        shipment=ShipmentFactory(deal=w["deal"]), original_name=DEAL_FILE
+    )
+    w["dispute_evidence"] = DisputeEvidenceFactory(
+        dispute=DisputeFactory(deal=w["deal"]), original_name=DEAL_FILE
+    )
+    return w
 
 
 def _kwargs(w):
@@ -153,6 +175,19 @@ def _kwargs(w):
     return {
         "deals:deal_list": [{}],
         "deals:deal_detail": [{"pk": w["deal"].pk}],
+        # --- visits, shipments, disputes, ratings (D3) ---
+        "deals:visit_request": [{"pk": w["deal"].pk}],
+        "deals:visit_confirm": [{"pk": w["deal"].pk, "visit_pk": w["visit"].pk}],
+        "deals:visit_report": [{"pk": w["deal"].pk, "visit_pk": w["visit"].pk}],
+        "deals:visit_photo": [{"pk": w["deal"].pk, "file_pk": w["visit_photo"].pk}],
+        "deals:shipment_create": [{"pk": w["deal"].pk}],
+        "deals:shipment_document": [{"pk": w["deal"].pk, "file_pk": w["shipment_document"].pk}],
+        "deals:delivery_confirm": [{"pk": w["deal"].pk}],
+        "deals:dispute_open": [{"pk": w["deal"].pk}],
+        "deals:dispute_answer": [{"pk": w["deal"].pk}],
+        "deals:dispute_resolve": [{"pk": w["deal"].pk}],
+        "deals:dispute_evidence": [{"pk": w["deal"].pk, "file_pk": w["dispute_evidence"].pk}],
+        "deals:rating_create": [{"pk": w["deal"].pk}],
         "notifications:notification_list": [{}],
         "notifications:notification_read": [{}],
         "fairs:session_list": [{}],
@@ -230,6 +265,7 @@ def _state(w):
         sorted(b.invitations.values_list("pk", "revoked_at", "accepted_at")),
         sorted(ShowcaseAccess.objects.filter(showcase__supplier=b).values_list("company_id", "revoked_at")),
         ProductImport.objects.get(pk=w["import"].pk).status,
+        Deal.objects.filter(pk=w["deal"].pk).values_list("state", "record_length").get(),
     )
 
 

@@ -1,10 +1,29 @@
 from django.urls import path
 
-from marketplace.deals import views
+from marketplace.deals import views, views_fulfilment
 
 app_name = "deals"
 
 urlpatterns = [
     path("", views.deal_list, name="deal_list"),
     path("<int:pk>/", views.deal_detail, name="deal_detail"),
+    # --- visits, shipments, disputes, ratings (D3) ---
+    path("<int:pk>/visits/new/", views_fulfilment.visit_request, name="visit_request"),
+    path("<int:pk>/visits/<int:visit_pk>/confirm/", views_fulfilment.visit_confirm, name="visit_confirm"),
+    path("<int:pk>/visits/<int:visit_pk>/report/", views_fulfilment.visit_report, name="visit_report"),
+    path("<int:pk>/visits/photos/<int:file_pk>/", views_fulfilment.visit_photo, name="visit_photo"),
+    path("<int:pk>/shipments/new/", views_fulfilment.shipment_create, name="shipment_create"),
+    path(
+        "<int:pk>/shipments/documents/<int:file_pk>/",
+        views_fulfilment.shipment_document,
+        name="shipment_document",
+    ),
+    path("<int:pk>/delivery/", views_fulfilment.delivery_confirm, name="delivery_confirm"),
+    path("<int:pk>/dispute/", views_fulfilment.dispute_open, name="dispute_open"),
+    path("<int:pk>/dispute/answer/", views_fulfilment.dispute_answer, name="dispute_answer"),
+    path("<int:pk>/dispute/decision/", views_fulfilment.dispute_resolve, name="dispute_resolve"),
+    path(
+        "<int:pk>/dispute/evidence/<int:file_pk>/", views_fulfilment.dispute_evidence, name="dispute_evidence"
+    ),
+    path("<int:pk>/rating/", views_fulfilment.rating_create, name="rating_create"),
 ]

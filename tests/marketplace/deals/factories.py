@@ -130,3 +130,120 @@ class OfferLineFactory(factory.django.DjangoModelFactory):
     unit = "piece"
     unit_price = Decimal("12500.00")
     hs_code = "847710"
+
+
+# --- visits, shipments, disputes, ratings (D3) ---
+from marketplace.deals.models import (  # noqa: E402 - D3's block, kept apart for the merge
+    Delivery,
+    Dispute,
+    DisputeEvidence,
+    FactoryVisit,
+    Rating,
+    Shipment,
+    ShipmentDocument,
+    VisitPhoto,
+)
+
+
+class FactoryVisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FactoryVisit
+
+    deal = factory.SubFactory(DealFactory, state=DealState.NEGOTIATION)
+    mode = "on_site"
+    proposed_1 = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
+    requested_by = factory.SubFactory(UserFactory)
+
+
+class VisitPhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisitPhoto
+
+    visit = factory.SubFactory(FactoryVisitFactory)
+    deal = factory.SelfAttribute("visit.deal")
+    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="line.png"))
+    original_name = "line.png"
+    content_type = "image/png"
+    size = 1024
+    sha256 = "1" * 64
+    uploaded_by = factory.SelfAttribute("visit.requested_by")
+
+
+class ShipmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shipment
+
+    deal = factory.SubFactory(DealFactory, state=DealState.SHIPPED)
+    number = factory.Sequence(lambda n: n + 1)
+    mode = "sea"
+    carrier = "COSCO Shipping"
+    tracking_reference = factory.Sequence(lambda n: f"COSU{6000000 + n}")
+    shipped_on = factory.LazyFunction(timezone.localdate)
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class ShipmentDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShipmentDocument
+
+    shipment = factory.SubFactory(ShipmentFactory)
+    deal = factory.SelfAttribute("shipment.deal")
+    kind = "commercial_invoice"
+    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="invoice.pdf"))
+    original_name = "invoice.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+    sha256 = "2" * 64
+    uploaded_by = factory.SelfAttribute("shipment.recorded_by")
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    deal = factory.SubFactory(DealFactory, state=DealState.DELIVERED)
+    delivered_on = factory.LazyFunction(timezone.localdate)
+    due_date = factory.LazyFunction(timezone.localdate)
+    days_late = 0
+    confirmed_by = factory.SubFactory(UserFactory)
+    claim_until = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+
+
+class DisputeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dispute
+
+    deal = factory.SubFactory(DealFactory, state=DealState.DISPUTED)
+    reason = "quality"
+    description = "12 of 100 housings cracked."
+    claimed_amount = Decimal("1500.00")
+    currency = "USD"
+    opened_by = factory.SubFactory(UserFactory)
+
+
+class DisputeEvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DisputeEvidence
+
+    dispute = factory.SubFactory(DisputeFactory)
+    deal = factory.SelfAttribute("dispute.deal")
+    side = Side.BUYER
+    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="evidence.pdf"))
+    original_name = "evidence.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+    sha256 = "3" * 64
+    uploaded_by = factory.SelfAttribute("dispute.opened_by")
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rating
+
+    deal = factory.SubFactory(DealFactory, state=DealState.COMPLETED)
+    from_side = Side.BUYER
+    from_company = factory.SelfAttribute("deal.buyer")
+    to_company = factory.SelfAttribute("deal.supplier")
+    score = 5
+    comment = "Clean shipment, fast answers."
+    rated_by = factory.SubFactory(UserFactory)
