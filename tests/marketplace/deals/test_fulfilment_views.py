@@ -264,3 +264,46 @@ def test_the_inspector_reaches_the_report_form_but_not_the_deal(client, parties,
     assert visit.status == "reported" and visit.checklist["capacity"] is True and visit.photos.count() == 1
     assert client.get(reverse("deals:visit_photo", args=[deal.pk, visit.photos.get().pk])).status_code == 200
 
+
+@pytest.mark.parametrize("who", ["buyer_user", "supplier_user", "operator"])
+def test_the_panel_and_the_step_pages_speak_chinese(client, parties, full_deal, who, rf):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from marketplace.deals import ratings
+    from tests.test_chinese_pages import english_words
+
+    deal = full_deal["deal"]
+    data = {
+        deal.buyer.name,
+        deal.supplier.name,
+        deal.number,
+        deal.subject,
+        "COSCO",
+        "COSU1",
+        "Crates crushed.",
+        "ci.pdf",
+        "pl.pdf",
+        "bl.pdf",
+        "e.pdf",
+        "line.png",
+        parties["buyer_user"].email,
+        "UTC",
+    }
+    user = parties[who]
+    request = rf.get("/")
+    request.user = user
+    with translation.override("zh-hans"):
+        html = Template("{% load deals_fulfilment %}{% fulfilment_panel deal %}").render(
+            Context({"request": request, "deal": deal})
+        )
+        assert "看厂" in html
+        assert english_words(html, data) == set(), who
+    as_(client, user)
+    client.cookies["django_language"] = "zh-hans"
+    urls = [u for u in pages(full_deal) if client.get(u).status_code == 200]
+    assert urls, "some step page is this person's to take"
+    for url in urls:
+        body = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert english_words(body, data | {"TrustFair"}) == set(), url
+    assert ratings  # the module the rating page calls
