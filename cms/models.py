@@ -13,8 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cms.blocks import BodyBlock
-from cms.contracts import ClauseBlock, default_clauses
+from cms.blocks import BodyBlock, ClauseBlock, default_clauses
 from marketplace.core import caching
 
 
