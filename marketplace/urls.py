@@ -36,6 +36,7 @@ urlpatterns = [
     path("notifications/", include("marketplace.notifications.urls")),
     path("fairs/", include("marketplace.fairs.urls")),
     path("credit/", include("credit.urls")),
+    path("deals/", include("marketplace.deals.urls")),
     path("", include("marketplace.core.urls")),
     path("", include("marketplace.companies.urls")),
     path("", include("marketplace.catalog.urls")),

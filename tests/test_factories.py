@@ -17,6 +17,7 @@ FACTORY_MODULES = {
     "showcases": "tests.marketplace.showcases.factories",
     "fairs": "tests.marketplace.fairs.factories",
     "notifications": "tests.marketplace.notifications.factories",
+    "deals": "tests.marketplace.deals.factories",
     "credit": "tests.credit.factories",
 }
 

@@ -27,6 +27,7 @@ from tests.marketplace.companies.factories import (
     UserFactory,
     VerificationDocumentFactory,
 )
+from tests.marketplace.deals.factories import DealFactory
 from tests.marketplace.fairs.factories import FairSessionFactory
 from tests.marketplace.notifications.factories import NotificationFactory
 from tests.marketplace.showcases.factories import (
@@ -46,6 +47,7 @@ SHOWCASE_PRICE = "987.6543"
 IMPORT_NAME = "secret-b-import.csv"
 NOTE = "SECRET-B-NOTIFICATION"
 DOCUMENT_NAME = "secret-b-licence.pdf"
+DEAL_SUBJECT = "SECRET-B-D-DEAL"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -54,6 +56,7 @@ MAY_SEE = {
     IMPORT_NAME: set(),
     NOTE: set(),
     DOCUMENT_NAME: {"operator"},
+    DEAL_SUBJECT: {"audience_buyer", "operator", "risk_officer"},
 }
 
 # Routes left out of the walk, with the reason.
@@ -139,6 +142,8 @@ def world():
         "import": ProductImportFactory(supplier=b, created_by=b_owner, original_name=IMPORT_NAME),
         "note": NotificationFactory(recipient=b_owner, title=NOTE),
         "session": FairSessionFactory(),
+        # A deal between B and D: every walker but D's member must get the same 404 as a missing deal.
+        "deal": DealFactory(supplier=b, buyer=d, subject=DEAL_SUBJECT, created_by=b_owner),
     }
 
 
@@ -146,6 +151,8 @@ def _kwargs(w):
     """Each route, filled in with B's objects (the other company's, for every role but the audience)."""
     sc, item, draft = w["showcase"], w["item"], w["draft"]
     return {
+        "deals:deal_list": [{}],
+        "deals:deal_detail": [{"pk": w["deal"].pk}],
         "notifications:notification_list": [{}],
         "notifications:notification_read": [{}],
         "fairs:session_list": [{}],

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "marketplace.notifications",
     "marketplace.fairs",
     "marketplace.catalog",
+    "marketplace.deals",
     "marketplace.showcases",
     "marketplace.demo",
     "credit",
@@ -241,6 +242,10 @@ STORAGES = {
 # Verification documents are private: they live outside MEDIA_ROOT and are served by a guarded view.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 VERIFICATION_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Deals: files attached to a deal's messages (private, checked by content), and the currency of a new inquiry
+# when its source names none.
+DEALS_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+DEALS_DEFAULT_CURRENCY = "USD"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "TrustFair"

@@ -298,6 +298,10 @@ class Interest(models.Model):
     quoted_currency = models.CharField(max_length=3, blank=True, validators=[validate_currency_code])
     status = models.CharField(max_length=10, choices=InterestStatus.choices, default=InterestStatus.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
+    # The inquiry it became (status "converted"): one deal per interest.
+    deal = models.OneToOneField(
+        "deals.Deal", null=True, blank=True, on_delete=models.PROTECT, related_name="showcase_interest"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,0 +1,410 @@
+"""Deals: one recorded trade chain between a buyer and a supplier company, from inquiry to delivery.
+
+A deal moves along `DEAL_TRANSITIONS` (states and events fixed in /work/wt/DEALS.md); every move and
+every side step (a message, a visit report, a payment proof) appends a `DealEvent` to the deal's
+hash-chained record (`record.py`). Terms are negotiated as versioned, immutable `Offer`s.
+"""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from marketplace.catalog.models import Incoterm, Product, Unit, validate_hs_code
+from marketplace.companies.models import Company
+from marketplace.core.files import private_storage
+from marketplace.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, Money, validate_currency_code
+from marketplace.core.transitions import TransitionTable
+
+QUANTITY_MAX_DIGITS = 14
+QUANTITY_DECIMAL_PLACES = 3
+
+
+class DealState(models.TextChoices):
+    INQUIRY = "inquiry", _("Inquiry")
+    NEGOTIATION = "negotiation", _("Negotiation")
+    AGREED = "agreed", _("Terms agreed")
+    ORDERED = "ordered", _("Ordered")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    DISPUTED = "disputed", _("Disputed")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The states in which the deal is still running (the list page's default view and the "open" filter).
+OPEN_STATES = (
+    DealState.INQUIRY,
+    DealState.NEGOTIATION,
+    DealState.AGREED,
+    DealState.ORDERED,
+    DealState.SHIPPED,
+    DealState.DELIVERED,
+    DealState.DISPUTED,
+)
+
+# One table for the whole chain. "open" starts from "" (the deal does not exist yet): `services.open_deal`
+# creates the row in the state this table names. Each event's service is written by its owner (DEALS.md).
+DEAL_TRANSITIONS = TransitionTable(
+    field="state",
+    prefix="deals.deal",
+    moves={
+        "open": {"": DealState.INQUIRY},
+        "propose": {DealState.INQUIRY: DealState.NEGOTIATION, DealState.NEGOTIATION: DealState.NEGOTIATION},
+        "decline_offer": {DealState.NEGOTIATION: DealState.NEGOTIATION},
+        "accept_offer": {DealState.NEGOTIATION: DealState.AGREED},
+        "place_order": {DealState.AGREED: DealState.ORDERED},
+        "ship": {DealState.ORDERED: DealState.SHIPPED, DealState.SHIPPED: DealState.SHIPPED},
+        "confirm_delivery": {DealState.SHIPPED: DealState.DELIVERED},
+        "open_dispute": {DealState.DELIVERED: DealState.DISPUTED},
+        "resolve_dispute": {DealState.DISPUTED: DealState.COMPLETED},
+        "complete": {DealState.DELIVERED: DealState.COMPLETED},
+        "cancel": {
+            DealState.INQUIRY: DealState.CANCELLED,
+            DealState.NEGOTIATION: DealState.CANCELLED,
+            DealState.AGREED: DealState.CANCELLED,
+            DealState.ORDERED: DealState.CANCELLED,
+        },
+    },
+    refusals={
+        "propose": _("Offers can be made only while the deal is an inquiry or in negotiation."),
+        "decline_offer": _("There is no offer under negotiation to decline."),
+        "accept_offer": _("There is no offer under negotiation to accept."),
+        "cancel": _("This deal can no longer be cancelled."),
+    },
+)
+
+
+class DealSource(models.TextChoices):
+    SHOWCASE_INTEREST = "showcase_interest", _("Showcase interest")
+    PRODUCT = "product", _("Product page")
+    COMPANY = "company", _("Supplier page")
+    RFQ = "rfq", _("Sourcing request quotation")
+    FAIR_LEAD = "fair_lead", _("Fair lead")
+
+
+class Deal(models.Model):
+    """One trade between a buyer company and a supplier company, from the first inquiry to completion."""
+
+    number = models.CharField(_("deal number"), max_length=20, blank=True, editable=False)
+    buyer = models.ForeignKey(
+        Company, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="deals_as_buyer"
+    )
+    supplier = models.ForeignKey(
+        Company, verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="deals_as_supplier"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=12, choices=DealState.choices, default=DealState.INQUIRY, db_index=True
+    )
+    # Where the deal came from: the kind and the id (or token) of the source object, e.g. an Interest's pk.
+    source_kind = models.CharField(_("started from"), max_length=20, choices=DealSource.choices)
+    source_reference = models.CharField(max_length=64, blank=True)
+    product = models.ForeignKey(
+        Product,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deals",
+        verbose_name=_("product"),
+    )
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency_code])
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # The last event in the record: the list sorts by it; `record.verify` checks the head against the chain,
+    # so a deleted last event is caught too.
+    last_event_at = models.DateTimeField(default=timezone.now)
+    record_length = models.PositiveIntegerField(default=0, editable=False)
+    record_head = models.CharField(max_length=64, blank=True, editable=False)
+    accepted_offer = models.ForeignKey(
+        "Offer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("agreed terms"),
+    )
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_by_company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancelled_at_state = models.CharField(max_length=12, choices=DealState.choices, blank=True)
+    claim_window_days = models.PositiveSmallIntegerField(
+        _("claim window (days)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+
+    class Meta:
+        ordering = ["-last_event_at", "-pk"]
+        verbose_name = _("deal")
+        constraints = [
+            models.UniqueConstraint(fields=["number"], condition=~Q(number=""), name="deal_number_unique"),
+            models.CheckConstraint(condition=~Q(buyer=models.F("supplier")), name="deal_two_parties"),
+        ]
+        indexes = [
+            models.Index(fields=["buyer", "-last_event_at"]),
+            models.Index(fields=["supplier", "-last_event_at"]),
+        ]
+
+    def __str__(self):
+        return self.number or f"deal {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("deals:deal_detail", kwargs={"pk": self.pk})
+
+    @staticmethod
+    def number_for(pk: int, year: int) -> str:
+        """TF-2026-000123: the year it was opened and its id, so numbers are unique and say their age."""
+        return f"TF-{year}-{pk:06d}"
+
+    def party_company_id(self, side: str) -> int:
+        return self.buyer_id if side == "buyer" else self.supplier_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class DealEvent(models.Model):
+    """One step in a deal's record: who did what when, chained by hash to the step before it.
+
+    Rows are only ever inserted (`record.append`); on PostgreSQL a trigger refuses UPDATE and DELETE.
+    """
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["deal", "seq"]
+        verbose_name = _("deal event")
+        constraints = [models.UniqueConstraint(fields=["deal", "seq"], name="deal_event_seq_unique")]
+
+    def __str__(self):
+        return f"{self.deal_id}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("deal events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("deal events are append-only")
+
+
+class Message(models.Model):
+    """A message in a deal's thread, from a person acting for one of the two parties."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+    event = models.OneToOneField(DealEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="message")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        indexes = [models.Index(fields=["deal", "created_at"])]
+
+    def __str__(self):
+        return f"{self.deal} · {self.author_company}"
+
+
+def _attachment_path(instance, filename):
+    return f"deals/{instance.deal_id}/{secrets.token_hex(8)}{Path(filename).suffix.lower()[:10]}"
+
+
+class Attachment(models.Model):
+    """A file sent with a deal message; private, served only to the two parties and operators."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="attachments")
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, storage=private_storage)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("deals:attachment_file", kwargs={"pk": self.deal_id, "attachment_pk": self.pk})
+
+
+class DealReadState(models.Model):
+    """How far a person has read a deal's thread: messages after `last_read_at` count as unread."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="read_states")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("read state")
+        constraints = [models.UniqueConstraint(fields=["deal", "user"], name="deal_read_state_unique")]
+
+    def __str__(self):
+        return f"{self.user} read {self.deal} up to {self.last_read_at:%Y-%m-%d %H:%M}"
+
+
+# -- terms -----------------------------------------------------------------------------------------
+
+
+class Side(models.TextChoices):
+    BUYER = "buyer", _("Buyer")
+    SUPPLIER = "supplier", _("Supplier")
+
+
+class PaymentTerms(models.TextChoices):
+    """Codes shared with credit gating (credit/gating.py takes them as its `action`)."""
+
+    PREPAYMENT = "prepayment", _("Prepayment")
+    DEPOSIT_BALANCE = "deposit_balance", _("Deposit, balance against documents")
+    LC_SIGHT = "lc_sight", _("Letter of credit at sight")
+    DP = "dp", _("Documents against payment (D/P)")
+    DA = "da", _("Documents against acceptance (D/A)")
+    OPEN_ACCOUNT = "open_account", _("Open account")
+
+
+# Terms under which the buyer pays after receiving the goods or documents: they count in the exposure.
+DEFERRED_PAYMENT_TERMS = frozenset({PaymentTerms.DP, PaymentTerms.DA, PaymentTerms.OPEN_ACCOUNT})
+# Terms that need a number of days (D/A 60 days, open account 30 days).
+TERMS_WITH_DAYS = frozenset({PaymentTerms.DA, PaymentTerms.OPEN_ACCOUNT})
+
+
+class Inspection(models.TextChoices):
+    NONE = "none", pgettext_lazy("inspection", "None")
+    BUYER = "buyer", _("By the buyer")
+    THIRD_PARTY = "third_party", _("By a third party")
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("offer status", "Open")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    SUPERSEDED = "superseded", _("Superseded")
+    EXPIRED = "expired", _("Expired")
+
+
+class Offer(models.Model):
+    """One version of the terms, proposed by one side. Never edited: a counter-offer is a new version.
+
+    Only `status` (and `decline_reason`, `decided_at`, `decided_by`) change after it is made, when the
+    other side decides or a newer offer supersedes it.
+    """
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="offers")
+    version = models.PositiveIntegerField()
+    from_side = models.CharField(max_length=10, choices=Side.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=12, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency_code])
+    incoterm = models.CharField(_("Incoterm 2020"), max_length=3, choices=Incoterm.choices)
+    named_place = models.CharField(_("named place"), max_length=100)
+    delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lead time (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+    )
+    payment_terms = models.CharField(_("payment terms"), max_length=20, choices=PaymentTerms.choices)
+    deposit_percent = models.PositiveSmallIntegerField(
+        _("deposit %"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    term_days = models.PositiveSmallIntegerField(
+        _("payment term (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(360)],
+    )
+    inspection = models.CharField(
+        _("inspection before shipment"), max_length=12, choices=Inspection.choices, default=Inspection.NONE
+    )
+    valid_until = models.DateField(_("valid until"))
+    notes = models.TextField(_("notes"), blank=True, max_length=3000)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deal", "version"]
+        verbose_name = _("offer")
+        constraints = [models.UniqueConstraint(fields=["deal", "version"], name="offer_version_unique")]
+
+    def __str__(self):
+        return f"{self.deal} v{self.version}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_until < timezone.localdate()
+
+    @property
+    def total(self) -> Money:
+        return sum((line.amount for line in self.lines.all()), Money.zero(self.currency))
+
+
+class OfferLine(models.Model):
+    """One item of an offer: a catalog product or free text, a quantity in a unit, a unit price."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=QUANTITY_MAX_DIGITS, decimal_places=QUANTITY_DECIMAL_PLACES
+    )
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+    hs_code = models.CharField(_("HS code"), max_length=10, blank=True, validators=[validate_hs_code])
+
+    class Meta:
+        ordering = ["offer", "position", "pk"]
+        verbose_name = _("offer line")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="offer_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="offer_line_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} {self.unit} {self.description}"
+
+    @property
+    def price(self) -> Money:
+        return Money(self.unit_price, self.offer.currency)
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.unit_price * self.quantity, self.offer.currency).quantize()

@@ -1,0 +1,58 @@
+"""What the parties hear when something happens in a deal: in-app and by email, in their own language.
+
+Connected in `DealsConfig.ready`. Every record event arrives as `signals.event_recorded` after commit;
+the receiver tells the OTHER party's staff (and never the person who acted). Each helper adds the
+actions it owns to `MESSAGES` in its own block; an action not listed tells nobody.
+"""
+
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.companies.models import Membership, User
+from marketplace.deals import signals
+from marketplace.deals.models import Deal, DealEvent
+from marketplace.notifications.services import notify
+
+# action -> (title, whom: "other" = the other party's staff, "both" = both parties' staff, email?)
+MESSAGES: dict[str, tuple] = {
+    # --- inquiry, messages, negotiation, cancel (D1) ---
+    "open": (_("New inquiry"), "other", True),
+    "message": (_("New message in a deal"), "other", True),
+    "propose": (_("New offer in a deal"), "other", True),
+    "decline_offer": (_("Your offer was declined"), "other", True),
+    "accept_offer": (_("Terms agreed: your offer was accepted"), "other", True),
+    "cancel": (_("A deal was cancelled"), "other", True),
+}
+
+
+def _staff(company_ids):
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(company_id__in=list(company_ids)).values("user_id"), is_active=True
+    )
+
+
+def recipients(deal: Deal, event: DealEvent, whom: str):
+    parties = [deal.buyer_id, deal.supplier_id]
+    if whom == "other" and event.actor_company_id in parties:
+        parties.remove(event.actor_company_id)
+    people = _staff(parties)
+    if event.actor_user_id is not None:
+        people = people.exclude(pk=event.actor_user_id)
+    return people
+
+
+@receiver(signals.event_recorded, sender=Deal, dispatch_uid="deals.event_recorded")
+def tell_the_parties(sender, deal: Deal, event: DealEvent, **kwargs):
+    spec = MESSAGES.get(event.action)
+    if spec is None:
+        return
+    title, whom, email = spec
+    # The body names the deal and its counterparty by their own names: no UI words to translate.
+    body = f"{deal.number} · {deal.subject}"
+    notify(
+        recipients=recipients(deal, event, whom),
+        title=title,
+        body=body,
+        url=deal.get_absolute_url(),
+        email=email,
+    )

@@ -1,0 +1,47 @@
+"""How each record event reads on the deal page: a registry from action to label and template.
+
+The deal page shows ONE timeline of the whole record. Each action has an `Entry`: its label (lazy, so
+it reads in the viewer's language) and the template that renders its details from `event.data`
+(`deals/timeline/<action>.html`, given `event`, `deal` and `data`). An action without an entry
+still shows, under its code, with the generic template — so a new step is never hidden.
+
+Each helper adds its actions in its own block below (D2: contract, order, milestones; D3: visits,
+shipments, disputes, ratings).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+GENERIC_TEMPLATE = "deals/timeline/generic.html"
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str | Promise
+    template: str = GENERIC_TEMPLATE
+    # A short CSS modifier for the marker on the timeline (state change, message, money, document…).
+    kind: str = "step"
+
+
+REGISTRY: dict[str, Entry] = {}
+
+
+def register(action: str, label, template: str = GENERIC_TEMPLATE, kind: str = "step") -> None:
+    if action in REGISTRY:
+        raise ValueError(f"timeline action {action!r} registered twice")
+    REGISTRY[action] = Entry(label, template, kind)
+
+
+def entry(action: str) -> Entry:
+    return REGISTRY.get(action) or Entry(action)
+
+
+# --- inquiry, messages, negotiation, cancel (D1) ---
+register("open", _("Inquiry opened"), "deals/timeline/open.html", "state")
+register("message", _("Message"), "deals/timeline/message.html", "message")
+register("propose", _("Offer sent"), "deals/timeline/propose.html", "offer")
+register("decline_offer", _("Offer declined"), "deals/timeline/decline_offer.html", "offer")
+register("accept_offer", _("Offer accepted: terms agreed"), "deals/timeline/accept_offer.html", "state")
+register("cancel", _("Deal cancelled"), "deals/timeline/cancel.html", "state")

@@ -1,0 +1,132 @@
+"""factory_boy factories for every model of the deals app.
+
+A deal's record is only ever written by `record.append`, so `DealEventFactory` appends through it (the
+chain stays valid); `DealFactory` makes a deal with an empty record, `OpenDealFactory` one opened
+through the service with its first event, as a real inquiry is.
+"""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from marketplace.companies.models import CompanyKind
+from marketplace.deals import record
+from marketplace.deals.models import (
+    Attachment,
+    Deal,
+    DealEvent,
+    DealReadState,
+    DealSource,
+    DealState,
+    Inspection,
+    Message,
+    Offer,
+    OfferLine,
+    PaymentTerms,
+    Side,
+)
+from tests.marketplace.companies.factories import CompanyFactory, UserFactory
+
+# The smallest valid PDF header: what detect_type sees as application/pdf.
+PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class DealFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deal
+
+    buyer = factory.SubFactory(CompanyFactory, kind=CompanyKind.BUYER, country="DE", city="Hamburg")
+    supplier = factory.SubFactory(CompanyFactory, kind=CompanyKind.SUPPLIER)
+    subject = factory.Sequence(lambda n: f"Injection moulding machines, lot {n}")
+    state = DealState.INQUIRY
+    source_kind = DealSource.COMPANY
+    currency = "USD"
+    created_by = factory.SubFactory(UserFactory)
+    number = factory.LazyAttributeSequence(lambda o, n: Deal.number_for(900000 + n, 2026))
+
+
+class DealEventFactory(factory.django.DjangoModelFactory):
+    """Appends through `record.append`, so the chain stays whole."""
+
+    class Meta:
+        model = DealEvent
+
+    deal = factory.SubFactory(DealFactory)
+    action = "message"
+    data = factory.LazyFunction(lambda: {"body": "Hello"})
+
+    @classmethod
+    def _create(cls, model_class, *, deal, action, data, actor_user=None, actor_company=None, **kwargs):
+        with transaction.atomic():
+            locked = Deal.objects.select_for_update().get(pk=deal.pk)
+            event = record.append(
+                locked, action, actor_user=actor_user, actor_company=actor_company, data=data
+            )
+        deal.refresh_from_db()
+        return event
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Message
+
+    deal = factory.SubFactory(DealFactory)
+    author = factory.SubFactory(UserFactory)
+    author_company = factory.SelfAttribute("deal.buyer")
+    body = "Could you quote 200 units FOB Ningbo?"
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attachment
+
+    message = factory.SubFactory(MessageFactory)
+    deal = factory.SelfAttribute("message.deal")
+    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="drawing.pdf"))
+    original_name = "drawing.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+    sha256 = "0" * 64
+    uploaded_by = factory.SelfAttribute("message.author")
+
+
+class DealReadStateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DealReadState
+
+    deal = factory.SubFactory(DealFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offer
+
+    deal = factory.SubFactory(DealFactory, state=DealState.NEGOTIATION)
+    version = factory.Sequence(lambda n: n + 1)
+    from_side = Side.SUPPLIER
+    created_by = factory.SubFactory(UserFactory)
+    currency = "USD"
+    incoterm = "FOB"
+    named_place = "Ningbo"
+    lead_time_days = 45
+    payment_terms = PaymentTerms.DEPOSIT_BALANCE
+    deposit_percent = 30
+    inspection = Inspection.NONE
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+
+
+class OfferLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OfferLine
+
+    offer = factory.SubFactory(OfferFactory)
+    description = "Injection moulding machine 120 t"
+    quantity = Decimal("10")
+    unit = "piece"
+    unit_price = Decimal("12500.00")
+    hs_code = "847710"
