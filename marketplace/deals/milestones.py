@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credit.facts import record as record_fact
-from marketplace.companies.permissions import is_operator
 from marketplace.core import files
 from marketplace.core.money import Money
 from marketplace.core.transitions import transition
@@ -122,7 +121,7 @@ def _is_payer(user, deal: Deal) -> bool:
 
 
 def _may_confirm(user, deal: Deal) -> bool:
-    return permissions.acting_side(user, deal) == "supplier" or is_operator(user)
+    return permissions.acting_side(user, deal) == "supplier" or permissions.is_platform_staff(user)
 
 
 def _running(deal: Deal) -> None:
