@@ -75,7 +75,7 @@ def place_order(*, deal: Deal, by_user) -> Order:
     """
     with transaction.atomic():
         locked = (
-            Deal.objects.select_for_update()
+            Deal.objects.select_for_update(of=("self",))
             .select_related("buyer", "supplier", "accepted_offer")
             .get(pk=deal.pk)
         )
