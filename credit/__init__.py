@@ -17,7 +17,11 @@ What the trade side uses (`PUBLIC_API`):
   - `selectors.with_current_grade(queryset)`: each subject annotated with `credit_grade`;
     `selectors.grade_distribution()` and `selectors.weakest()`: the risk officers' start page;
   - the template `credit/includes/assessment.html` and the URL names under `credit:`.
-- `gating.decide(subject, action, amount, currency, counterparty=None)`, once it exists.
+- `gating.decide(subject, action, amount, currency, counterparty=None, *, term_days=None, reference="",
+  lock=False) -> gating.Decision`: may this buyer be offered these payment terms (one of
+  `gating.PAYMENT_TERMS`; `gating.DEFERRED_TERMS` count in exposure), and why; `gating.term_label(code)`
+  names a term. Overrides are made on the pages `credit:gating_override_create` (prefilled from the
+  query parameters subject, action, amount, currency, term_days, reference) and `credit:gating_override_list`.
 
 What the demo seeder uses besides (`DEMO_API`, allowed only in demo code): simulated history,
 training a model, storing and promoting it, and scoring every subject.
@@ -29,6 +33,7 @@ PUBLIC_API: dict[str, tuple[str, ...]] = {
     "credit.index": ("current", "explain", "history"),
     "credit.grading": ("GRADES",),
     "credit.selectors": ("with_current_grade", "grade_distribution", "weakest"),
+    "credit.gating": ("decide", "Decision", "PAYMENT_TERMS", "DEFERRED_TERMS", "term_label"),
 }
 
 # The training API, for `seed_demo` only: three years of simulated facts, a model, every index.

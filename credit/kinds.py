@@ -64,6 +64,9 @@ def validate_currency(value: str) -> None:
         )
 
 
+# Payment-term codes of a trade (the deals app and credit.gating use the same codes).
+PAYMENT_TERMS = ("prepayment", "deposit_balance", "lc_sight", "dp", "da", "open_account")
+
 # A fixed bank rating scale; the stored metric is the step (1 = AAA, best ... 10 = D, default).
 RATING_SCALE = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D")
 
@@ -444,6 +447,23 @@ KINDS: dict[str, FactKind] = {
             "交易完成",
             {"value": Field("decimal"), "currency": Field("currency"), "deal": _ref},
             amount_field="value",
+        ),
+        # An order placed on the platform: what was bought on which payment terms. The metric is the
+        # days of credit the supplier gave (0 for prepayment or L/C); no feature reads it yet — the
+        # payments that follow (invoice_paid, payment_late) carry the behaviour.
+        FactKind(
+            "order_placed",
+            (P,),
+            "Order placed",
+            "下单",
+            {
+                **MONEY,
+                "terms": Field("choice", choices=PAYMENT_TERMS),
+                "days": Field("int", required=False, min_value=0, max_value=3650),
+                "order": _ref,
+            },
+            amount_field="amount",
+            metric=lambda v: float(v.get("days") or 0),
         ),
         FactKind(
             "delivery",

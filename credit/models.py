@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -358,3 +358,140 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.subject_id}: {self.index} {self.grade} ({self.as_of:%Y-%m-%d})"
+
+
+# --- gating (G) ---
+# The gating policy (which payment terms, credit limit and longest term each grade may be offered
+# without security), kept as immutable versions, and risk officers' overrides of one refusal.
+# The rules that read them are in credit/gating.py.
+
+
+class PaymentTerm(models.TextChoices):
+    """The payment terms a deal may carry (the same codes as the deals' offers)."""
+
+    PREPAYMENT = "prepayment", _("Prepayment")
+    DEPOSIT_BALANCE = "deposit_balance", _("Deposit, balance against documents")
+    LC_SIGHT = "lc_sight", _("Letter of credit at sight")
+    DP = "dp", _("Documents against payment (D/P)")
+    DA = "da", _("Documents against acceptance (D/A)")
+    OPEN_ACCOUNT = "open_account", _("Open account")
+
+
+class ImmutableRow(models.Model):
+    """A row written once: saving it again or deleting it raises (history is kept, never rewritten)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.verbose_name} rows are immutable; save a new version")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.verbose_name} rows are immutable; save a new version")
+
+
+class GatingPolicy(ImmutableRow):
+    """One version of the gating policy: who saved it, when and why; the newest version is in force."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    base_currency = models.CharField(
+        _("base currency"), max_length=3, default="USD", validators=[validate_currency]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("saved"), default=timezone.now)
+    reason = models.TextField(_("reason for the change"))
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("gating policy")
+        verbose_name_plural = _("gating policies")
+
+    def __str__(self):
+        return f"v{self.version} ({self.base_currency})"
+
+
+class GatingRule(ImmutableRow):
+    """One grade's row of a policy version: the terms allowed without security, limit, longest term."""
+
+    policy = models.ForeignKey(GatingPolicy, on_delete=models.PROTECT, related_name="rules")
+    grade = models.CharField(_("grade"), max_length=4)
+    allowed_terms = models.JSONField(_("payment terms allowed without security"), default=list)
+    credit_limit = models.DecimalField(
+        _("credit limit"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+    max_term_days = models.PositiveIntegerField(_("longest term (days)"))
+
+    class Meta:
+        ordering = ["policy", "id"]
+        verbose_name = _("gating rule")
+        constraints = [models.UniqueConstraint(fields=["policy", "grade"], name="credit_gating_rule_grade")]
+
+    def __str__(self):
+        return f"{self.policy} {self.grade}"
+
+
+class GatingOverride(models.Model):
+    """A risk officer's permission for one refused term on one deal (its `reference`), with a reason.
+
+    Above `CREDIT_OVERRIDE_FOUR_EYES_AMOUNT` (base currency) it waits for a second, different risk
+    officer; who asked, who decided, when and why are kept on the row.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting second approval")
+        EFFECTIVE = "effective", _("In effect")
+        REJECTED = "rejected", _("Rejected")
+
+    reference = models.CharField(_("reference"), max_length=100, db_index=True)
+    subject = models.ForeignKey(
+        settings.CREDIT_SUBJECT_MODEL, on_delete=models.CASCADE, related_name="credit_overrides"
+    )
+    action = models.CharField(_("payment terms"), max_length=20, choices=PaymentTerm.choices)
+    amount = models.DecimalField(
+        _("amount"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    term_days = models.PositiveIntegerField(_("term (days)"), null=True, blank=True)
+    amount_base = models.DecimalField(
+        _("amount in base currency"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+    base_currency = models.CharField(_("base currency"), max_length=3, validators=[validate_currency])
+    reason = models.TextField(_("reason"))
+    refusal = models.JSONField(_("the refusal it overrides"), default=dict, blank=True)
+    needs_second_approval = models.BooleanField(_("needs a second approval"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by")
+    )
+    requested_at = models.DateTimeField(_("asked"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("gating override")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="credit_override_amount_positive"),
+            # Four eyes in the database too: whoever asked never approves their own override.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | Q(status="rejected")
+                | ~Q(decided_by=F("requested_by")),
+                name="credit_override_four_eyes",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.reference} {self.action} {self.amount} {self.currency}"

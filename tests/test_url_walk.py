@@ -29,13 +29,18 @@ from tests.marketplace.companies.factories import (
     VerificationDocumentFactory,
 )
 from tests.marketplace.deals.factories import (
+    ContractFactory,
     DealFactory,
     DisputeEvidenceFactory,
     DisputeFactory,
     FactoryVisitFactory,
+    MilestoneFactory,
+    OrderFactory,
+    PaymentProofFactory,
     ShipmentDocumentFactory,
     ShipmentFactory,
     VisitPhotoFactory,
+    agreed_deal,
 )
 from tests.marketplace.fairs.factories import FairSessionFactory
 from tests.marketplace.notifications.factories import NotificationFactory
@@ -155,6 +160,8 @@ def world():
         "session": FairSessionFactory(),
         # A deal between B and D: every walker but D's member must get the same 404 as a missing deal.
         "deal": DealFactory(supplier=b, buyer=d, subject=DEAL_SUBJECT, created_by=b_owner),
+        # --- contract, order, milestones (D2): an ordered deal between B and D with a proof of payment ---
+        **_ordered_deal(b, d),
     }
     # --- visits, shipments, disputes, ratings (D3): one of each file on B's deal with D ---
     visit = FactoryVisitFactory(deal=w["deal"], requested_by=b_owner)
@@ -169,12 +176,34 @@ def world():
     return w
 
 
+def _ordered_deal(b, d):
+    deal = agreed_deal(buyer=d, supplier=b)
+    deal.subject = DEAL_SUBJECT
+    deal.save(update_fields=["subject"])
+    contract = ContractFactory(deal=deal, offer=deal.accepted_offer)
+    order = OrderFactory(deal=deal, offer=deal.accepted_offer)
+    milestone = MilestoneFactory(order=order, deal=deal, seq=1)
+    return {
+        "ordered_deal": deal,
+        "contract": contract,
+        "milestone": milestone,
+        "proof": PaymentProofFactory(milestone=milestone),
+    }
+
+
 def _kwargs(w):
     """Each route, filled in with B's objects (the other company's, for every role but the audience)."""
     sc, item, draft = w["showcase"], w["item"], w["draft"]
     return {
         "deals:deal_list": [{}],
-        "deals:deal_detail": [{"pk": w["deal"].pk}],
+        "deals:deal_detail": [{"pk": w["deal"].pk}, {"pk": w["ordered_deal"].pk}],
+        "deals:contract_pdf": [{"pk": w["ordered_deal"].pk}],
+        "deals:contract_issue": [{"pk": w["ordered_deal"].pk}, {"pk": w["deal"].pk}],
+        "deals:contract_accept": [{"pk": w["ordered_deal"].pk}],
+        "deals:order_place": [{"pk": w["ordered_deal"].pk}],
+        "deals:milestone_proof": [{"pk": w["ordered_deal"].pk, "seq": 1}],
+        "deals:milestone_confirm": [{"pk": w["ordered_deal"].pk, "seq": 1}],
+        "deals:proof_file": [{"pk": w["ordered_deal"].pk, "proof_pk": w["proof"].pk}],
         # --- visits, shipments, disputes, ratings (D3) ---
         "deals:visit_request": [{"pk": w["deal"].pk}],
         "deals:visit_confirm": [{"pk": w["deal"].pk, "visit_pk": w["visit"].pk}],

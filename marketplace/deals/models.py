@@ -220,7 +220,9 @@ class Message(models.Model):
     author_company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"), max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
-    event = models.OneToOneField(DealEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="message")
+    event = models.OneToOneField(
+        DealEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="message"
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -408,6 +410,180 @@ class OfferLine(models.Model):
     @property
     def amount(self) -> Money:
         return Money(self.unit_price * self.quantity, self.offer.currency).quantize()
+
+
+# --- contract, order, milestones (D2) ---
+
+
+def _contract_path(contract, filename: str) -> str:
+    return f"deals/contracts/{contract.deal_id}/{contract.number}.pdf"
+
+
+def _proof_path(proof, filename: str) -> str:
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        proof.content_type, "bin"
+    )
+    return f"deals/payments/{proof.milestone.deal_id}/{proof.sha256[:16]}.{extension}"
+
+
+class Contract(models.Model):
+    """The sales contract of an agreed deal: the PDF drawn from the accepted offer, which both parties accept."""
+
+    deal = models.OneToOneField(Deal, on_delete=models.CASCADE, related_name="contract")
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("contract number"), max_length=32, unique=True)
+    pdf = models.FileField(upload_to=_contract_path, storage=private_storage)
+    sha256 = models.CharField(max_length=64)
+    # The governing clauses as they stood when the contract was issued (operators may edit them later).
+    clauses = models.JSONField(default=list)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sales contract")
+
+    def __str__(self):
+        return self.number
+
+
+class ContractAcceptance(models.Model):
+    """One party's acceptance of the contract: who (name and title as typed), when, from which address."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="acceptances")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("full name"), max_length=120)
+    title = models.CharField(_("title"), max_length=120)
+    ip = models.GenericIPAddressField(_("network address"), null=True, blank=True)
+    sha256 = models.CharField(max_length=64)
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "side"], name="contract_accepted_once_per_side")
+        ]
+        verbose_name = _("contract acceptance")
+
+    def __str__(self):
+        return f"{self.contract} · {self.side}"
+
+
+class Insurance(models.TextChoices):
+    NOT_INSURED = "not_insured", _("Not insured")
+    INSURED = "insured", _("Insured")
+
+
+class Order(models.Model):
+    """The order placed on an agreed deal: its value and terms, and the credit decision that let it through."""
+
+    deal = models.OneToOneField(Deal, on_delete=models.CASCADE, related_name="order")
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES)
+    currency = models.CharField(max_length=3, validators=[validate_currency_code])
+    payment_terms = models.CharField(max_length=20, choices=PaymentTerms.choices)
+    term_days = models.PositiveIntegerField(null=True, blank=True)
+    # credit.gating's Decision.as_dict() at the moment the order was placed.
+    decision = models.JSONField(default=dict)
+    insurance = models.CharField(max_length=20, choices=Insurance.choices, default=Insurance.NOT_INSURED)
+    insurance_policy = models.CharField(max_length=100, blank=True)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order")
+
+    def __str__(self):
+        return f"{self.deal_id} · {self.currency} {self.amount}"
+
+
+class MilestoneKind(models.TextChoices):
+    DEPOSIT = "deposit", _("Deposit")
+    BALANCE = "balance", _("Balance")
+    FULL = "full", _("Payment in full")
+
+
+class MilestoneStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    DUE = "due", _("Due")
+    OVERDUE = "overdue", _("Overdue")
+    PAID = "paid", _("Paid")
+
+
+class Milestone(models.Model):
+    """A payment the buyer owes under the order: the deposit, the balance, or the whole price, with its due date."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="milestones")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="milestones")
+    seq = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=MilestoneKind.choices)
+    percent = models.DecimalField(max_digits=5, decimal_places=2)
+    amount = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES)
+    currency = models.CharField(max_length=3, validators=[validate_currency_code])
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        max_length=10, choices=MilestoneStatus.choices, default=MilestoneStatus.SCHEDULED
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deal", "seq"]
+        constraints = [models.UniqueConstraint(fields=["deal", "seq"], name="milestone_seq_unique_per_deal")]
+        indexes = [models.Index(fields=["status", "due_date"])]
+        verbose_name = _("payment milestone")
+
+    def __str__(self):
+        return f"{self.deal_id}/{self.seq} {self.kind}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == MilestoneStatus.PAID
+
+
+class PaymentProof(models.Model):
+    """A bank slip or L/C copy the buyer uploaded for a milestone; private, served behind the deal's check."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="proofs")
+    file = models.FileField(upload_to=_proof_path, storage=private_storage)
+    content_type = models.CharField(max_length=50)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("payment proof")
+
+    def __str__(self):
+        return self.original_name
+
+
+# A milestone's status moves only by these events: the daily check (fall_due, go_overdue) and the
+# payee's or an operator's confirmation (confirm_payment). Each move is audited and sends state_changed.
+MILESTONE_TRANSITIONS = TransitionTable(
+    field="status",
+    company=lambda milestone: milestone.deal.buyer_id,
+    moves={
+        "fall_due": {MilestoneStatus.SCHEDULED: MilestoneStatus.DUE},
+        "go_overdue": {
+            MilestoneStatus.SCHEDULED: MilestoneStatus.OVERDUE,
+            MilestoneStatus.DUE: MilestoneStatus.OVERDUE,
+        },
+        "confirm_payment": {
+            MilestoneStatus.SCHEDULED: MilestoneStatus.PAID,
+            MilestoneStatus.DUE: MilestoneStatus.PAID,
+            MilestoneStatus.OVERDUE: MilestoneStatus.PAID,
+        },
+    },
+    refusals={"confirm_payment": _("This payment has already been confirmed.")},
+)
 
 
 # --- visits, shipments, disputes, ratings (D3) ---

@@ -22,6 +22,14 @@ MESSAGES: dict[str, tuple] = {
     "decline_offer": (_("Your offer was declined"), "other", True),
     "accept_offer": (_("Terms agreed: your offer was accepted"), "other", True),
     "cancel": (_("A deal was cancelled"), "other", True),
+    # --- contract, order, milestones (D2) ---
+    "contract_issued": (_("The sales contract is ready to accept"), "other", True),
+    "contract_accepted": (_("The other party accepted the sales contract"), "other", True),
+    "place_order": (_("Order placed"), "both", True),
+    "payment_proof": (_("Proof of payment uploaded"), "other", True),
+    "payment_confirmed": (_("Payment confirmed"), "both", True),
+    "milestone_due": (_("A payment falls due"), "both", True),
+    "milestone_overdue": (_("A payment is overdue"), "both", True),
 }
 
 

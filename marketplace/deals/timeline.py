@@ -46,6 +46,16 @@ register("decline_offer", _("Offer declined"), "deals/timeline/decline_offer.htm
 register("accept_offer", _("Offer accepted: terms agreed"), "deals/timeline/accept_offer.html", "state")
 register("cancel", _("Deal cancelled"), "deals/timeline/cancel.html", "state")
 
+# --- contract, order, milestones (D2) ---
+register("contract_issued", _("Sales contract issued"), "deals/timeline/contract.html", "document")
+register("contract_accepted", _("Sales contract accepted"), "deals/timeline/contract.html", "document")
+register("place_order", _("Order placed"), "deals/timeline/place_order.html", "state")
+register("insurance_recorded", _("Insurance"), "deals/timeline/insurance.html", "step")
+register("payment_proof", _("Proof of payment uploaded"), "deals/timeline/payment.html", "money")
+register("payment_confirmed", _("Payment confirmed"), "deals/timeline/payment.html", "money")
+register("milestone_due", _("Payment due"), "deals/timeline/payment.html", "money")
+register("milestone_overdue", _("Payment overdue"), "deals/timeline/payment.html", "money")
+
 # --- visits, shipments, disputes, ratings (D3) ---
 register("visit_requested", _("Factory visit requested"), "deals/timeline/visit_requested.html", "step")
 register("visit_confirmed", _("Factory visit confirmed"), "deals/timeline/visit_confirmed.html", "step")

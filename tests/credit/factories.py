@@ -5,6 +5,8 @@ Credit imports nothing from marketplace, and neither do its tests: the subject i
 """
 
 import datetime as dt
+import itertools
+from decimal import Decimal
 
 import factory
 from django.apps import apps
@@ -18,6 +20,9 @@ from credit.models import (
     Assessment,
     BatchChannel,
     Fact,
+    GatingOverride,
+    GatingPolicy,
+    GatingRule,
     ImportBatch,
     ModelVersion,
     RejectedRow,
@@ -157,3 +162,56 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     reasons = factory.LazyFunction(lambda: [{"feature": "on_time_share", "text": "Pays on time"}])
     features = factory.LazyFunction(lambda: {"on_time_share": 0.96})
     facts_fingerprint = "0" * 64
+
+
+# --- gating (G) ---
+
+
+def _risk_officer():
+    return apps.get_model(*settings.AUTH_USER_MODEL.split(".")).objects.create_user(
+        email=f"risk-{next(_officers)}@example.com", platform_role="risk_officer"
+    )
+
+
+_officers = itertools.count(1)
+
+
+class GatingPolicyFactory(factory.django.DjangoModelFactory):
+    """A policy version after the seeded one (version 1); add its rows with GatingRuleFactory."""
+
+    class Meta:
+        model = GatingPolicy
+
+    version = factory.Sequence(lambda n: n + 100)
+    base_currency = "USD"
+    reason = "Test version"
+
+
+class GatingRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GatingRule
+
+    policy = factory.SubFactory(GatingPolicyFactory)
+    grade = "BBB"
+    allowed_terms = factory.LazyFunction(lambda: ["prepayment", "lc_sight", "dp", "da"])
+    credit_limit = Decimal("100000")
+    max_term_days = 60
+
+
+class GatingOverrideFactory(factory.django.DjangoModelFactory):
+    """An override in effect, below the four-eyes amount."""
+
+    class Meta:
+        model = GatingOverride
+
+    reference = factory.Sequence(lambda n: f"deal:{n + 1}")
+    subject = factory.SubFactory(SubjectFactory)
+    action = "open_account"
+    amount = Decimal("10000")
+    currency = "USD"
+    term_days = 30
+    amount_base = factory.LazyAttribute(lambda o: o.amount)
+    base_currency = "USD"
+    reason = "Long-standing customer; bank guarantee on file."
+    status = GatingOverride.Status.EFFECTIVE
+    requested_by = factory.LazyFunction(_risk_officer)

@@ -6,6 +6,7 @@ through the service with its first event, as a real inquiry is.
 """
 
 import datetime
+import hashlib
 from decimal import Decimal
 
 import factory
@@ -17,6 +18,8 @@ from marketplace.companies.models import CompanyKind
 from marketplace.deals import record
 from marketplace.deals.models import (
     Attachment,
+    Contract,
+    ContractAcceptance,
     Deal,
     DealEvent,
     DealReadState,
@@ -24,8 +27,12 @@ from marketplace.deals.models import (
     DealState,
     Inspection,
     Message,
+    Milestone,
+    MilestoneKind,
     Offer,
     OfferLine,
+    Order,
+    PaymentProof,
     PaymentTerms,
     Side,
 )
@@ -130,6 +137,99 @@ class OfferLineFactory(factory.django.DjangoModelFactory):
     unit = "piece"
     unit_price = Decimal("12500.00")
     hs_code = "847710"
+
+
+# --- contract, order, milestones (D2) ---
+
+
+def agreed_deal(
+    *, buyer=None, supplier=None, payment_terms=PaymentTerms.DEPOSIT_BALANCE, lines=1, **offer_kwargs
+):
+    """A deal whose terms were agreed on one supplier offer with `lines` items (quantity 10 × 12,500.00)."""
+    kwargs = {"state": DealState.AGREED}
+    if buyer is not None:
+        kwargs["buyer"] = buyer
+    if supplier is not None:
+        kwargs["supplier"] = supplier
+    deal = DealFactory(**kwargs)
+    defaults = {"deposit_percent": 30 if payment_terms == PaymentTerms.DEPOSIT_BALANCE else None}
+    if payment_terms in (PaymentTerms.DA, PaymentTerms.OPEN_ACCOUNT):
+        defaults["term_days"] = 60
+    offer = OfferFactory(
+        deal=deal, version=1, payment_terms=payment_terms, status="accepted", **{**defaults, **offer_kwargs}
+    )
+    for n in range(lines):
+        OfferLineFactory(
+            offer=offer, position=n, description=f"Injection moulding machine 120 t, model {n + 1}"
+        )
+    Deal.objects.filter(pk=deal.pk).update(accepted_offer=offer)
+    deal.refresh_from_db()
+    return deal
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    deal = factory.LazyFunction(agreed_deal)
+    offer = factory.SelfAttribute("deal.accepted_offer")
+    number = factory.Sequence(lambda n: f"TF-2026-{800000 + n:06d}")
+    pdf = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="contract.pdf"))
+    sha256 = factory.LazyFunction(lambda: hashlib.sha256(PDF_BYTES).hexdigest())
+    issued_by = factory.SubFactory(UserFactory)
+
+
+class ContractAcceptanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContractAcceptance
+
+    contract = factory.SubFactory(ContractFactory)
+    side = Side.BUYER
+    company = factory.SelfAttribute("contract.deal.buyer")
+    user = factory.SubFactory(UserFactory)
+    name = "Anna Weber"
+    title = "Purchasing manager"
+    ip = "192.0.2.10"
+    sha256 = factory.SelfAttribute("contract.sha256")
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Order
+
+    deal = factory.LazyFunction(lambda: agreed_deal())
+    offer = factory.SelfAttribute("deal.accepted_offer")
+    amount = Decimal("125000.00")
+    currency = "USD"
+    payment_terms = PaymentTerms.DEPOSIT_BALANCE
+    placed_by = factory.SubFactory(UserFactory)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    order = factory.SubFactory(OrderFactory)
+    deal = factory.SelfAttribute("order.deal")
+    seq = factory.Sequence(lambda n: n + 1)
+    kind = MilestoneKind.FULL
+    percent = Decimal("100")
+    amount = Decimal("125000.00")
+    currency = "USD"
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+
+
+class PaymentProofFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PaymentProof
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="slip.pdf"))
+    content_type = "application/pdf"
+    original_name = "slip.pdf"
+    size = len(PDF_BYTES)
+    sha256 = factory.LazyFunction(lambda: hashlib.sha256(PDF_BYTES).hexdigest())
+    uploaded_by = factory.SubFactory(UserFactory)
 
 
 # --- visits, shipments, disputes, ratings (D3) ---

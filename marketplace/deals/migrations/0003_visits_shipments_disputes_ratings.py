@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('companies', '0003_industry_reference_data'),
-        ('deals', '0001_initial'),
+        ('deals', '0002_contract_order_milestones'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
