@@ -6,13 +6,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.documents.models import AbstractDocument
 from wagtail.documents.models import Document as WagtailDocument
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cms.blocks import BodyBlock
+from cms.blocks import BodyBlock, ClauseBlock, default_clauses
 from marketplace.core import caching
 
 
@@ -145,3 +146,21 @@ class SiteDocument(AbstractDocument):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         permissions = [("choose_document", "Can choose document")]
+
+
+@register_setting(icon="doc-full")
+class ContractClauses(BaseGenericSetting):
+    """The governing clauses printed on every sales contract issued from now on (cms/contracts.py)."""
+
+    clauses = StreamField(
+        [("clause", ClauseBlock())],
+        default=default_clauses,
+        use_json_field=True,
+        verbose_name=_("clauses"),
+        help_text=_("Printed in this order on each new contract; contracts already issued keep their text."),
+    )
+
+    panels = [FieldPanel("clauses")]
+
+    class Meta:
+        verbose_name = _("contract clauses")

@@ -64,8 +64,17 @@ def validate_currency(value: str) -> None:
         )
 
 
+# Payment-term codes of a trade (the deals app and credit.gating use the same codes).
+PAYMENT_TERMS = ("prepayment", "deposit_balance", "lc_sight", "dp", "da", "open_account")
+
 # A fixed bank rating scale; the stored metric is the step (1 = AAA, best ... 10 = D, default).
 RATING_SCALE = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D")
+
+# The steps of a deal a cancellation can happen at (the deal states it may leave by "cancel").
+DEAL_STEPS = ("inquiry", "negotiation", "agreed", "ordered")
+
+# A factory visit's outcome ordered by risk; the stored metric is the position (0 pass … 2 fail).
+VISIT_OUTCOMES = ("pass", "conditional", "fail")
 
 # Registry status ordered by risk; the stored metric is the position.
 REGISTRY_STATUSES = ("active", "abnormal", "deregistered")
@@ -314,7 +323,18 @@ KINDS: dict[str, FactKind] = {
             amount_field="amount",
             metric=lambda v: float(v["days_late"]),
         ),
-        FactKind("order_cancelled", (P,), "Order cancelled", "订单取消", {"order": _ref}),
+        FactKind(
+            "order_cancelled",
+            (P,),
+            "Order cancelled",
+            "订单取消",
+            # Who cancelled (the subject's side, or an operator) and at which step of the deal.
+            {
+                "order": _ref,
+                "by": Field("choice", required=False, choices=("buyer", "supplier", "operator")),
+                "step": Field("choice", required=False, choices=DEAL_STEPS),
+            },
+        ),
         FactKind("dispute_opened", (P,), "Dispute opened", "发起争议", {"dispute": _ref}),
         FactKind(
             "dispute_resolved",
@@ -427,6 +447,44 @@ KINDS: dict[str, FactKind] = {
             "交易完成",
             {"value": Field("decimal"), "currency": Field("currency"), "deal": _ref},
             amount_field="value",
+        ),
+        # An order placed on the platform: what was bought on which payment terms. The metric is the
+        # days of credit the supplier gave (0 for prepayment or L/C); no feature reads it yet — the
+        # payments that follow (invoice_paid, payment_late) carry the behaviour.
+        FactKind(
+            "order_placed",
+            (P,),
+            "Order placed",
+            "下单",
+            {
+                **MONEY,
+                "terms": Field("choice", choices=PAYMENT_TERMS),
+                "days": Field("int", required=False, min_value=0, max_value=3650),
+                "order": _ref,
+            },
+            amount_field="amount",
+            metric=lambda v: float(v.get("days") or 0),
+        ),
+        FactKind(
+            "delivery",
+            (P,),
+            "Delivery",
+            "交货",
+            {
+                "days_late": Field("int", min_value=0, max_value=3650),
+                "due_date": Field("date"),
+                "delivered_date": Field("date"),
+                "deal": _ref,
+            },
+            metric=lambda v: float(v["days_late"]),
+        ),
+        FactKind(
+            "factory_visit",
+            (P,),
+            "Factory visit",
+            "看厂",
+            {"outcome": Field("choice", choices=VISIT_OUTCOMES), "visit": _ref},
+            metric=lambda v: float(VISIT_OUTCOMES.index(v["outcome"])),
         ),
     ]
 }

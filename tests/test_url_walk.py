@@ -35,7 +35,23 @@ from tests.marketplace.companies.factories import (
     UserFactory,
     VerificationDocumentFactory,
 )
-from tests.marketplace.deals.factories import AttachmentFactory, DealFactory, MessageFactory, OfferFactory
+from tests.marketplace.deals.factories import (
+    AttachmentFactory,
+    ContractFactory,
+    DealFactory,
+    DisputeFactory,
+    FactoryVisitFactory,
+    MessageFactory,
+    MilestoneFactory,
+    OfferFactory,
+    OrderFactory,
+    PaymentProofFactory,
+    ShipmentDocumentFactory,
+    ShipmentFactory,
+    VisitPhotoFactory,
+    agreed_deal,
+)
+from tests.marketplace.deals.factories import DisputeEvidenceFactory as DealDisputeEvidenceFactory
 from tests.marketplace.fairs.factories import FairSessionFactory
 from tests.marketplace.notifications.factories import NotificationFactory
 from tests.marketplace.showcases.factories import (
@@ -138,7 +154,7 @@ def world():
     showcase = ShowcaseFactory(supplier=b, created_by=b_owner, title=SHOWCASE_TITLE)
     item = ShowcaseItemFactory(showcase=showcase, product=showcase_only, price=SHOWCASE_PRICE)
     ShowcaseAccessFactory(showcase=showcase, company=d)
-    return {
+    w = {
         "people": people,
         "b": b,
         "public": public,
@@ -180,6 +196,34 @@ def world():
             message=MessageFactory(deal=deal, author=b_owner, author_company=b, body=DEAL_MESSAGE),
             original_name=DEAL_FILE,
         ),
+        # --- contract, order, milestones (D2): an ordered deal between B and D with a proof of payment ---
+        **_ordered_deal(b, d),
+    }
+    # --- visits, shipments, disputes, ratings (D3): one of each file on B's deal with D ---
+    visit = FactoryVisitFactory(deal=w["deal"], requested_by=b_owner)
+    w["visit"] = visit
+    w["visit_photo"] = VisitPhotoFactory(visit=visit, original_name=DEAL_FILE)
+    w["shipment_document"] = ShipmentDocumentFactory(
+        shipment=ShipmentFactory(deal=w["deal"]), original_name=DEAL_FILE
+    )
+    w["dispute_evidence"] = DealDisputeEvidenceFactory(
+        dispute=DisputeFactory(deal=w["deal"]), original_name=DEAL_FILE
+    )
+    return w
+
+
+def _ordered_deal(b, d):
+    deal = agreed_deal(buyer=d, supplier=b)
+    deal.subject = DEAL_SUBJECT
+    deal.save(update_fields=["subject"])
+    contract = ContractFactory(deal=deal, offer=deal.accepted_offer)
+    order = OrderFactory(deal=deal, offer=deal.accepted_offer)
+    milestone = MilestoneFactory(order=order, deal=deal, seq=1)
+    return {
+        "ordered_deal": deal,
+        "contract": contract,
+        "milestone": milestone,
+        "proof": PaymentProofFactory(milestone=milestone),
     }
 
 
@@ -188,7 +232,6 @@ def _kwargs(w):
     sc, item, draft = w["showcase"], w["item"], w["draft"]
     return {
         "deals:deal_list": [{}],
-        "deals:deal_detail": [{"pk": w["deal"].pk}],
         "deals:inquiry_from_product": [{"product_pk": w["public"].pk}, {"product_pk": draft.pk}],
         "deals:inquiry_from_company": [{"slug": w["b"].slug}],
         "deals:message_post": [{"pk": w["deal"].pk}],
@@ -199,6 +242,27 @@ def _kwargs(w):
         "deals:deal_cancel": [{"pk": w["deal"].pk}],
         "deals:attachment_file": [{"pk": w["deal"].pk, "attachment_pk": w["attachment"].pk}],
         "deals:deal_verify": [{"pk": w["deal"].pk}],
+        "deals:deal_detail": [{"pk": w["deal"].pk}, {"pk": w["ordered_deal"].pk}],
+        "deals:contract_pdf": [{"pk": w["ordered_deal"].pk}],
+        "deals:contract_issue": [{"pk": w["ordered_deal"].pk}, {"pk": w["deal"].pk}],
+        "deals:contract_accept": [{"pk": w["ordered_deal"].pk}],
+        "deals:order_place": [{"pk": w["ordered_deal"].pk}],
+        "deals:milestone_proof": [{"pk": w["ordered_deal"].pk, "seq": 1}],
+        "deals:milestone_confirm": [{"pk": w["ordered_deal"].pk, "seq": 1}],
+        "deals:proof_file": [{"pk": w["ordered_deal"].pk, "proof_pk": w["proof"].pk}],
+        # --- visits, shipments, disputes, ratings (D3) ---
+        "deals:visit_request": [{"pk": w["deal"].pk}],
+        "deals:visit_confirm": [{"pk": w["deal"].pk, "visit_pk": w["visit"].pk}],
+        "deals:visit_report": [{"pk": w["deal"].pk, "visit_pk": w["visit"].pk}],
+        "deals:visit_photo": [{"pk": w["deal"].pk, "file_pk": w["visit_photo"].pk}],
+        "deals:shipment_create": [{"pk": w["deal"].pk}],
+        "deals:shipment_document": [{"pk": w["deal"].pk, "file_pk": w["shipment_document"].pk}],
+        "deals:delivery_confirm": [{"pk": w["deal"].pk}],
+        "deals:dispute_open": [{"pk": w["deal"].pk}],
+        "deals:dispute_answer": [{"pk": w["deal"].pk}],
+        "deals:dispute_resolve": [{"pk": w["deal"].pk}],
+        "deals:dispute_evidence": [{"pk": w["deal"].pk, "file_pk": w["dispute_evidence"].pk}],
+        "deals:rating_create": [{"pk": w["deal"].pk}],
         "notifications:notification_list": [{}],
         "notifications:notification_read": [{}],
         "fairs:session_list": [{}],

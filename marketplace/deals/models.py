@@ -410,3 +410,461 @@ class OfferLine(models.Model):
     @property
     def amount(self) -> Money:
         return Money(self.unit_price * self.quantity, self.offer.currency).quantize()
+
+
+# --- contract, order, milestones (D2) ---
+
+
+def _contract_path(contract, filename: str) -> str:
+    return f"deals/contracts/{contract.deal_id}/{contract.number}.pdf"
+
+
+def _proof_path(proof, filename: str) -> str:
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        proof.content_type, "bin"
+    )
+    return f"deals/payments/{proof.milestone.deal_id}/{proof.sha256[:16]}.{extension}"
+
+
+class Contract(models.Model):
+    """The sales contract of an agreed deal: the PDF drawn from the accepted offer, which both parties accept."""
+
+    deal = models.OneToOneField(Deal, on_delete=models.CASCADE, related_name="contract")
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("contract number"), max_length=32, unique=True)
+    pdf = models.FileField(upload_to=_contract_path, storage=private_storage)
+    sha256 = models.CharField(max_length=64)
+    # The governing clauses as they stood when the contract was issued (operators may edit them later).
+    clauses = models.JSONField(default=list)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sales contract")
+
+    def __str__(self):
+        return self.number
+
+
+class ContractAcceptance(models.Model):
+    """One party's acceptance of the contract: who (name and title as typed), when, from which address."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="acceptances")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("full name"), max_length=120)
+    title = models.CharField(_("title"), max_length=120)
+    ip = models.GenericIPAddressField(_("network address"), null=True, blank=True)
+    sha256 = models.CharField(max_length=64)
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "side"], name="contract_accepted_once_per_side")
+        ]
+        verbose_name = _("contract acceptance")
+
+    def __str__(self):
+        return f"{self.contract} · {self.side}"
+
+
+class Insurance(models.TextChoices):
+    NOT_INSURED = "not_insured", _("Not insured")
+    INSURED = "insured", _("Insured")
+
+
+class Order(models.Model):
+    """The order placed on an agreed deal: its value and terms, and the credit decision that let it through."""
+
+    deal = models.OneToOneField(Deal, on_delete=models.CASCADE, related_name="order")
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES)
+    currency = models.CharField(max_length=3, validators=[validate_currency_code])
+    payment_terms = models.CharField(max_length=20, choices=PaymentTerms.choices)
+    term_days = models.PositiveIntegerField(null=True, blank=True)
+    # credit.gating's Decision.as_dict() at the moment the order was placed.
+    decision = models.JSONField(default=dict)
+    insurance = models.CharField(max_length=20, choices=Insurance.choices, default=Insurance.NOT_INSURED)
+    insurance_policy = models.CharField(max_length=100, blank=True)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order")
+
+    def __str__(self):
+        return f"{self.deal_id} · {self.currency} {self.amount}"
+
+
+class MilestoneKind(models.TextChoices):
+    DEPOSIT = "deposit", _("Deposit")
+    BALANCE = "balance", _("Balance")
+    FULL = "full", _("Payment in full")
+
+
+class MilestoneStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    DUE = "due", _("Due")
+    OVERDUE = "overdue", _("Overdue")
+    PAID = "paid", _("Paid")
+
+
+class Milestone(models.Model):
+    """A payment the buyer owes under the order: the deposit, the balance, or the whole price, with its due date."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="milestones")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="milestones")
+    seq = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=MilestoneKind.choices)
+    percent = models.DecimalField(max_digits=5, decimal_places=2)
+    amount = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES)
+    currency = models.CharField(max_length=3, validators=[validate_currency_code])
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        max_length=10, choices=MilestoneStatus.choices, default=MilestoneStatus.SCHEDULED
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deal", "seq"]
+        constraints = [models.UniqueConstraint(fields=["deal", "seq"], name="milestone_seq_unique_per_deal")]
+        indexes = [models.Index(fields=["status", "due_date"])]
+        verbose_name = _("payment milestone")
+
+    def __str__(self):
+        return f"{self.deal_id}/{self.seq} {self.kind}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == MilestoneStatus.PAID
+
+
+class PaymentProof(models.Model):
+    """A bank slip or L/C copy the buyer uploaded for a milestone; private, served behind the deal's check."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="proofs")
+    file = models.FileField(upload_to=_proof_path, storage=private_storage)
+    content_type = models.CharField(max_length=50)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("payment proof")
+
+    def __str__(self):
+        return self.original_name
+
+
+# A milestone's status moves only by these events: the daily check (fall_due, go_overdue) and the
+# payee's or an operator's confirmation (confirm_payment). Each move is audited and sends state_changed.
+MILESTONE_TRANSITIONS = TransitionTable(
+    field="status",
+    company=lambda milestone: milestone.deal.buyer_id,
+    moves={
+        "fall_due": {MilestoneStatus.SCHEDULED: MilestoneStatus.DUE},
+        "go_overdue": {
+            MilestoneStatus.SCHEDULED: MilestoneStatus.OVERDUE,
+            MilestoneStatus.DUE: MilestoneStatus.OVERDUE,
+        },
+        "confirm_payment": {
+            MilestoneStatus.SCHEDULED: MilestoneStatus.PAID,
+            MilestoneStatus.DUE: MilestoneStatus.PAID,
+            MilestoneStatus.OVERDUE: MilestoneStatus.PAID,
+        },
+    },
+    refusals={"confirm_payment": _("This payment has already been confirmed.")},
+)
+
+
+# --- visits, shipments, disputes, ratings (D3) ---
+
+
+def _fulfilment_path(instance, filename):
+    return f"deals/{instance.deal_id}/fulfilment/{secrets.token_hex(8)}{Path(filename).suffix.lower()[:10]}"
+
+
+class DealFile(models.Model):
+    """A file kept with a deal's fulfilment (a photo, a shipping document, evidence); private, hashed."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=_fulfilment_path, storage=private_storage, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def as_record(self) -> dict:
+        """What the trade record keeps of the file: its name, size and SHA-256 (the bytes stay private)."""
+        return {"name": self.original_name, "size": self.size, "sha256": self.sha256}
+
+
+class VisitMode(models.TextChoices):
+    ON_SITE = "on_site", _("On-site visit")
+    VIDEO = "video", _("Video visit")
+
+
+class VisitStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REPORTED = "reported", _("Report filed")
+
+
+class VisitOutcome(models.TextChoices):
+    PASS = "pass", _("Pass")
+    CONDITIONAL = "conditional", _("Pass with conditions")
+    FAIL = "fail", _("Fail")
+
+
+class FactoryVisit(models.Model):
+    """The buyer's visit to the supplier's factory (看厂), on site or by video: times, the one agreed, the report."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="visits")
+    mode = models.CharField(_("kind of visit"), max_length=10, choices=VisitMode.choices)
+    # Up to three times the buyer proposes; the supplier confirms one of them.
+    proposed_1 = models.DateTimeField(_("proposed time"))
+    proposed_2 = models.DateTimeField(_("second proposed time"), null=True, blank=True)
+    proposed_3 = models.DateTimeField(_("third proposed time"), null=True, blank=True)
+    note = models.TextField(_("note to the supplier"), blank=True, max_length=2000)
+    # A named third-party inspector who files the report instead of the buyer (an account on TrustFair).
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("third-party inspector"),
+    )
+    status = models.CharField(max_length=10, choices=VisitStatus.choices, default=VisitStatus.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    confirmed_time = models.DateTimeField(_("visit time"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=VisitOutcome.choices, blank=True)
+    # {checklist code: true/false}, codes from visits.CHECKLIST.
+    checklist = models.JSONField(default=dict, blank=True)
+    report_notes = models.TextField(_("findings"), blank=True, max_length=5000)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deal", "requested_at", "pk"]
+        verbose_name = _("factory visit")
+
+    def __str__(self):
+        return f"{self.deal} · {self.get_mode_display()}"
+
+    @property
+    def proposed(self) -> list:
+        """The times the buyer proposed, in order."""
+        return [t for t in (self.proposed_1, self.proposed_2, self.proposed_3) if t is not None]
+
+
+class VisitPhoto(DealFile):
+    """A photo taken during a factory visit, attached to its report."""
+
+    visit = models.ForeignKey(FactoryVisit, on_delete=models.PROTECT, related_name="photos")
+
+    class Meta(DealFile.Meta):
+        verbose_name = _("visit photo")
+
+    def get_absolute_url(self):
+        return reverse("deals:visit_photo", kwargs={"pk": self.deal_id, "file_pk": self.pk})
+
+
+class TransportMode(models.TextChoices):
+    SEA = "sea", _("Sea")
+    AIR = "air", _("Air")
+    ROAD = "road", _("Road")
+    RAIL = "rail", _("Rail")
+
+
+class Shipment(models.Model):
+    """One consignment the supplier sent for the deal, with its carrier, tracking reference and documents."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="shipments")
+    number = models.PositiveSmallIntegerField()
+    mode = models.CharField(_("transport"), max_length=10, choices=TransportMode.choices)
+    carrier = models.CharField(_("carrier"), max_length=100)
+    tracking_reference = models.CharField(_("tracking reference"), max_length=100)
+    shipped_on = models.DateField(_("shipped on"))
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["deal", "number"]
+        verbose_name = _("shipment")
+        constraints = [models.UniqueConstraint(fields=["deal", "number"], name="shipment_number_unique")]
+
+    def __str__(self):
+        return f"{self.deal} · {self.number}"
+
+
+class ShipmentDocumentKind(models.TextChoices):
+    COMMERCIAL_INVOICE = "commercial_invoice", _("Commercial invoice")
+    PACKING_LIST = "packing_list", _("Packing list")
+    BILL_OF_LADING = "bill_of_lading", _("Bill of lading")
+    AIR_WAYBILL = "air_waybill", _("Air waybill")
+    CERTIFICATE_OF_ORIGIN = "certificate_of_origin", _("Certificate of origin")
+    OTHER_TRANSPORT = "transport_document", _("Other transport document (CMR, rail waybill)")
+
+
+class ShipmentDocument(DealFile):
+    """A document of a shipment: invoice, packing list, bill of lading or air waybill, certificate of origin."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("document"), max_length=30, choices=ShipmentDocumentKind.choices)
+
+    class Meta(DealFile.Meta):
+        verbose_name = _("shipment document")
+
+    def get_absolute_url(self):
+        return reverse("deals:shipment_document", kwargs={"pk": self.deal_id, "file_pk": self.pk})
+
+
+class Delivery(models.Model):
+    """The buyer's confirmation that the goods arrived; it opens the claim window."""
+
+    deal = models.OneToOneField(Deal, on_delete=models.PROTECT, related_name="delivery")
+    delivered_on = models.DateField(_("delivered on"))
+    # The agreed date the supplier's delivery is measured against, and how late it was (0 = on time).
+    due_date = models.DateField(null=True, blank=True)
+    days_late = models.PositiveIntegerField(null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    claim_until = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [models.Index(fields=["claim_until"])]
+
+    def __str__(self):
+        return f"{self.deal} · {self.delivered_on}"
+
+
+class DisputeReason(models.TextChoices):
+    QUALITY = "quality", _("Quality not as agreed")
+    QUANTITY = "quantity", _("Short or wrong quantity")
+    DAMAGE = "damage", _("Damaged in transit")
+    DOCUMENTS = "documents", _("Documents missing or wrong")
+    OTHER = "other", _("Other")
+
+
+class DisputeResolution(models.TextChoices):
+    REFUND = "refund", _("Full refund")
+    PARTIAL = "partial", _("Partial refund")
+    REJECTED = "rejected", _("Claim rejected")
+
+
+class Dispute(models.Model):
+    """The buyer's claim after delivery, the supplier's answer and the operator's decision."""
+
+    deal = models.OneToOneField(Deal, on_delete=models.PROTECT, related_name="dispute")
+    reason = models.CharField(_("reason"), max_length=12, choices=DisputeReason.choices)
+    description = models.TextField(_("what is wrong"), max_length=5000)
+    claimed_amount = models.DecimalField(
+        _("amount claimed"),
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    currency = models.CharField(max_length=3, validators=[validate_currency_code])
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("supplier's answer"), blank=True, max_length=5000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(_("decision"), max_length=10, choices=DisputeResolution.choices, blank=True)
+    refund_amount = models.DecimalField(
+        _("refund"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, null=True, blank=True
+    )
+    resolution_reason = models.TextField(_("reason for the decision"), blank=True, max_length=5000)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claimed_amount__isnull=True) | Q(claimed_amount__gt=0),
+                name="dispute_claim_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(refund_amount__isnull=True) | Q(refund_amount__gte=0),
+                name="dispute_refund_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deal} · {self.get_reason_display()}"
+
+
+class DisputeEvidence(DealFile):
+    """A file one side sends as evidence in a dispute."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="evidence")
+    side = models.CharField(max_length=10, choices=Side.choices)
+
+    class Meta(DealFile.Meta):
+        verbose_name = _("dispute evidence")
+        verbose_name_plural = _("dispute evidence")
+
+    def get_absolute_url(self):
+        return reverse("deals:dispute_evidence", kwargs={"pk": self.deal_id, "file_pk": self.pk})
+
+
+class Rating(models.Model):
+    """One party's rating of the other after the deal completed: 1–5 stars and a comment, once per side."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="ratings")
+    from_side = models.CharField(max_length=10, choices=Side.choices)
+    from_company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="ratings_given")
+    to_company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="ratings_received")
+    score = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["deal", "rated_at"]
+        verbose_name = _("rating")
+        constraints = [
+            models.UniqueConstraint(fields=["deal", "from_side"], name="rating_once_per_side"),
+            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.deal} · {self.from_side} {self.score}/5"

@@ -45,3 +45,27 @@ register("propose", _("Offer sent"), "deals/timeline/propose.html", "offer")
 register("decline_offer", _("Offer declined"), "deals/timeline/decline_offer.html", "offer")
 register("accept_offer", _("Offer accepted: terms agreed"), "deals/timeline/accept_offer.html", "state")
 register("cancel", _("Deal cancelled"), "deals/timeline/cancel.html", "state")
+
+# --- contract, order, milestones (D2) ---
+register("contract_issued", _("Sales contract issued"), "deals/timeline/contract.html", "document")
+register("contract_accepted", _("Sales contract accepted"), "deals/timeline/contract.html", "document")
+register("place_order", _("Order placed"), "deals/timeline/place_order.html", "state")
+register("insurance_recorded", _("Insurance"), "deals/timeline/insurance.html", "step")
+register("payment_proof", _("Proof of payment uploaded"), "deals/timeline/payment.html", "money")
+register("payment_confirmed", _("Payment confirmed"), "deals/timeline/payment.html", "money")
+register("milestone_due", _("Payment due"), "deals/timeline/payment.html", "money")
+register("milestone_overdue", _("Payment overdue"), "deals/timeline/payment.html", "money")
+
+# --- visits, shipments, disputes, ratings (D3) ---
+register("visit_requested", _("Factory visit requested"), "deals/timeline/visit_requested.html", "step")
+register("visit_confirmed", _("Factory visit confirmed"), "deals/timeline/visit_confirmed.html", "step")
+register("visit_report", _("Factory visit report"), "deals/timeline/visit_report.html", "document")
+register("ship", _("Goods shipped"), "deals/timeline/ship.html", "state")
+register("confirm_delivery", _("Delivery confirmed"), "deals/timeline/confirm_delivery.html", "state")
+register("open_dispute", _("Dispute opened"), "deals/timeline/open_dispute.html", "state")
+register(
+    "dispute_answer", _("Supplier's answer to the dispute"), "deals/timeline/dispute_answer.html", "message"
+)
+register("resolve_dispute", _("Dispute decided"), "deals/timeline/resolve_dispute.html", "state")
+register("complete", _("Deal completed"), "deals/timeline/complete.html", "state")
+register("rating", _("Rating"), "deals/timeline/rating.html", "step")

@@ -273,6 +273,9 @@ CREDIT_CHARTS = {
 }
 # ...and converts money to USD with the rates this callable gives: (as_of: date) -> {currency: USD per unit}.
 CREDIT_FX_RATES = "marketplace.core.fx.usd_rates"
+# The governing clauses printed on sales contracts: a callable () -> [{title_en, title_zh, text_en, text_zh}]
+# that cms provides (operators edit them in Wagtail); deals stands below cms and reads them through this.
+DEALS_CONTRACT_CLAUSES = "cms.contracts.governing_clauses"
 # Gating (credit/gating.py): the buyer's unpaid deferred amounts, (subject) -> iterable of (Decimal, currency),
 # imported when a decision is made; and the override amount (gating policy's base currency) above which a
 # second risk officer must approve.

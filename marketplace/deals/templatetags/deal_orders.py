@@ -1,0 +1,60 @@
+"""The contract, order and payments section of the deal page: `{% load deal_orders %}{% order_section deal %}`."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+from marketplace.deals import contracts, orders, permissions
+from marketplace.deals.models import Contract, DealState, Order
+
+register = template.Library()
+
+
+@register.inclusion_tag("deals/includes/order_section.html", takes_context=True)
+def order_section(context, deal):
+    user = context["request"].user
+    acting = permissions.acting_side(user, deal)
+    member_side = permissions.side_of(user, deal)
+    platform_staff = permissions.is_platform_staff(user)
+    risk_officer = permissions.is_platform_risk_officer(user)
+    contract = Contract.objects.filter(deal=deal).prefetch_related("acceptances").first()
+    order = Order.objects.filter(deal=deal).first()
+    accepted = {a.side: a for a in contract.acceptances.all()} if contract else {}
+    preview = None
+    if deal.state == DealState.AGREED and contracts.accepted_by_both(contract) and order is None:
+        preview = orders.check_agreed_terms(deal).as_dict()
+    decision = order.decision if order else preview
+    override_url = ""
+    if risk_officer and preview and not preview["allowed"]:
+        offer = deal.accepted_offer
+        query = {
+            "subject": deal.buyer_id,
+            "action": offer.payment_terms,
+            "amount": preview["amount"],
+            "currency": preview["currency"],
+            "reference": orders.reference(deal),
+        }
+        if offer.term_days:
+            query["term_days"] = offer.term_days
+        override_url = f"{reverse('credit:gating_override_create')}?{urlencode(query)}"
+    return {
+        "request": context["request"],
+        "deal": deal,
+        "acting": acting,
+        "contract": contract,
+        "accepted": accepted,
+        "my_acceptance": accepted.get(acting) if acting else None,
+        "order": order,
+        "decision": decision,
+        "refused": bool(preview and not preview["allowed"]),
+        # The supplier learns the buyer's grade and the outcome, never the limit, exposure or reasons.
+        "show_internals": member_side == "buyer" or platform_staff or risk_officer,
+        "may_fetch": permissions.can_fetch_attachment(user, deal),
+        "may_confirm": acting == "supplier" or permissions.is_platform_staff(user),
+        "override_url": override_url,
+        "milestones": list(deal.milestones.prefetch_related("proofs")) if order else [],
+        "today": timezone.localdate(),
+        "agreed": deal.state == DealState.AGREED,
+    }
