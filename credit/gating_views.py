@@ -60,10 +60,16 @@ def _row_forms(data, policy: GatingPolicy):
 
 
 def _add_errors(error: ValidationError, *, whole, by_key: dict):
+    """A service's ValidationError onto the forms: a row's problems on its row, a field's on the field."""
+    if not hasattr(error, "error_dict"):
+        for problem in error.messages:
+            whole.add_error(None, problem)
+        return
     for key, problems in error.message_dict.items():
         target = by_key.get(key)
+        field = key if target is None and key in whole.fields else None
         for problem in problems:
-            (target or whole).add_error(None, problem)
+            (target or whole).add_error(field, problem)
 
 
 @platform_risk_officer_required

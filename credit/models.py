@@ -377,8 +377,21 @@ class PaymentTerm(models.TextChoices):
     OPEN_ACCOUNT = "open_account", _("Open account")
 
 
+class ImmutableQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("policy versions are immutable; save a new version")
+
+    def delete(self):
+        raise AppendOnlyError("policy versions are immutable; save a new version")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("policy versions are immutable; save a new version")
+
+
 class ImmutableRow(models.Model):
     """A row written once: saving it again or deleting it raises (history is kept, never rewritten)."""
+
+    objects = ImmutableQuerySet.as_manager()
 
     class Meta:
         abstract = True

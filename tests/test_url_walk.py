@@ -11,9 +11,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from credit.models import GatingOverride
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.showcases.models import Showcase, ShowcaseAccess
+from tests.credit.factories import GatingOverrideFactory
 from tests.marketplace.catalog.factories import (
     CertificationFactory,
     ProductFactory,
@@ -55,6 +57,7 @@ IMPORT_NAME = "secret-b-import.csv"
 NOTE = "SECRET-B-NOTIFICATION"
 DOCUMENT_NAME = "secret-b-licence.pdf"
 DEAL_SUBJECT = "SECRET-B-D-DEAL"
+OVERRIDE_REASON = "SECRET-B-OVERRIDE-REASON"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -64,6 +67,7 @@ MAY_SEE = {
     NOTE: set(),
     DOCUMENT_NAME: {"operator"},
     DEAL_SUBJECT: {"audience_buyer", "operator", "risk_officer"},
+    OVERRIDE_REASON: {"risk_officer"},
 }
 
 # Routes left out of the walk, with the reason.
@@ -153,6 +157,12 @@ def world():
         "deal": DealFactory(supplier=b, buyer=d, subject=DEAL_SUBJECT, created_by=b_owner),
         # --- contract, order, milestones (D2): an ordered deal between B and D with a proof of payment ---
         **_ordered_deal(b, d),
+        "override": GatingOverrideFactory(
+            subject=b,
+            reason=OVERRIDE_REASON,
+            status=GatingOverride.Status.PENDING,
+            needs_second_approval=True,
+        ),
     }
 
 
@@ -194,6 +204,13 @@ def _kwargs(w):
         "credit:subject_credit": [{"subject_id": w["b"].pk}],
         "credit:model_registry": [{}],
         "credit:model_promote": [{"version": 1}],
+        "credit:gating_policy": [{}],
+        "credit:gating_override_list": [{}],
+        "credit:gating_override_create": [{}],
+        "credit:gating_override_detail": [{"pk": w["override"].pk}],
+        "credit:gating_override_decide": [
+            {"pk": w["override"].pk, "action": a} for a in ("approve", "reject")
+        ],
         "core:fx_rates": [{}],
         "companies:company_list": [{}],
         "companies:company_detail": [{"slug": w["b"].slug}],

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from marketplace.companies.models import CompanyKind, PlatformRole
 from marketplace.showcases.models import Interest, ShowcaseView
+from tests.credit.factories import GatingOverrideFactory
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
 from tests.marketplace.catalog.factories import (
     CertificationFactory,
@@ -58,7 +59,18 @@ def world():
         quantity=5,
         message="Price for 10?",
     )
+    override = GatingOverrideFactory(
+        subject=buyer_company,
+        reference="deal:1042",
+        amount="250000",
+        amount_base="250000",
+        status="pending",
+        needs_second_approval=True,
+        reason="Long-standing customer with a parent-company guarantee and credit insurance on file.",
+        refusal={"reasons": ["Order would bring exposure to 1,250,000 USD, above the 1,000,000 USD limit."]},
+    )
     return {
+        "override": override,
         "supplier": supplier,
         "owner": owner,
         "buyer": buyer,
@@ -89,7 +101,17 @@ def _pages(world):
         "buyer": (world["buyer"], ["/portal/buyer/", "/showcases/shared/", showcase.get_absolute_url()]),
         "risk_officer": (
             UserFactory(platform_role=PlatformRole.RISK_OFFICER),
-            ["/risk/", f"/credit/companies/{supplier.pk}/", "/credit/models/", "/credit/batches/"],
+            [
+                "/risk/",
+                f"/credit/companies/{supplier.pk}/",
+                "/credit/models/",
+                "/credit/batches/",
+                "/credit/gating/",
+                "/credit/gating/?version=1",
+                "/credit/gating/overrides/",
+                "/credit/gating/overrides/new/",
+                f"/credit/gating/overrides/{world['override'].pk}/",
+            ],
         ),
         "operator": (
             UserFactory(platform_role=PlatformRole.OPERATOR, is_staff=True),

@@ -4,8 +4,10 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from credit import gating, index
 from credit.gating import DEFAULT_POLICY, PAYMENT_TERMS, POLICY_GRADES, RuleInput, decide
@@ -34,7 +36,9 @@ def _inputs(settings):
     settings.CREDIT_EXPOSURE = "tests.credit.test_gating.exposure_of"
     settings.CREDIT_OVERRIDE_FOUR_EYES_AMOUNT = Decimal("50000")
     EXPOSURE.clear()
-    yield
+    # Reasons are asserted in English; a page rendered in Chinese earlier leaves the thread's language set.
+    with translation.override("en"):
+        yield
     EXPOSURE.clear()
 
 
@@ -201,8 +205,6 @@ def test_bad_input_is_refused_loudly(args, message):
 
 
 def test_reasons_are_translated_into_chinese():
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         decision = decide(rated("BBB"), "open_account", Decimal("5000"), "USD")
     assert all(not r.isascii() for r in decision.reasons), decision.reasons
@@ -238,6 +240,23 @@ def test_policy_versions_are_immutable():
     rule.credit_limit = Decimal("1")
     with pytest.raises(AppendOnlyError):
         rule.save()
+    with pytest.raises(AppendOnlyError):
+        GatingRule.objects.filter(policy=policy).update(credit_limit=Decimal("1"))
+    with pytest.raises(AppendOnlyError):
+        GatingPolicy.objects.all().delete()
+    assert GatingRule.objects.get(policy=policy, grade="A").credit_limit == Decimal("250000")
+
+
+def test_an_emptied_database_gets_the_documented_defaults_back():
+    # A flushed database (transactional tests) has no policy: gating installs version 1 again.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {GatingRule._meta.db_table}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {GatingPolicy._meta.db_table}")  # noqa: S608
+    decision = decide(rated("BBB"), "da", Decimal("100"), "USD")
+    assert decision.allowed and decision.policy_version == 1
+    assert GatingPolicy.objects.get().reason == gating.DEFAULT_REASON
 
 
 @pytest.mark.parametrize(
@@ -273,9 +292,7 @@ def test_a_policy_change_needs_a_reason_and_a_currency():
 
 
 @pytest.mark.parametrize("who", ["operator", "member", "partner_risk_officer", "anonymous"])
-def test_only_platform_risk_officers_change_the_policy_or_overrides(who, django_user_model):
-    from django.contrib.auth.models import AnonymousUser
-
+def test_only_platform_risk_officers_change_the_policy_or_overrides(who):
     user = {
         "operator": lambda: UserFactory(platform_role="operator"),
         "member": lambda: MembershipFactory().user,
