@@ -4,7 +4,7 @@
 
 Builds the context `marketplace.deals.contracts.contract_context` gives the template (both parties,
 item lines, terms in English and Chinese, the default governing clauses) with enough lines for three
-A4 pages, renders it once to warm the font cache, checks the page count with `pdfinfo`, then renders it
+A4 pages (24 by default), renders it once to warm the font cache, checks the page count with `pdfinfo`, then renders it
 N times (default 15) and prints the median, p95 and the Noto Sans CJK SC check.
 """
 
@@ -27,7 +27,7 @@ from cms.blocks import DEFAULT_CLAUSES  # noqa: E402
 from marketplace.core import pdf  # noqa: E402
 from marketplace.deals.contracts import TEMPLATE  # noqa: E402
 
-LINES = int(os.environ.get("CONTRACT_LINES", "48"))
+LINES = int(os.environ.get("CONTRACT_LINES", "24"))
 
 
 def context() -> dict:
@@ -108,17 +108,20 @@ def main(n: int) -> None:
         info = subprocess.run(["pdfinfo", fh.name], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
         fonts = subprocess.run(["pdffonts", fh.name], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
     pages = next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:"))
-    times = []
+    times, cpu = [], []
     for _ in range(n):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         pdf.render_pdf(TEMPLATE, data, language="zh-hans")
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     print(f"pages={pages} lines={LINES} size={len(document) / 1024:.0f} KiB runs={n}")
     print(
         f"median={statistics.median(times) * 1000:.0f} ms p95={p95 * 1000:.0f} ms min={times[0] * 1000:.0f} ms"
     )
+    # On a shared machine the wall time follows the load; the process CPU time is what one render costs.
+    print(f"cpu median={statistics.median(cpu) * 1000:.0f} ms cpu max={max(cpu) * 1000:.0f} ms")
     print(
         "Noto Sans CJK SC embedded:", "NotoSansCJKsc" in fonts.replace("-", "") or "Noto-Sans-CJK-SC" in fonts
     )

@@ -52,7 +52,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Max, Value, When
+from django.db.models import Case, IntegerField, Max, Subquery, Value, When
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -221,6 +221,16 @@ def policy_rows(policy: GatingPolicy) -> dict[str, GatingRule]:
     return {rule.grade: rule for rule in policy.rules.all()}
 
 
+def _rules_in_force() -> tuple[GatingPolicy, dict[str, GatingRule]]:
+    """The policy in force and its rows in one query (a decision's hot path)."""
+    newest = GatingPolicy.objects.order_by("-version").values("pk")[:1]
+    rules = list(GatingRule.objects.filter(policy=Subquery(newest)).select_related("policy"))
+    if not rules:
+        policy = policy_in_force()
+        return policy, policy_rows(policy)
+    return rules[0].policy, {rule.grade: rule for rule in rules}
+
+
 @functools.lru_cache(maxsize=8)
 def _callable(path: str) -> Callable:
     return import_string(path)
@@ -312,8 +322,7 @@ def decide(
     if lock:
         # Serialise every decision for this buyer until the caller's transaction ends.
         subject_model().objects.select_for_update().only("pk").get(pk=subject.pk)
-    policy = policy_in_force()
-    rows = policy_rows(policy)
+    policy, rows = _rules_in_force()
     base = policy.base_currency
 
     assessment = index.current(subject)

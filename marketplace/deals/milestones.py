@@ -46,7 +46,7 @@ PLATFORM_SOURCE = "platform"
 
 
 def proof_limit() -> int:
-    return getattr(settings, "DEALS_PROOF_MAX_BYTES", 10_000_000)
+    return settings.DEALS_PROOF_MAX_BYTES
 
 
 def shipment_date(offer, placed_on: dt.date) -> dt.date:

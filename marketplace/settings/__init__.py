@@ -246,6 +246,8 @@ VERIFICATION_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Deals: files attached to a deal's messages (private, checked by content), and the currency of a new inquiry
 # when its source names none.
 DEALS_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# The largest proof of payment (bank slip, L/C copy) a buyer may upload for a milestone.
+DEALS_PROOF_MAX_BYTES = int(os.environ.get("DEALS_PROOF_MAX_BYTES", 10 * 1024 * 1024))
 DEALS_DEFAULT_CURRENCY = "USD"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

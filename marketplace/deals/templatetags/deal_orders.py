@@ -58,3 +58,22 @@ def order_section(context, deal):
         "today": timezone.localdate(),
         "agreed": deal.state == DealState.AGREED,
     }
+
+
+@register.inclusion_tag("deals/includes/terms_check.html", takes_context=True)
+def terms_check(context, deal, payment_terms, amount, currency, term_days=None):
+    """The offer form's preview: `{% terms_check deal terms amount currency days %}` says, before an offer is
+    sent, whether credit gating would let these terms through for this buyer, and why not."""
+    user = context["request"].user
+    decision = None
+    if payment_terms and amount is not None and currency:
+        decision = orders.check_terms(
+            deal, payment_terms=payment_terms, amount=amount, currency=currency, term_days=term_days
+        )
+    return {
+        "decision": decision,
+        "show_internals": permissions.side_of(user, deal) == "buyer"
+        or permissions.is_platform_staff(user)
+        or permissions.is_platform_risk_officer(user),
+        "acting": permissions.acting_side(user, deal),
+    }

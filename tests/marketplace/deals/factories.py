@@ -176,6 +176,11 @@ class ContractFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"TF-2026-{800000 + n:06d}")
     pdf = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="contract.pdf"))
     sha256 = factory.LazyFunction(lambda: hashlib.sha256(PDF_BYTES).hexdigest())
+    clauses = factory.LazyFunction(
+        lambda: [
+            {"title_en": "Governing law", "title_zh": "适用法律", "text_en": "CISG.", "text_zh": "CISG。"}
+        ]
+    )
     issued_by = factory.SubFactory(UserFactory)
 
 
@@ -202,6 +207,18 @@ class OrderFactory(factory.django.DjangoModelFactory):
     amount = Decimal("125000.00")
     currency = "USD"
     payment_terms = PaymentTerms.DEPOSIT_BALANCE
+    decision = factory.LazyFunction(
+        lambda: {
+            "allowed": True,
+            "grade": "A",
+            "reasons": [],
+            "policy_version": 1,
+            "limit": "250000",
+            "base_currency": "USD",
+            "exposure_before": "0",
+            "exposure_after": "0",
+        }
+    )
     placed_by = factory.SubFactory(UserFactory)
 
 

@@ -1,6 +1,8 @@
 """The contract, order and payment pages: the whole flow through the views, and every file URL tried by
 every other principal (the same 404 as a missing file)."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -134,3 +136,27 @@ def test_posts_by_outsiders_change_nothing(client, parties):
         == 404
     )
     assert not contract.acceptances.exists()
+
+
+def test_the_offer_preview_says_why_terms_would_be_refused(rf, parties):
+    from django.template import Context, Template
+
+    rate(parties["buyer"], "BB")
+    deal = agreed_deal(buyer=parties["buyer"], supplier=parties["supplier"])
+    template = Template("{% load deal_orders %}{% terms_check deal terms amount 'USD' days %}")
+
+    def render(user, terms, days=None):
+        request = rf.get("/")
+        request.user = user
+        return template.render(
+            Context(
+                {"request": request, "deal": deal, "terms": terms, "amount": Decimal("30000"), "days": days}
+            )
+        )
+
+    page = render(parties["buyer_user"], "open_account", 60)
+    assert "does not allow these terms" in page and "needs grade A" in page
+    supplier_page = render(parties["supplier_user"], "open_account", 60)
+    assert "does not allow these terms" in supplier_page and "needs grade A" not in supplier_page
+    assert "ask for secured terms" in supplier_page
+    assert "allows these terms" in render(parties["supplier_user"], "prepayment")
