@@ -13,8 +13,8 @@ insuring receivables, exhibiting or attending a fair, joining a chamber of comme
 age, country, founding date, registered capital, sanctions or court records is ever suggested
 (`IMMUTABLE` lists those, and a test checks no suggestion moves them).
 
-The search: every action alone at each of its steps; the smallest step of each action that reaches
-the next grade is one option. If no single action suffices, actions are added greedily (largest gain
+The search: every action alone at its largest step; for those that reach the next grade, a binary
+search over the steps finds the smallest that still does — each such action is one option. If no single action suffices, actions are added greedily (largest gain
 first, at most three), then each is cut back to the smallest step that still reaches the grade.
 """
 
@@ -426,19 +426,30 @@ def _suggest(subject, *, version, moment: dt.datetime) -> Recourse:
             _specs(steps, features, today),
         )
 
-    # Each action's steps in order, stopping at the first that reaches the goal (the smallest change).
+    # Each action at its largest step first: if even that falls short, its smaller steps are not tried
+    # (one rebuild). Otherwise a binary search over the steps finds the smallest that reaches the goal
+    # (more of an action never lowers the index under the model's monotone constraints; each answer is
+    # re-scored anyway, so the search can only miss a smaller step, never promise a wrong grade).
     gains: dict[str, tuple[int, int]] = {}  # action -> (best index, at step)
     for action in actions:
-        for n in action.steps:
-            cand = [(action, n)]
-            ((idx, row),) = evaluate([cand])
-            if not _allowed(action_moves(cand), names, base_row, row):
-                break
-            if idx > gains.get(action.code, (base_index, 0))[0]:
-                gains[action.code] = (idx, n)
-            if idx >= goal:
-                result.suggestions.append(make(cand, idx, row))
-                break
+        steps = sorted(action.steps)
+        ((idx, row),) = evaluate([[(action, steps[-1])]])
+        if not _allowed(action_moves([(action, steps[-1])]), names, base_row, row):
+            continue
+        if idx > base_index:
+            gains[action.code] = (idx, steps[-1])
+        if idx < goal:
+            continue
+        best = (steps[-1], idx, row)
+        low, high = 0, len(steps) - 2
+        while low <= high:
+            mid = (low + high) // 2
+            ((m_idx, m_row),) = evaluate([[(action, steps[mid])]])
+            if m_idx >= goal and _allowed(action_moves([(action, steps[mid])]), names, base_row, m_row):
+                best, high = (steps[mid], m_idx, m_row), mid - 1
+            else:
+                low = mid + 1
+        result.suggestions.append(make([(action, best[0])], best[1], best[2]))
     if result.suggestions:
         result.suggestions.sort(key=lambda s: (sum(st.n for st in s.steps), -s.index))
         return result
@@ -481,13 +492,17 @@ def _allowed(moves: dict[str, set[int]], names: list[str], before: np.ndarray, a
 
 
 def _shrink(chosen, goal, evaluate) -> list[tuple[Action, int]]:
-    """Cut each action of a combination back to the smallest step that still reaches the goal."""
+    """Cut each action of a combination back to the smallest step that still reaches the goal (binary search)."""
     steps = list(chosen)
     for k, (action, n) in enumerate(steps):
-        for smaller in [s for s in action.steps if s < n]:
-            trial = steps[:k] + [(action, smaller)] + steps[k + 1 :]
+        smaller = sorted(s for s in action.steps if s < n)
+        low, high = 0, len(smaller) - 1
+        while low <= high:
+            mid = (low + high) // 2
+            trial = steps[:k] + [(action, smaller[mid])] + steps[k + 1 :]
             ((idx, _row),) = evaluate([trial])
             if idx >= goal:
-                steps = trial
-                break
+                steps, high = trial, mid - 1
+            else:
+                low = mid + 1
     return steps

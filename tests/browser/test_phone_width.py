@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from marketplace.companies.models import CompanyKind, PlatformRole
 from marketplace.showcases.models import Interest, ShowcaseView
-from tests.credit.factories import GatingOverrideFactory
+from tests.credit.factories import (
+    DisputeEvidenceFactory,
+    FactDisputeFactory,
+    FactFactory,
+    GatingOverrideFactory,
+    SourceFactory,
+)
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
 from tests.marketplace.catalog.factories import (
     CertificationFactory,
@@ -69,8 +75,27 @@ def world():
         reason="Long-standing customer with a parent-company guarantee and credit insurance on file.",
         refusal={"reasons": ["Order would bring exposure to 1,250,000 USD, above the 1,000,000 USD limit."]},
     )
+    bank = SourceFactory(code="bank-phone", name="Industrial and Commercial Bank of Ningbo, trade finance")
+    late = FactFactory(
+        subject=supplier,
+        source=bank,
+        kind="payment_late",
+        payload={
+            "days_late": 75,
+            "amount": "20000.00",
+            "currency": "USD",
+            "invoice": "INV-2026-000123456789",
+        },
+        metric=75.0,
+    )
+    dispute = FactDisputeFactory(
+        fact=late, opened_by=owner, statement="Paid on the due date; see receipt. " * 8
+    )
+    DisputeEvidenceFactory(dispute=dispute, uploaded_by=owner, original_name="bank-statement-2026-11.pdf")
     return {
         "override": override,
+        "dispute": dispute,
+        "fact": late,
         "supplier": supplier,
         "owner": owner,
         "buyer": buyer,
@@ -96,6 +121,9 @@ def _pages(world):
                 showcase.get_portal_url(),
                 "/portal/company/staff/",
                 "/portal/company/credit/",
+                f"/credit/companies/{supplier.pk}/facts/",
+                f"/credit/facts/{world['fact'].pk}/dispute/",
+                f"/credit/disputes/{world['dispute'].pk}/",
             ],
         ),
         "buyer": (world["buyer"], ["/portal/buyer/", "/showcases/shared/", showcase.get_absolute_url()]),
@@ -111,11 +139,13 @@ def _pages(world):
                 "/credit/gating/overrides/",
                 "/credit/gating/overrides/new/",
                 f"/credit/gating/overrides/{world['override'].pk}/",
+                "/credit/disputes/",
+                f"/credit/disputes/{world['dispute'].pk}/decide/",
             ],
         ),
         "operator": (
             UserFactory(platform_role=PlatformRole.OPERATOR, is_staff=True),
-            ["/operator/verification/"],
+            ["/operator/verification/", "/credit/disputes/overdue/"],
         ),
     }
 

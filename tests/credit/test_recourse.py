@@ -11,6 +11,7 @@ from django.utils import timezone
 from credit import facts, recourse
 from credit.grading import GRADE_CODES, grade_for
 from credit.index import recompute
+from credit.kinds import KINDS
 from credit.models import Assessment, Fact, Source
 from credit.pipeline import TrainingConfig
 from credit.registry import promote, version_from_run
@@ -106,3 +107,48 @@ def test_what_if_facts_are_never_kept(trained_champion):
     before = Fact.objects.count(), Source.objects.count()
     recourse.suggest(subject, use_cache=False)
     assert (Fact.objects.count(), Source.objects.count()) == before
+
+
+def test_the_table_acts_only_on_what_a_company_can_change():
+    assert recourse.ACTIONABLE and not recourse.ACTIONABLE & recourse.IMMUTABLE
+    for immutable in ("years_in_business", "registered_capital_usd", "years_on_platform", "sanctions_hits"):
+        assert immutable in recourse.IMMUTABLE
+    for action in recourse.ACTIONS:
+        assert action.sentence_one_en and action.sentence_zh and action.how_en and action.how_zh
+        for spec in action.facts(max(action.steps), {}, dt.date(2026, 3, 1)):
+            # Each fact is one its sender may write, and its payload passes the kind's own rules.
+            assert spec.source_type in KINDS[spec.kind].source_types, (action.code, spec.kind)
+            KINDS[spec.kind].clean_payload(spec.payload)
+
+
+def test_next_grade():
+    assert recourse.next_grade(590) == "BB"
+    assert recourse.next_grade(600) == "BBB"
+    assert recourse.next_grade(900) is None
+
+
+def test_cold_start_scorecard_suggestions_reach_the_grade(make_subject, platform):
+    """Before any model is trained the expert scorecard serves; recourse works through it the same way."""
+    subject = make_subject(created_at=timezone.now() - dt.timedelta(days=400))
+    for n in range(3):
+        facts.record(
+            source=platform,
+            kind="payment_late",
+            subject=subject,
+            payload={"days_late": 20 + n, "amount": "1000", "currency": "USD"},
+            occurred_at=timezone.now() - dt.timedelta(days=30 + n),
+            external_ref=f"late-{next(_refs)}",
+        )
+        facts.record(
+            source=platform,
+            kind="meeting_missed",
+            subject=subject,
+            payload={},
+            occurred_at=timezone.now() - dt.timedelta(days=40 + n),
+            external_ref=f"missed-{next(_refs)}",
+        )
+    result = recourse.suggest(subject, use_cache=False)
+    assert result.target is not None and result.suggestions
+    check(subject, result)
+    # The page's cached answer is the same one.
+    assert recourse.suggest(subject).suggestions[0].steps == recourse.suggest(subject).suggestions[0].steps
