@@ -3,7 +3,10 @@
 Three years of simulated facts for the subjects it is given, a trained XGBoost model if the
 outcomes allow (promoted when it passes the registry's checks), and an assessment for every subject
 not scored yet. Deterministic through `seed`; idempotent (the simulation skips subjects it already
-simulated, training runs only while no XGBoost version exists, only unscored subjects are scored).
+simulated, training runs only while no XGBoost version on today's model inputs exists, only
+unscored subjects are scored). When the model inputs changed (e.g. the missing indicators and the
+identity features of credit/MISSING_DATA.md), a demo world seeded before gets a model retrained on
+them, and every subject is scored again by it.
 
 Imports nothing from marketplace: the subjects come in as a queryset of CREDIT_SUBJECT_MODEL rows and
 the output goes through the callables given.
@@ -16,6 +19,7 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from credit.features import FEATURE_NAMES
 from credit.index import champion, recompute
 from credit.models import ModelVersion
 from credit.pipeline import TrainingConfig
@@ -26,6 +30,17 @@ from credit.training import NotEnoughOutcomes, train
 
 def _quiet(*_args, **_kwargs) -> None:
     pass
+
+
+def _has_current_model() -> bool:
+    """Is there an XGBoost version trained on today's model inputs?"""
+    names = list(FEATURE_NAMES)
+    return any(
+        list(v) == names
+        for v in ModelVersion.objects.filter(kind=ModelVersion.Kind.XGBOOST).values_list(
+            "feature_names", flat=True
+        )
+    )
 
 
 def seed_credit(
@@ -43,7 +58,8 @@ def seed_credit(
     stage("credit history", started, facts_new=result.facts, companies_skipped=result.skipped)
 
     started = time.monotonic()
-    if not ModelVersion.objects.filter(kind=ModelVersion.Kind.XGBOOST).exists():
+    rescore = False
+    if not _has_current_model():
         try:
             # A smaller search than the commands' 12 settings keeps `seed_demo` quick (bench/README.md,
             # "Credit model on public data"); the operator's `train_credit_model` does the full one.
@@ -52,14 +68,24 @@ def seed_credit(
             say(f"credit model     {exc}")
         else:
             version = version_from_run(run=run)
+            stale = list(champion().feature_names) != list(FEATURE_NAMES)
             try:
-                promote(version=version)
+                promote(
+                    version=version,
+                    force=stale,
+                    reason="The champion was built on other model inputs." if stale else "",
+                )
             except ValidationError as exc:
                 say(f"credit model     v{version.version} stays a challenger: {' '.join(exc.messages)}")
+            else:
+                rescore = stale
             stage("credit model", started, version=version.version, rows=version.n_rows, bad=version.n_bad)
 
     started = time.monotonic()
-    unscored = list(subjects.filter(credit_assessments__isnull=True).values_list("pk", flat=True))
+    if rescore:
+        unscored = list(subjects.values_list("pk", flat=True))
+    else:
+        unscored = list(subjects.filter(credit_assessments__isnull=True).values_list("pk", flat=True))
     if unscored:
         recompute(subject_ids=unscored, progress=lambda done, total: progress("scoring", done, total))
     stage("credit index", started, assessments_new=len(unscored), model=champion().version)

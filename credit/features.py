@@ -10,6 +10,10 @@ Rules that keep the features honest:
   has joined the platform — the platform sees all of them — and NaN before. Sanctions hits and court
   judgments are 0 when none is known: those feeds screen every subject. Partner values (bank rating,
   insured limit, registry data, chamber membership) are NaN until a partner reports them.
+* **Missing data never helps.** The evidence keeps its NaNs (`FeatureMatrix.raw`, what people
+  read); the model scores `encode(raw)`: each missing value replaced by a conservative, risk-side
+  value plus a missing indicator that the monotone constraints allow only to raise risk
+  (credit/MISSING_DATA.md says why, with the options measured).
 * **Money in one unit.** Facts keep their original currency; features convert to USD at the rates
   in force on the as-of date, read from the platform's FX table through the callable that
   `settings.CREDIT_FX_RATES` names (`(as_of: date) -> {code: USD per unit}`, e.g.
@@ -142,6 +146,9 @@ LATEST_KINDS = (
     "insurance_limit_cut",
     "company_registered",
     "chamber_membership",
+    "verification_decision",
+    "company_profile",
+    "certificates_on_file",
 )
 
 
@@ -208,7 +215,12 @@ class Feature:
     label_zh: str
     meaning_en: str
     meaning_zh: str
-    compute: Callable[[Ctx], np.ndarray]
+    compute: Callable[[Ctx], np.ndarray] | None
+
+    @property
+    def missing_as(self) -> float | None:
+        """The conservative value the model sees when there is no evidence (None: never missing)."""
+        return MISSING_AS.get(self.name)
 
     @property
     def label(self) -> str:
@@ -251,8 +263,17 @@ def _latest_limit(ctx: Ctx) -> np.ndarray:
 
 
 def _years_in_business(ctx: Ctx) -> np.ndarray:
-    founded = ctx.latest_metric["company_registered"]
-    return np.where(np.isnan(founded), NAN, (ctx.as_of_ordinal - founded) / YEAR_DAYS)
+    # The registry's founding date; else the founding year on the licence the platform verified
+    # (its last day: the youngest the company can be).
+    registry = ctx.latest_metric["company_registered"]
+    founded = np.where(np.isnan(registry), ctx.latest_metric["company_profile"], registry)
+    return np.where(np.isnan(founded), NAN, np.maximum(ctx.as_of_ordinal - founded, 0.0) / YEAR_DAYS)
+
+
+def _certificates_current(ctx: Ctx) -> np.ndarray:
+    # The platform sees every certificate: none on file is a zero once the company has joined.
+    on_file = ctx.latest_metric["certificates_on_file"]
+    return np.where(ctx.joined, np.nan_to_num(on_file), on_file)
 
 
 def _chamber_member(ctx: Ctx) -> np.ndarray:
@@ -313,6 +334,27 @@ FEATURES: list[Feature] = [
         "1 if a chamber of commerce membership is current, 0 if it lapsed.",
         "商会会员资格有效为1，已失效为0。",
         _chamber_member,
+    ),
+    Feature(
+        "identity_verified",
+        "identity_compliance",
+        -1,
+        "Identity verified",
+        "身份已验证",
+        "1 if the platform's latest verification decision left the company verified (an approved "
+        "business licence), 0 after a rejection, revocation or expiry.",
+        "平台最近一次验证决定后公司处于已验证状态（营业执照获批）为1，被拒、撤销或过期为0。",
+        lambda c: c.latest_metric["verification_decision"],
+    ),
+    Feature(
+        "certificates_current",
+        "identity_compliance",
+        -1,
+        "Product certificates",
+        "产品认证",
+        "Product certificates on file and not expired, as the catalog last reported them.",
+        "目录最近报告的在档且未过期的产品认证数。",
+        _certificates_current,
     ),
     # trade performance
     Feature(
@@ -489,13 +531,104 @@ FEATURES: list[Feature] = [
         lambda c: _on_platform(c, "meet_missed_24m"),
     ),
 ]
-FEATURE_NAMES = [f.name for f in FEATURES]
-FEATURES_BY_NAME = {f.name: f for f in FEATURES}
+EVIDENCE_NAMES = [f.name for f in FEATURES]
+
+# ---------------------------------------------------------------------------------------------
+# Missing evidence. See credit/MISSING_DATA.md for the options measured and why this one.
+#
+# The model never sees NaN. A feature without evidence is given
+#   * its conservative value `MISSING_AS[name]`: the observed value at the risk-side 10 % quantile
+#     of the simulated population (the 90th percentile for a risk-raising feature, the 10th for a
+#     risk-lowering one), rounded; and
+#   * a missing indicator `<name>__missing` (1 when missing), declared risk-raising (+1) so the
+#     monotone constraints forbid the model to reward it.
+# Because the model is monotone in both, "missing" scores at least as risky as the conservative
+# value observed, which is at least as risky as the median observed value: missing data never
+# helps, whatever the training data made missing values look like.
+
+MISSING_SUFFIX = "__missing"
+MISSING_QUANTILE = 0.10
+# bench/credit_missing.py prints the quantiles of the simulated population; these are them rounded
+# towards risk (down for a risk-lowering feature, up for a risk-raising one).
+MISSING_AS: dict[str, float] = {
+    "years_in_business": 3.0,
+    "registry_status": 0.0,
+    "chamber_member": 0.0,
+    "identity_verified": 0.0,
+    "certificates_current": 0.0,
+    "deals_completed_12m": 0.0,
+    "deals_value_12m_usd": 0.0,
+    "on_time_payment_ratio": 0.5,
+    "avg_days_late_24m": 25.0,
+    "worst_days_late_24m": 25.0,
+    "disputes_lost_36m": 0.0,
+    "cancellations_12m": 1.0,
+    "years_on_platform": 0.0,
+    "bank_rating": 6.0,
+    "registered_capital_usd": 90_000.0,
+    "insured_limit_usd": 10_000.0,
+    "insured_limit_use": 1.1,
+    "claims_24m": 0.0,
+    "fairs_exhibited_3y": 0.0,
+    "fairs_attended_3y": 0.0,
+    "meetings_kept_ratio": 0.6,
+    "meetings_missed_24m": 2.0,
+}
+
+
+def _indicator(feature: Feature) -> Feature:
+    return Feature(
+        f"{feature.name}{MISSING_SUFFIX}",
+        feature.dimension,
+        +1,
+        f"No data: {feature.label_en}",
+        f"无数据：{feature.label_zh}",
+        f"1 when there is no evidence for “{feature.label_en}”; never lowers risk.",
+        f"“{feature.label_zh}”无证据时为1；绝不降低风险。",
+        None,
+    )
+
+
+INDICATORS = [_indicator(f) for f in FEATURES if f.missing_as is not None]
+# The model's inputs: every evidence feature (missing ones at their conservative value), then the
+# missing indicators. Models, monotone constraints and assessments use these names in this order.
+MODEL_FEATURES = FEATURES + INDICATORS
+FEATURE_NAMES = [f.name for f in MODEL_FEATURES]
+FEATURES_BY_NAME = {f.name: f for f in MODEL_FEATURES}
+# Column of each indicator's evidence feature, for folding contributions back onto the evidence.
+INDICATOR_OF = {
+    len(FEATURES) + k: EVIDENCE_NAMES.index(f.name.removesuffix(MISSING_SUFFIX))
+    for k, f in enumerate(INDICATORS)
+}
 
 
 def monotone_constraints() -> tuple[int, ...]:
     """XGBoost's monotone_constraints in FEATURE_NAMES order."""
-    return tuple(f.direction for f in FEATURES)
+    return tuple(f.direction for f in MODEL_FEATURES)
+
+
+def encode(raw: np.ndarray, *, missing_as: dict[str, float] | None = None) -> np.ndarray:
+    """Model inputs from evidence (EVIDENCE_NAMES columns, NaN where missing): conservative values
+    in place of NaN, then one 0/1 indicator column per feature that can be missing."""
+    raw = np.asarray(raw, dtype=float)
+    values = MISSING_AS if missing_as is None else missing_as
+    out = np.empty((raw.shape[0], len(MODEL_FEATURES)), dtype=float)
+    out[:, : len(FEATURES)] = raw
+    for k, feature in enumerate(INDICATORS):
+        j = EVIDENCE_NAMES.index(feature.name.removesuffix(MISSING_SUFFIX))
+        missing = np.isnan(raw[:, j])
+        out[:, len(FEATURES) + k] = missing
+        out[missing, j] = values[FEATURES[j].name]
+    return out
+
+
+def fold_onto_evidence(per_input: np.ndarray) -> np.ndarray:
+    """Per-input numbers (contributions, points) summed onto the evidence feature they describe."""
+    per_input = np.asarray(per_input, dtype=float)
+    out = per_input[:, : len(FEATURES)].copy()
+    for column, j in INDICATOR_OF.items():
+        out[:, j] += per_input[:, column]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -504,7 +637,11 @@ def monotone_constraints() -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class FeatureMatrix:
-    """Features of many subjects as of one moment: rows follow `subject_ids`, columns `names`."""
+    """Features of many subjects as of one moment, rows following `subject_ids`.
+
+    `raw` is the evidence as observed (columns EVIDENCE_NAMES, NaN where there is none): what people
+    read. `values` is what the model scores (columns `names` = FEATURE_NAMES): `encode(raw)`.
+    """
 
     subject_ids: np.ndarray
     names: list[str]
@@ -513,14 +650,20 @@ class FeatureMatrix:
     # Per row: how many facts of the subject were visible, and the newest one's id. Facts are
     # append-only with increasing ids, so the pair names exactly the facts the row was built from.
     evidence: np.ndarray
+    raw: np.ndarray
+
+    @property
+    def raw_names(self) -> list[str]:
+        return list(EVIDENCE_NAMES)
 
     def row(self, subject_id: int) -> dict[str, float | None]:
+        """The subject's evidence by feature name, None where there is none."""
         index = int(np.searchsorted(self.subject_ids, subject_id))
         if index >= len(self.subject_ids) or self.subject_ids[index] != subject_id:
             raise KeyError(subject_id)
         return {
             n: (None if math.isnan(v) else float(v))
-            for n, v in zip(self.names, self.values[index], strict=True)
+            for n, v in zip(EVIDENCE_NAMES, self.raw[index], strict=True)
         }
 
 
@@ -548,9 +691,10 @@ def build_feature_matrix(
         return FeatureMatrix(
             subject_ids=np.empty(0, dtype=np.int64),
             names=list(FEATURE_NAMES),
-            values=np.empty((0, len(FEATURES))),
+            values=np.empty((0, len(FEATURE_NAMES))),
             as_of=moment,
             evidence=np.empty((0, 2), dtype=np.int64),
+            raw=np.empty((0, len(FEATURES))),
         )
     subjects = subject_model().objects.order_by("pk")
     if wanted is not None and len(wanted) <= _IN_LIMIT:
@@ -576,11 +720,16 @@ def build_feature_matrix(
         count=n,
     )
     ctx = Ctx(agg, latest_metric, latest_usd, latest_at, joined, platform_years, moment.date().toordinal())
-    values = np.empty((n, len(FEATURES)), dtype=float)
+    raw = np.empty((n, len(FEATURES)), dtype=float)
     for column, feature in enumerate(FEATURES):
-        values[:, column] = feature.compute(ctx)
+        raw[:, column] = feature.compute(ctx)
     return FeatureMatrix(
-        subject_ids=ids, names=list(FEATURE_NAMES), values=values, as_of=moment, evidence=evidence
+        subject_ids=ids,
+        names=list(FEATURE_NAMES),
+        values=encode(raw),
+        as_of=moment,
+        evidence=evidence,
+        raw=raw,
     )
 
 

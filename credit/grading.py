@@ -48,6 +48,22 @@ GRADES: tuple[Grade, ...] = (
 )
 GRADE_CODES = [g.code for g in GRADES]
 
+# A thin file: too little evidence to rate (credit.index.THIN_FILE says how little). Its assessment
+# still holds the model's index and probability, for risk officers, but its grade is this code, and
+# pages show the label and what would rate it instead of a letter grade. Not a band of GRADES:
+# gating treats it by the policy's "unrated" row, never as a good grade.
+UNRATED = "NR"
+UNRATED_LABEL = _("Not yet rated — not enough data")
+# Every code an assessment can hold: the bands best first, then the unrated code.
+ALL_GRADE_CODES = [*GRADE_CODES, UNRATED]
+
+
+def grade_label(code: str) -> str:
+    """The label of a grade code (a band's label, or "Not yet rated — not enough data")."""
+    if code == UNRATED:
+        return str(UNRATED_LABEL)
+    return str(next(g.label for g in GRADES if g.code == code))
+
 
 def pd_to_index(pd: float | np.ndarray) -> np.ndarray | int:
     p = np.clip(np.asarray(pd, dtype=float), PD_FLOOR, 1 - PD_FLOOR)

@@ -12,6 +12,18 @@ lowers risk against the model's base), towards 100 it lowers risk, towards 0 it 
     subscore = 100 · sigmoid(−1.5 · contribution)
 
 Reasons are the features whose contributions moved the index most, each converted to index points.
+A feature's contribution includes its missing indicator's (`credit.features.fold_onto_evidence`). A
+feature without evidence is never a reason the index is high: it is a reason of its own kind,
+"Not enough data on X" (`credit.reasons.KIND_NO_DATA`), listed apart.
+
+Thin files (`THIN_FILE`): a subject with too little evidence is scored like any other, but its
+assessment's grade is `grading.UNRATED` ("NR", "Not yet rated — not enough data"), and `explain`
+lists what would rate it. The minimum is:
+
+* **identity** — the platform verified the company (an approved business licence) or a registry
+  reported its status; and
+* **a track record** — a completed deal or a paid invoice on the platform, or a partner's report
+  (a bank rating, a credit insurance limit, a chamber of commerce membership).
 """
 
 from __future__ import annotations
@@ -28,11 +40,18 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from credit import reasons
 from credit.charts import index_history_svg
-from credit.features import FEATURES_BY_NAME, build_feature_matrix, dimension_name
-from credit.grading import grade_codes, grade_for, margin_to_index_points, pd_to_index
+from credit.features import (
+    EVIDENCE_NAMES,
+    FEATURES_BY_NAME,
+    build_feature_matrix,
+    dimension_name,
+    fold_onto_evidence,
+)
+from credit.grading import UNRATED, grade_codes, grade_label, margin_to_index_points, pd_to_index
 from credit.models import Assessment, ModelVersion
 from credit.pipeline import FittedModel, PlattCalibrator
 from credit.registry import champion
@@ -104,9 +123,81 @@ def score(values: np.ndarray, scorer, names: list[str]) -> Scored:
     return Scored(probability, pd_to_index(probability), contribs, points, subscores)
 
 
+# ---------------------------------------------------------------------------------------------
+# Thin files.
+
+# What would rate a thin file, by code: shown to the company as a list.
+WHAT_WOULD_RATE: dict[str, object] = {
+    "verification": _("Verification: an approved business licence (or a registry report on the company)"),
+    "first_deal": _("A first completed deal on TrustFair, or a paid invoice"),
+    "partner_report": _(
+        "A partner's report: a bank rating, credit insurance or a chamber of commerce membership"
+    ),
+}
+IDENTITY_EVIDENCE = ("identity_verified", "registry_status")
+TRACK_RECORD_EVIDENCE = ("on_time_payment_ratio", "bank_rating", "insured_limit_usd", "chamber_member")
+
+
+def thin_file_needs(raw: np.ndarray) -> list[list[str]]:
+    """Per row of evidence (EVIDENCE_NAMES columns, NaN = none): what is missing to be rated, [] if rated."""
+    raw = np.atleast_2d(np.asarray(raw, dtype=float))
+    col = {n: j for j, n in enumerate(EVIDENCE_NAMES)}
+    verified = np.nan_to_num(raw[:, col["identity_verified"]]) >= 1
+    identity = verified | ~np.isnan(raw[:, col["registry_status"]])
+    deals = np.nan_to_num(raw[:, col["deals_completed_12m"]]) >= 1
+    reported = np.zeros(len(raw), dtype=bool)
+    for name in TRACK_RECORD_EVIDENCE:
+        reported |= ~np.isnan(raw[:, col[name]])
+    track = deals | reported
+    return [
+        ([] if i else ["verification"]) + ([] if t else ["first_deal", "partner_report"])
+        for i, t in zip(identity.tolist(), track.tolist(), strict=True)
+    ]
+
+
+def needs_of(features: dict) -> list[str]:
+    """What would rate the subject of a stored assessment (its `features`), [] if it is rated."""
+    row = np.array(
+        [[np.nan if features.get(n) is None else features[n] for n in EVIDENCE_NAMES]], dtype=float
+    )
+    return thin_file_needs(row)[0]
+
+
+def _grades(index: np.ndarray, raw: np.ndarray) -> list[str]:
+    codes = grade_codes(index)
+    return [UNRATED if need else code for code, need in zip(codes, thin_file_needs(raw), strict=True)]
+
+
+NO_DATA_REASONS = 3
+
+
 def _reasons(names: list[str], values: np.ndarray, points: np.ndarray) -> list[list[dict]]:
-    """Per row: the features that lowered the index most, then those that raised it most (≥ 1 point)."""
+    """Per row: the features that lowered the index most, then those that raised it most (≥ 1 point),
+    then the features without evidence that cost the most ("Not enough data on X").
+
+    `values` is the evidence (NaN where there is none) and `points` the index points, both per
+    evidence feature (`names`). A feature without evidence is never among what raised the index.
+    """
     points = np.asarray(points, dtype=float)
+    missing = np.isnan(values)
+    out = _evidence_reasons(names, values, np.where(missing, 0.0, points))
+    no_data_order = np.argsort(np.where(missing, points, np.inf), axis=1, kind="stable")[:, :NO_DATA_REASONS]
+    for row, order, row_points, row_missing in zip(out, no_data_order, points, missing, strict=True):
+        for j in order.tolist():
+            if row_missing[j]:
+                row.append(
+                    {
+                        "feature": names[j],
+                        "value": None,
+                        "points": round(float(row_points[j]), 1),
+                        "kind": reasons.KIND_NO_DATA,
+                        **_sentence(names[j], None),
+                    }
+                )
+    return out
+
+
+def _evidence_reasons(names: list[str], values: np.ndarray, points: np.ndarray) -> list[list[dict]]:
     order = np.argsort(points, axis=1)  # most negative first: lowered the index most
     lowest = order[:, :REASONS_EACH_WAY]
     highest = order[:, : -REASONS_EACH_WAY - 1 : -1]
@@ -127,12 +218,12 @@ def _reasons(names: list[str], values: np.ndarray, points: np.ndarray) -> list[l
         row = []
         for j, point, value, kept in zip(row_j, row_points, row_values, row_keep, strict=True):
             if kept:
-                value = None if value != value else value  # NaN: no data
                 row.append(
                     {
                         "feature": names[j],
                         "value": value,
                         "points": round(point, 1),
+                        "kind": reasons.KIND_EVIDENCE,
                         **_sentence(names[j], value),
                     }
                 )
@@ -174,8 +265,8 @@ _JSON_COLUMNS = [COLUMNS.index(c) for c in ("subscores", "reasons", "features")]
 
 def _assessment_rows(version, matrix, start: int, stop: int, scored: Scored) -> list[tuple]:
     """Assessments of rows start:stop of the matrix as tuples in COLUMNS order (no model instances)."""
-    names = matrix.names
-    values = matrix.values[start:stop]
+    names = matrix.raw_names
+    values = matrix.raw[start:stop]
     created = timezone.now()
     subscores = [
         {d: round(v, 1) for d, v in zip(DIMENSIONS, row, strict=True)} for row in scored.subscores.tolist()
@@ -189,10 +280,10 @@ def _assessment_rows(version, matrix, start: int, stop: int, scored: Scored) -> 
             [version.pk] * (stop - start),
             [matrix.as_of] * (stop - start),
             scored.index.tolist(),
-            grade_codes(scored.index),
+            _grades(scored.index, values),
             scored.probability.tolist(),
             subscores,
-            _reasons(names, values, scored.points),
+            _reasons(names, values, fold_onto_evidence(scored.points)),
             features,
             _fingerprint(matrix.as_of, matrix.evidence[start:stop]),
             [created] * (stop - start),
@@ -227,10 +318,14 @@ def recompute(
     """Score subjects (all when `subject_ids` is None) with the champion and store their assessments."""
     moment = as_of or timezone.now()
     version = champion()
-    scorer = scorer_for(version)
     matrix = build_feature_matrix(as_of=moment, subject_ids=subject_ids)
-    if list(version.feature_names) != matrix.names:
+    if version.kind == ModelVersion.Kind.SCORECARD:
+        # The expert scorecard is not trained: its rules score today's features by name.
+        scorer = Scorecard(matrix.names)
+    elif list(version.feature_names) != matrix.names:
         raise RuntimeError(f"Model v{version.version} was built on other features; retrain it.")
+    else:
+        scorer = scorer_for(version)
     total = len(matrix.subject_ids)
     for start in range(0, total, BATCH):
         stop = min(start + BATCH, total)
@@ -277,18 +372,37 @@ class Explanation:
     lowered: list[dict]
     raised: list[dict]
     grade_label: str
+    # "Not enough data on X" reasons, apart from the others (never a strength).
+    no_data: list[dict]
+    # A thin file (grade "NR"): what would rate it, in the active language; empty when rated.
+    would_rate: list[str]
+
+    @property
+    def unrated(self) -> bool:
+        return self.assessment.grade == UNRATED
+
+
+def _kind(reason: dict) -> str:
+    # Assessments stored before reasons had a kind: a reason without a value was a lack of data.
+    return reason.get("kind") or (
+        reasons.KIND_NO_DATA if reason.get("value") is None else reasons.KIND_EVIDENCE
+    )
 
 
 def explain(assessment: Assessment) -> Explanation:
     zh = (get_language() or "").startswith("zh")
     subscores = [(dimension_name(d), float(assessment.subscores.get(d, 50.0))) for d in DIMENSIONS]
-    texts = [{**r, "text": r["zh"] if zh else r["en"]} for r in assessment.reasons]
+    texts = [{**r, "kind": _kind(r), "text": r["zh"] if zh else r["en"]} for r in assessment.reasons]
+    evidence = [r for r in texts if r["kind"] == reasons.KIND_EVIDENCE]
+    unrated = assessment.grade == UNRATED
     return Explanation(
         assessment=assessment,
         subscores=subscores,
-        lowered=[r for r in texts if r["points"] < 0],
-        raised=[r for r in texts if r["points"] > 0],
-        grade_label=str(grade_for(assessment.index).label),
+        lowered=[r for r in evidence if r["points"] < 0],
+        raised=[r for r in evidence if r["points"] > 0],
+        grade_label=grade_label(assessment.grade),
+        no_data=[r for r in texts if r["kind"] == reasons.KIND_NO_DATA],
+        would_rate=[str(WHAT_WOULD_RATE[c]) for c in needs_of(assessment.features)] if unrated else [],
     )
 
 

@@ -75,6 +75,9 @@ DEAL_STEPS = ("inquiry", "negotiation", "agreed", "ordered")
 
 # A factory visit's outcome ordered by risk; the stored metric is the position (0 pass … 2 fail).
 VISIT_OUTCOMES = ("pass", "conditional", "fail")
+# What an operator decides about a verification document (marketplace/companies), and which documents.
+VERIFICATION_DECISIONS = ("approved", "rejected", "revoked", "expired")
+VERIFICATION_DOCUMENTS = ("business_licence", "export_licence", "chamber_certificate")
 
 # Registry status ordered by risk; the stored metric is the position.
 REGISTRY_STATUSES = ("active", "abnormal", "deregistered")
@@ -423,6 +426,49 @@ KINDS: dict[str, FactKind] = {
             "商会会员资格",
             {"chamber": Field("text", max_length=200), "valid_until": Field("date", required=False)},
             metric=_ordinal("valid_until"),
+        ),
+        # Identity facts of the platform's own source (marketplace/companies and marketplace/catalog
+        # receivers.py record them when an operator decides a document or a certificate changes).
+        FactKind(
+            "verification_decision",
+            (P,),
+            "Verification decision",
+            "身份验证决定",
+            {
+                "document": Field("choice", choices=VERIFICATION_DOCUMENTS),
+                "decision": Field("choice", choices=VERIFICATION_DECISIONS),
+                # Whether the company is verified after this decision (it holds an approved business licence).
+                "verified": Field("bool"),
+                "reference": _ref,
+            },
+            metric=_flag("verified", True),
+        ),
+        FactKind(
+            "company_profile",
+            (P,),
+            "Registration data confirmed by verification",
+            "经验证确认的登记信息",
+            {
+                "country": Field("text", max_length=2),
+                "registration_number": Field("text", max_length=64),
+                "founded_year": Field("int", required=False, min_value=1800, max_value=2200),
+            },
+            # The last day of the founding year: the youngest the company can be.
+            metric=lambda v: (
+                float(dt.date(v["founded_year"], 12, 31).toordinal()) if v.get("founded_year") else None
+            ),
+        ),
+        FactKind(
+            "certificates_on_file",
+            (P,),
+            "Product certificates on file",
+            "在档产品认证",
+            {
+                "current": Field("int", min_value=0, max_value=100_000),
+                "expired": Field("int", min_value=0, max_value=100_000),
+                "next_expiry": Field("date", required=False),
+            },
+            metric=lambda v: float(v["current"]),
         ),
         FactKind(
             "court_judgment",

@@ -2,6 +2,9 @@
 
 A reason names one feature, its value, and how many index points it moved. The sentences are
 written per feature, so a company reads "2 payments ... late" rather than a variable name.
+
+A feature without evidence gets a sentence of its own kind, "Not enough data on X": it is listed
+apart (`credit.index.explain` → `no_data`), never among what raises the index.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "3年内 {m} 项不利法院判决",
     ),
     "chamber_member": ("Chamber of commerce membership: {member_en}", "商会会员资格：{member_zh}"),
+    "identity_verified": ("Identity {verified_en} by TrustFair", "TrustFair 身份验证：{verified_zh}"),
+    "certificates_current": ("{m} product certificates current", "{m} 项产品认证有效"),
     "deals_completed_12m": ("{m} deals completed in the last 12 months", "近12个月完成 {m} 笔交易"),
     "deals_value_12m_usd": ("Deals worth USD {money} in the last 12 months", "近12个月交易金额 {money} 美元"),
     "on_time_payment_ratio": ("{pct} of invoices paid on time in 24 months", "24个月内 {pct} 的发票按时支付"),
@@ -43,23 +48,51 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "meetings_missed_24m": ("Missed {m} meetings in 24 months", "24个月内缺席 {m} 次洽谈"),
 }
 
-MISSING: dict[str, tuple[str, str]] = {
-    "bank_rating": ("No bank rating on file", "暂无银行评级"),
-    "years_in_business": ("No founding date from the registry", "暂无工商登记成立日期"),
-    "registered_capital_usd": ("No registered capital on file", "暂无注册资本信息"),
-    "insured_limit_usd": ("No credit insurance on file", "暂无信用保险信息"),
-    "chamber_member": ("No chamber of commerce membership on file", "暂无商会会员信息"),
-    "registry_status": ("No registry status on file", "暂无登记状态信息"),
+# A lack of data is its own kind of reason, never a strength: "Not enough data on X" (KIND_NO_DATA),
+# shown apart from what lowers or raises the index. X per feature, in English and Chinese.
+KIND_EVIDENCE = "evidence"
+KIND_NO_DATA = "no_data"
+NO_DATA_ON: dict[str, tuple[str, str]] = {
+    "years_in_business": ("the company's founding date", "公司成立日期"),
+    "registry_status": ("the company's registry status", "公司登记状态"),
+    "sanctions_hits": ("sanctions screening", "制裁名单筛查"),
+    "judgments_against_36m": ("court records", "法院记录"),
+    "chamber_member": ("chamber of commerce membership", "商会会员资格"),
+    "identity_verified": ("identity verification", "身份验证"),
+    "certificates_current": ("product certificates", "产品认证"),
+    "deals_completed_12m": ("completed deals", "已完成交易"),
+    "deals_value_12m_usd": ("deal value", "交易金额"),
+    "on_time_payment_ratio": ("payment record", "付款记录"),
+    "avg_days_late_24m": ("payment delays", "付款逾期情况"),
+    "worst_days_late_24m": ("payment delays", "付款逾期情况"),
+    "disputes_lost_36m": ("trade disputes", "交易争议"),
+    "cancellations_12m": ("order cancellations", "订单取消情况"),
+    "years_on_platform": ("time on TrustFair", "在 TrustFair 的时间"),
+    "bank_rating": ("a bank rating", "银行评级"),
+    "registered_capital_usd": ("registered capital", "注册资本"),
+    "insured_limit_usd": ("credit insurance", "信用保险"),
+    "insured_limit_use": ("use of the insured limit", "保险限额使用情况"),
+    "claims_24m": ("insurance claims", "保险索赔"),
+    "fairs_exhibited_3y": ("fair participation", "展会参与情况"),
+    "fairs_attended_3y": ("fair attendance", "展会到会情况"),
+    "meetings_kept_ratio": ("meetings kept", "洽谈守约情况"),
+    "meetings_missed_24m": ("meetings missed", "洽谈缺席情况"),
 }
+
+
+def no_data_sentence(feature: str) -> tuple[str, str]:
+    """ "Not enough data on X" in English and Chinese: the sentence for a feature without evidence."""
+    en, zh = NO_DATA_ON.get(feature, (feature.replace("_", " "), feature))
+    return f"Not enough data on {en}", f"{zh}数据不足"
+
 
 _STATUS = {0: ("active", "存续"), 1: ("abnormal operation", "经营异常"), 2: ("deregistered", "注销")}
 
 
 def sentence(feature: str, value: float | None) -> tuple[str, str]:
-    """The English and Chinese sentence for one feature's value."""
+    """The English and Chinese sentence for one feature's value ("Not enough data on X" without one)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        label = feature.replace("_", " ")
-        return MISSING.get(feature, (f"No data: {label}", f"无数据：{label}"))
+        return no_data_sentence(feature)
     en, zh = TEMPLATES.get(feature, (f"{feature}: {{v1}}", f"{feature}：{{v1}}"))
     status = _STATUS.get(int(round(value)), ("unknown", "未知"))
     fields = {
@@ -72,5 +105,7 @@ def sentence(feature: str, value: float | None) -> tuple[str, str]:
         "status_zh": status[1],
         "member_en": "current" if value >= 1 else "lapsed",
         "member_zh": "有效" if value >= 1 else "已失效",
+        "verified_en": "verified" if value >= 1 else "not verified (rejected, revoked or expired)",
+        "verified_zh": "已验证" if value >= 1 else "未通过（被拒、撤销或过期）",
     }
     return en.format(**fields), zh.format(**fields)

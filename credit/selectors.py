@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
-from credit.grading import GRADE_CODES
+from credit.grading import ALL_GRADE_CODES, UNRATED, grade_label
 from credit.models import Assessment, Fact, ImportBatch, RejectedRow
 
 
@@ -25,7 +25,10 @@ def latest_assessment_ids():
 
 
 def grade_distribution() -> list[dict]:
-    """How many subjects hold each grade now, best grade first."""
+    """How many subjects hold each grade now, best grade first, then "NR" (not yet rated) last.
+
+    Each row: grade code, its label, count, share of all assessed subjects, and `unrated`.
+    """
     counts = dict(
         Assessment.objects.filter(id__in=latest_assessment_ids())
         .order_by()
@@ -33,13 +36,23 @@ def grade_distribution() -> list[dict]:
         .annotate(n=Count("id"))
     )
     total = sum(counts.values()) or 1
-    return [{"grade": g, "count": counts.get(g, 0), "share": counts.get(g, 0) / total} for g in GRADE_CODES]
+    return [
+        {
+            "grade": g,
+            "label": grade_label(g),
+            "count": counts.get(g, 0),
+            "share": counts.get(g, 0) / total,
+            "unrated": g == UNRATED,
+        }
+        for g in ALL_GRADE_CODES
+    ]
 
 
 def weakest(*, limit: int = 15) -> QuerySet[Assessment]:
-    """The subjects with the lowest current index."""
+    """The rated subjects with the lowest current index (thin files, grade "NR", are not rated)."""
     return (
         Assessment.objects.filter(id__in=latest_assessment_ids())
+        .exclude(grade=UNRATED)
         .select_related("subject", "model_version")
         .order_by("index", "id")[:limit]
     )
@@ -61,6 +74,7 @@ def facts_by_source(*, subject_id: int, limit: int = 300) -> list[dict]:
 
 
 def with_current_grade(subjects: QuerySet) -> QuerySet:
-    """Annotate each subject with `credit_grade`, its current grade (None if never scored)."""
+    """Annotate each subject with `credit_grade`, its current grade: a band's code, "NR" for a thin
+    file (show "Not yet rated — not enough data", `credit/includes/grade_badge.html`), None if never scored."""
     latest = Assessment.objects.filter(subject=OuterRef("pk")).order_by("-as_of", "-id").values("grade")[:1]
     return subjects.annotate(credit_grade=Subquery(latest))

@@ -127,6 +127,7 @@ class _Company:
         self.id = _get(subject, "id")
         country = str(_get(subject, "country") or "")
         registration = _get(subject, "registration_number") or f"id{self.id}"
+        self.country, self.registration = country, registration
         self.key = f"sim{seed}:{country}-{registration}"
         self.rng = random.Random(self.key)  # noqa: S311 - a simulation, not security
         self.today, self.sources, self.recorded_at = today, sources, recorded_at
@@ -135,7 +136,10 @@ class _Company:
         # What the company's own profile says: the registry facts are drawn to agree with it (one draw).
         self.founded_year = _profile(subject, "founded_year")
         self.employees = _profile(subject, "employees")
-        self.verified = _profile(subject, "verified_at") is not None
+        self.verified_at = _profile(subject, "verified_at")
+        self.verified = self.verified_at is not None
+        # A dict subject without the key has no profile: its verification is drawn from z.
+        self.profiled = not isinstance(subject, dict) or "verified_at" in subject
         # Amounts in the local currency at the platform's rates of `today`; USD where it has none.
         self.currency = CURRENCY_BY_COUNTRY.get(country, "USD")
         if self.currency not in rates:
@@ -351,6 +355,38 @@ class _Company:
                     event + dt.timedelta(days=120),
                     {"status": "deregistered"},
                 )
+
+        # Verification on the platform, drawn last so that every fact above stays as it was.
+        # A subject with a profile keeps its verified mark (approved when it was verified); one
+        # without is verified with p = sigmoid(1.2 − 0.8z). An unverified company had a document
+        # rejected with p = sigmoid(−1 + 0.9z) (riskier companies send doubtful papers).
+        verified = self.verified if self.profiled else rng.random() < _sigmoid(1.2 - 0.8 * z)
+        reject_draw, when_draw = rng.random(), rng.uniform(1, 30)
+        if verified:
+            at = max(self.verified_at or self.joined + dt.timedelta(days=when_draw), self.start)
+            self.emit(
+                P,
+                "verification_decision",
+                at,
+                {"document": "business_licence", "decision": "approved", "verified": True},
+            )
+            self.emit(
+                P,
+                "company_profile",
+                at,
+                {
+                    "country": self.country[:2],
+                    "registration_number": self.registration[:64],
+                    "founded_year": founded.year,
+                },
+            )
+        elif reject_draw < _sigmoid(-1.0 + 0.9 * z):
+            self.emit(
+                P,
+                "verification_decision",
+                self.joined + dt.timedelta(days=when_draw),
+                {"document": "business_licence", "decision": "rejected", "verified": False},
+            )
         return z, delinquent
 
     def _deal(self, at, z, deal_usd, event, trading_end) -> None:

@@ -8,4 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self):
-        from marketplace.catalog import caching  # noqa: F401 - connects the cache generations
+        from marketplace.catalog import (  # noqa: F401 - connect the cache generations and credit's certificate facts
+            caching,
+            receivers,
+        )

@@ -1,7 +1,8 @@
-"""What the people of a company hear when its invitations and documents change.
+"""What the people of a company hear when its invitations and documents change, and what credit learns.
 
 Connected in `CompaniesConfig.ready`. Each receiver runs after the change commits and only tells
-people (through `marketplace.notifications`); the change itself is the service's.
+people (through `marketplace.notifications`) or records a credit fact (through credit's public
+`facts.record`); the change itself is the service's.
 """
 
 from django.dispatch import receiver
@@ -9,9 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from credit import facts as credit_facts
 from credit.disputes import reviewer_company_id
 from credit.signals import dispute_changed
-from marketplace.companies.models import Invitation, Membership, User, VerificationDocument
+from marketplace.companies.models import Company, Invitation, Membership, User, VerificationDocument
 from marketplace.companies.services import company_owners
 from marketplace.companies.signals import invitation_created
 from marketplace.core.links import absolute_url
@@ -100,4 +102,48 @@ def tell_of_a_fact_dispute(sender, dispute, action: str, **kwargs):
             title=_DISPUTE_TITLES[action],
             body=dispute.decision_reason,
             url=url,
+        )
+
+
+# A document decision as the credit engine's identity fact (kind "verification_decision").
+_DECISIONS = {"approve": "approved", "reject": "rejected", "revoke": "revoked"}
+
+
+@receiver(state_changed, sender=VerificationDocument, dispatch_uid="companies.document_credit_fact")
+def record_the_decision_for_credit(sender, instance: VerificationDocument, event: str, **kwargs):
+    """The decision, whether the company is verified after it, and — on an approved business licence —
+    the registration data the operator checked against it, as facts of the platform's own source.
+    Recording them queues the company's credit recompute (credit's own task)."""
+    decision = _DECISIONS.get(event)
+    if decision is None:
+        return
+    company = Company.objects.get(pk=instance.company_id)
+    last = instance.last_decision
+    when = last.decided_at if last else instance.uploaded_at
+    credit_facts.record(
+        source="platform",
+        kind="verification_decision",
+        subject=company,
+        payload={
+            "document": instance.kind,
+            "decision": decision,
+            "verified": company.is_verified,
+            "reference": str(last.pk if last else instance.pk),
+        },
+        occurred_at=when,
+        external_ref=f"verification:{instance.pk}:{event}",
+        platform_event=f"verification.{event}",
+    )
+    if decision == "approved" and instance.kind == "business_licence" and company.registration_number:
+        payload = {"country": company.country.code, "registration_number": company.registration_number}
+        if company.founded_year:
+            payload["founded_year"] = company.founded_year
+        credit_facts.record(
+            source="platform",
+            kind="company_profile",
+            subject=company,
+            payload=payload,
+            occurred_at=when,
+            external_ref=f"profile:{instance.pk}",
+            platform_event="verification.approve",
         )

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from credit import facts
 from credit.features import FEATURES_BY_NAME, build_feature_matrix
-from credit.grading import grade_for
-from credit.index import DIMENSIONS, champion, current, recompute, score, scorer_for
+from credit.grading import UNRATED
+from credit.index import DIMENSIONS, champion, current, needs_of, recompute, score, scorer_for
 from credit.models import Assessment, Fact, ModelVersion
 from credit.pipeline import TrainingConfig, model_fingerprint
 from credit.registry import promote, version_from_run
@@ -61,7 +61,9 @@ def test_cold_start_scorecard_serves_through_the_same_interface(subject, platfor
     assessment = current(subject)
     assert assessment.model_version.kind == ModelVersion.Kind.SCORECARD
     assert assessment.model_version.status == ModelVersion.Status.CHAMPION
-    assert 0 <= assessment.index <= 1000 and assessment.grade == grade_for(assessment.index).code
+    assert 0 <= assessment.index <= 1000
+    # One invoice and no identity evidence: a thin file, unrated, told that verification would rate it.
+    assert assessment.grade == UNRATED and needs_of(assessment.features) == ["verification"]
     assert set(assessment.subscores) == set(DIMENSIONS)
     assert all(0 <= v <= 100 for v in assessment.subscores.values())
     assert all({"en", "zh", "points", "feature"} <= set(r) for r in assessment.reasons)

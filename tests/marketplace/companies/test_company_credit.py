@@ -27,6 +27,23 @@ def supplier_with_history(supplier_owner):
         payload={"days_late": 35, "amount": "100", "currency": "USD"},
         occurred_at=timezone.now() - dt.timedelta(days=9),
     )
+    # Verified, with a completed deal: enough evidence to be rated.
+    facts.record(
+        source=platform,
+        kind="verification_decision",
+        subject=supplier_owner.company,
+        external_ref="own-verification",
+        payload={"document": "business_licence", "decision": "approved", "verified": True},
+        occurred_at=timezone.now() - dt.timedelta(days=60),
+    )
+    facts.record(
+        source=platform,
+        kind="deal_completed",
+        subject=supplier_owner.company,
+        external_ref="own-deal",
+        payload={"value": "100", "currency": "USD"},
+        occurred_at=timezone.now() - dt.timedelta(days=40),
+    )
     return supplier_owner
 
 
@@ -62,3 +79,16 @@ def test_own_credit_page_needs_a_company(client, risk_officer):
     assert client.get(reverse("companies:company_credit")).status_code == 302
     client.force_login(risk_officer)
     assert client.get(reverse("companies:company_credit")).status_code == 403
+
+
+def test_a_thin_file_shows_not_yet_rated_everywhere(client, supplier_owner, buyer_owner):
+    company = supplier_owner.company
+    assert current(company).grade == "NR"
+    client.force_login(supplier_owner)
+    own = client.get(reverse("companies:company_credit")).content.decode()
+    assert "Not yet rated — not enough data" in own and "What would rate it" in own
+    assert "A first completed deal on TrustFair" in own
+    client.force_login(buyer_owner)
+    for page in (company.get_absolute_url(), reverse("companies:company_list")):
+        html = client.get(page).content.decode()
+        assert 'grade-nr"' in html and ">Not yet rated<" in html and ">NR<" not in html
