@@ -38,7 +38,15 @@ PUBLIC_API: dict[str, tuple[str, ...]] = {
     "credit.index": ("current", "explain", "history"),
     "credit.grading": ("GRADES",),
     "credit.selectors": ("with_current_grade", "grade_distribution", "weakest"),
-    "credit.gating": ("decide", "Decision", "PAYMENT_TERMS", "DEFERRED_TERMS", "term_label"),
+    "credit.gating": (
+        "decide",
+        "Decision",
+        "PAYMENT_TERMS",
+        "DEFERRED_TERMS",
+        "term_label",
+        "policy_saved",
+        "override_changed",
+    ),
     # What would raise a company's grade (its own credit page), and its fact disputes.
     "credit.recourse": ("suggest",),
     "credit.disputes": ("for_subject", "reviewer_company_id"),

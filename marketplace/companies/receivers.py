@@ -12,10 +12,12 @@ from django.utils.translation import gettext_lazy
 
 from credit import facts as credit_facts
 from credit.disputes import reviewer_company_id
+from credit.gating import override_changed, policy_saved
 from credit.signals import dispute_changed
 from marketplace.companies.models import Company, Invitation, Membership, User, VerificationDocument
 from marketplace.companies.services import company_owners
 from marketplace.companies.signals import invitation_created
+from marketplace.core import audit
 from marketplace.core.links import absolute_url
 from marketplace.core.signals import state_changed
 from marketplace.notifications.services import email_address, notify
@@ -147,3 +149,33 @@ def record_the_decision_for_credit(sender, instance: VerificationDocument, event
             external_ref=f"profile:{instance.pk}",
             platform_event="verification.approve",
         )
+
+
+# Credit keeps who/when/why on its own immutable rows; the platform's audit trail gets the same step, so
+# an operator reading a company's history (or the admin's History page) sees gating changes too.
+@receiver(policy_saved, dispatch_uid="companies.audit_gating_policy")
+def audit_the_gating_policy(sender, policy, **kwargs):
+    audit.log(
+        actor=policy.created_by,
+        action="credit.gating_policy.save",
+        obj=policy,
+        data={"version": policy.version, "base_currency": policy.base_currency, "reason": policy.reason},
+    )
+
+
+@receiver(override_changed, dispatch_uid="companies.audit_gating_override")
+def audit_the_gating_override(sender, override, event: str, by_user=None, **kwargs):
+    audit.log(
+        actor=by_user,
+        action=f"credit.gating_override.{event}",
+        obj=override,
+        company_id=override.subject_id,
+        data={
+            "reference": override.reference,
+            "action": override.action,
+            "amount": str(override.amount),
+            "currency": override.currency,
+            "status": override.status,
+            "reason": override.reason if event == "requested" else override.decision_note,
+        },
+    )
