@@ -89,7 +89,7 @@ def build_training_set(
     for k, day in enumerate(dates, start=1):
         matrix = build_feature_matrix(as_of=day)
         keep, y = outcomes.labels(matrix.subject_ids, as_of=matrix.as_of, first=first)
-        keep &= ~np.all(np.isnan(matrix.values), axis=1)
+        keep &= ~np.all(np.isnan(matrix.raw), axis=1)  # no evidence at all: nothing to learn from
         blocks_X.append(matrix.values[keep])
         blocks_y.append(y[keep])
         blocks_ids.append(matrix.subject_ids[keep])
