@@ -30,22 +30,26 @@ def _licence(company, owner):
 
 
 @pytest.fixture
-def trading_supplier(supplier_owner):
-    """A supplier with a year of completed deals and registration data on its profile."""
+def trading_supplier(supplier_owner, django_capture_on_commit_callbacks):
+    """A supplier with a year of completed deals and registration data on its profile.
+
+    The deals' facts are committed (their announcement runs), as in production: a hook left pending on
+    the test's transaction would swallow the announcement of every later fact in it."""
     company = supplier_owner.company
     company.registration_number = "91330200MA2ABCDE1X"
     company.founded_year = 2009
     company.created_at = timezone.now() - dt.timedelta(days=400)
     company.save()
-    for n in range(4):
-        facts.record(
-            source="platform",
-            kind="deal_completed",
-            subject=company,
-            payload={"value": "20000", "currency": "USD"},
-            occurred_at=timezone.now() - dt.timedelta(days=30 + 60 * n),
-            external_ref=f"identity-deal-{n}",
-        )
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(4):
+            facts.record(
+                source="platform",
+                kind="deal_completed",
+                subject=company,
+                payload={"value": "20000", "currency": "USD"},
+                occurred_at=timezone.now() - dt.timedelta(days=30 + 60 * n),
+                external_ref=f"identity-deal-{n}",
+            )
     return supplier_owner
 
 
