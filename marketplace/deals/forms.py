@@ -114,7 +114,8 @@ class OfferLineForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none(), required=False)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=14)
-    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
+    # The first choice is what a browser sends for an untouched row: as the initial, that row stays "unchanged".
+    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices, initial=Unit.choices[0][0])
     unit_price = forms.DecimalField(label=_("Unit price"), max_digits=19)
     hs_code = forms.CharField(label=_("HS code"), max_length=13, required=False)
 

@@ -1,8 +1,16 @@
 import pytest
+from django.utils import translation
 
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.deals import services
 from tests.marketplace.companies.factories import CompanyFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Chinese leaves zh-hans active in this thread; the next test must not inherit it."""
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

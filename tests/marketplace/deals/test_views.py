@@ -174,6 +174,15 @@ def test_the_offer_form_sends_an_offer(client, parties, deal):
     assert "Version 1" in page
 
 
+def test_an_untouched_extra_line_is_ignored_as_a_browser_sends_it(client, parties, deal):
+    """A browser posts the unit select's first option for an empty row; that row is still empty."""
+    _as(client, parties, "supplier_user")
+    data = _offer_post(deal, **{"lines-TOTAL_FORMS": "2", "lines-1-unit": "piece"})
+    response = client.post(reverse("deals:offer_create", args=[deal.pk]), data)
+    assert response.status_code == 302
+    assert deal.offers.get().lines.count() == 1
+
+
 @pytest.mark.parametrize(
     "overrides, field, words",
     [

@@ -271,6 +271,7 @@ SEEDER_MAY_NOT_IMPORT = {
     "marketplace.catalog.demo": ("marketplace.showcases", "marketplace.fairs", "cms"),
     "marketplace.showcases.demo": ("marketplace.fairs", "cms"),
     "marketplace.fairs.demo": ("marketplace.showcases", "cms"),
+    "marketplace.deals.demo": ("marketplace.showcases", "marketplace.fairs", "cms", "credit"),
     "credit.demo": ("marketplace", "cms"),
 }
 

@@ -2,9 +2,10 @@
 
 The command only orders the work; each app seeds its own part, in its own module:
 companies/demo.py (industries, companies, demo users, verification work), catalog/demo.py
-(products), showcases/demo.py, fairs/demo.py, cms/demo.py (Wagtail pages) and credit/demo.py
-(simulated history, model, index). Reference data — the HS tree, the industries, the staff groups,
-the platform's credit source — comes with `migrate`, not from here.
+(products), showcases/demo.py, fairs/demo.py, cms/demo.py (Wagtail pages), credit/demo.py
+(simulated history, model, index) and deals/demo.py (deals at every step, after credit). Reference
+data — the HS tree, the industries, the staff groups, the platform's credit source — comes with
+`migrate`, not from here.
 
 Deterministic: every stage draws from its own `random.Random` seeded from `--seed` and the stage's
 name, so adding a stage never changes what another one builds. Idempotent: rows are keyed by slug,
@@ -29,6 +30,7 @@ from marketplace.catalog import demo as catalog_demo
 from marketplace.companies import demo as companies_demo
 from marketplace.companies.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
 from marketplace.companies.models import Company, Industry, User
+from marketplace.deals import demo as deals_demo
 from marketplace.fairs import demo as fairs_demo
 from marketplace.fairs.models import FairSession
 from marketplace.showcases import demo as showcases_demo
@@ -155,6 +157,13 @@ class Command(BaseCommand):
             say=self._say,
             stage=stage,
             progress=self._progress,
+        )
+        # After credit: the deals' payment terms follow the demo buyer's grade, as gating decides it.
+        added["deals"] = deals_demo.seed_deals(
+            supplier_user=world.users[companies_demo.DEMO_SUPPLIER_OWNER],
+            buyer_user=world.users[companies_demo.DEMO_BUYER_OWNER],
+            now=anchor,
+            stage=stage,
         )
         self.stdout.write(
             self.style.SUCCESS(
