@@ -72,6 +72,10 @@ DEMO_SUPPLIER = {
     "kind": CompanyKind.SUPPLIER,
     "country": "CN",
     "city": "Ningbo",
+    "street_line1": "No. 188 Xingye Road",
+    "street_line2": "Beilun Economic and Technological Development Zone",
+    "postal_code": "315800",
+    "address_zh": "浙江省宁波市北仑区经济技术开发区兴业路188号",
     "industry": "machinery",
     "website": "https://hengtai-precision.example",
     "founded_year": 2004,
@@ -84,6 +88,9 @@ DEMO_BUYER = {
     "kind": CompanyKind.BUYER,
     "country": "GB",
     "city": "Felixstowe",
+    "street_line1": "Unit 4, Dock Gate 2 Business Park",
+    "street_line2": "Walton Avenue",
+    "postal_code": "IP11 3HF",
     "industry": "home-appliances",
     "website": "https://harbourline-imports.example",
     "founded_year": 1998,
@@ -256,6 +263,48 @@ def registration_number(
 # ---------------------------------------------------------------------------------------------
 # Company generation
 # ---------------------------------------------------------------------------------------------
+
+
+def demo_address(row: dict) -> dict:
+    """A registered address for a generated company, drawn from its own generator (seeded by its slug) so
+    the rest of the world's draws stay as they were: street lines, postal code, and for China the address
+    in Chinese as the company would register it."""
+    rng = random.Random(f"address:{row['slug']}")
+    number = rng.randint(1, 980)
+    country = row["country"]
+    if country == "CN":
+        road, road_zh = rng.choice(data.CN_ROADS)
+        park, park_zh = rng.choice(data.CN_PARKS)
+        city = CN_CITY_BY_NAME.get(row["city"])
+        prefix = data.CN_POSTAL_PREFIX.get(row["city"], "100")
+        return {
+            "street_line1": f"No. {number} {road}",
+            "street_line2": f"{row['city']} {park}",
+            "postal_code": f"{prefix}{rng.randint(0, 999):03d}",
+            "address_zh": f"{city.name_zh if city else ''}市{park_zh}{road_zh}{number}号",
+        }
+    name = rng.choice(data.STREET_NAMES)
+    pattern = data.STREET_FORMATS.get(country, "{n} {name} Road")
+    street = pattern.format(n=number, name=name, kind=data.STREET_KIND.get(country, ""))
+    postal = "".join(
+        str(rng.randint(0, 9)) if ch == "9" else ch for ch in data.POSTAL_FORMATS.get(country, "")
+    )
+    return {"street_line1": street, "street_line2": "", "postal_code": postal, "address_zh": ""}
+
+
+def _fill_missing_addresses(rows: list[dict], existing_slugs: set[str]) -> None:
+    """Companies seeded before addresses existed get theirs now; an address someone typed is kept."""
+    fields = ("street_line1", "street_line2", "postal_code", "address_zh")
+    wanted = {r["slug"]: r for r in rows if r["slug"] in existing_slugs}
+    if not wanted:
+        return
+    stale = list(
+        Company.objects.filter(slug__in=list(wanted), street_line1="", address_zh="").only("pk", "slug")
+    )
+    for company in stale:
+        for name in fields:
+            setattr(company, name, wanted[company.slug].get(name, ""))
+    Company.objects.bulk_update(stale, fields, batch_size=BATCH_SIZE)
 
 
 def _employees(rng: random.Random, *, buyer: bool) -> int:
@@ -656,6 +705,8 @@ def seed_companies(
     rows = (
         fixed + [builder.supplier() for _ in range(n_suppliers)] + [builder.buyer() for _ in range(n_buyers)]
     )
+    for row in rows[len(fixed) :]:
+        row.update(demo_address(row))
 
     existing_slugs = set(
         Company.objects.filter(slug__in=[r["slug"] for r in rows]).values_list("slug", flat=True)
@@ -672,6 +723,7 @@ def seed_companies(
         if (row["country"], row["registration_number"]) in taken_regs:
             row = {**row, "registration_number": ""}  # someone registered that number by hand
         new.append(Company(**{**row, "industry": industries[row["industry"]]}))
+    _fill_missing_addresses(rows, existing_slugs)
     for start in range(0, len(new), BATCH_SIZE):
         Company.objects.bulk_create(new[start : start + BATCH_SIZE])
     if added is not None:

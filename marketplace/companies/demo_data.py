@@ -1110,3 +1110,59 @@ DEMO_TOTP_SECRETS: dict[str, str] = {
     f"risk@{DEMO_DOMAIN}": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
     f"operator@{DEMO_DOMAIN}": "KRUHK4TUMFUXELLEMVWW6LLPOBSXEYLU",
 }
+
+
+# -- registered addresses -------------------------------------------------------------------------
+# Drawn per company from a generator seeded by its slug (companies/demo.py `demo_address`), so adding
+# addresses left every other draw of the world as it was.
+
+# Roads of Chinese industrial districts: (English, Chinese); "Road" is 路, "Avenue" 大道.
+CN_ROADS: tuple[tuple[str, str], ...] = (
+    ("Xingye Road", "兴业路"),
+    ("Chuangye Avenue", "创业大道"),
+    ("Gongye Road", "工业路"),
+    ("Keji Road", "科技路"),
+    ("Huancheng North Road", "环城北路"),
+    ("Jinshan Road", "金山路"),
+    ("Heping Road", "和平路"),
+    ("Changjiang Road", "长江路"),
+    ("Yongfeng Road", "永丰路"),
+    ("Xinhua Road", "新华路"),
+)
+# Where the plant stands: (English, Chinese).
+CN_PARKS: tuple[tuple[str, str], ...] = (
+    ("Economic and Technological Development Zone", "经济技术开发区"),
+    ("High-tech Industrial Park", "高新技术产业园"),
+    ("Industrial Zone", "工业区"),
+    ("Export Processing Zone", "出口加工区"),
+)
+# The first three digits of each city's postal codes (the last three are drawn).
+CN_POSTAL_PREFIX: dict[str, str] = {
+    "Ningbo": "315", "Shenzhen": "518", "Guangzhou": "510", "Dongguan": "523", "Foshan": "528",
+    "Zhongshan": "528", "Xiamen": "361", "Quanzhou": "362", "Suzhou": "215", "Wuxi": "214",
+    "Changzhou": "213", "Hangzhou": "310", "Wenzhou": "325", "Yiwu": "322", "Jinhua": "321",
+    "Yongkang": "321", "Shaoxing": "312", "Qingdao": "266", "Tianjin": "300", "Shanghai": "201",
+    "Jiangmen": "529", "Shantou": "515", "Chaozhou": "521", "Weifang": "261", "Zhangzhou": "363",
+    "Cixi": "315", "Hefei": "230", "Chengdu": "610",
+}  # fmt: skip
+# Streets elsewhere: common street words; a country's format puts the number before or after.
+STREET_NAMES: tuple[str, ...] = (
+    "Harbour", "Station", "Market", "Mill", "Industrial", "Park", "Bridge", "Commerce", "Dock", "Trade",
+)  # fmt: skip
+STREET_FORMATS: dict[str, str] = {
+    # {n} number, {name} street word, {kind} the country's word for a street
+    "DE": "{name}{kind} {n}", "NL": "{name}{kind} {n}", "PL": "ul. {name} {n}", "IT": "Via {name} {n}",
+    "ES": "Calle {name} {n}", "FR": "{n} rue du {name}", "BR": "Rua {name}, {n}", "MX": "Calle {name} {n}",
+    "CL": "Avenida {name} {n}", "CO": "Calle {n} # {name}", "AR": "Avenida {name} {n}",
+    "TR": "{name} Caddesi No: {n}", "RU": "ul. {name}, d. {n}",
+}  # fmt: skip
+STREET_KIND: dict[str, str] = {"DE": "straße", "NL": "straat"}
+# Postal codes by country: '9' is a drawn digit, letters are kept.
+POSTAL_FORMATS: dict[str, str] = {
+    "VN": "700000", "IN": "400099", "TR": "34999", "DE": "99999", "IT": "20199", "MX": "64999",
+    "BD": "1299", "TH": "10999", "MY": "59999", "PL": "99-999", "KR": "99999", "ES": "28099",
+    "PK": "74999", "ID": "10999", "US": "99999", "GB": "IP11 9XX", "FR": "75099", "NL": "3099 AB",
+    "CA": "M5V 9A9", "BR": "01099-999", "CL": "8320000", "CO": "110999", "AR": "C1099", "AU": "2999",
+    "JP": "100-9999", "AE": "", "SA": "12999", "EG": "11599", "NG": "100999", "KE": "00100",
+    "ZA": "2099", "RU": "109999", "SG": "629999", "PH": "1099",
+}  # fmt: skip

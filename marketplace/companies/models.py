@@ -123,6 +123,23 @@ class Company(models.Model):
     kind = models.CharField(_("role"), max_length=10, choices=CompanyKind.choices)
     country = CountryField(_("country"))
     city = models.CharField(_("city"), max_length=100, blank=True)
+    # The registered address, as the sales contract prints it (city and country above complete it).
+    street_line1 = models.CharField(_("street address"), max_length=200, blank=True)
+    street_line2 = models.CharField(
+        _("street address, line 2"),
+        max_length=200,
+        blank=True,
+        help_text=_("Building, floor, industrial park — if any."),
+    )
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    address_zh = models.CharField(
+        _("registered address (Chinese)"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "As written in Chinese, from the province down, e.g. 浙江省宁波市北仑区…; the contract prints it."
+        ),
+    )
     industry = models.ForeignKey(
         Industry, verbose_name=_("industry"), on_delete=models.PROTECT, related_name="companies"
     )
@@ -173,6 +190,12 @@ class Company(models.Model):
     @property
     def display_description(self) -> str:
         return localized(self, "description")
+
+    def address_lines(self) -> list[str]:
+        """The registered address in the Western order: street lines, postal code and city, country."""
+        place = " ".join(part for part in (self.postal_code, self.city) if part)
+        lines = [self.street_line1, self.street_line2, place, str(self.country.name) if self.country else ""]
+        return [line for line in lines if line]
 
     @property
     def is_verified(self) -> bool:

@@ -69,6 +69,65 @@ def company_create(*, owner: User, **fields) -> Company:
     return company
 
 
+# The profile fields an owner edits; the slug, the verification and the dates are the platform's.
+PROFILE_FIELDS = (
+    "name",
+    "name_zh",
+    "kind",
+    "country",
+    "city",
+    "street_line1",
+    "street_line2",
+    "postal_code",
+    "address_zh",
+    "industry",
+    "registration_number",
+    "website",
+    "founded_year",
+    "employees",
+    "description",
+    "description_zh",
+)
+
+
+@transaction.atomic
+def company_update(*, company: Company, by_user: User, **fields) -> Company:
+    """An owner edits the company's profile (its registered address among it); audited, then announced.
+
+    Only PROFILE_FIELDS may change. The audit event names each changed field with its old and new value,
+    so a registered address printed in a contract can be traced to who set it and when.
+    """
+    require_owner(by_user, company)
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {', '.join(sorted(unknown))}")
+    locked = Company.objects.select_for_update().get(pk=company.pk)
+    changes = {}
+    for name, value in fields.items():
+        before = getattr(locked, name)
+        if before != value:
+            changes[name] = [_plain(before), _plain(value)]
+            setattr(locked, name, value)
+    if not changes:
+        return locked
+    locked.full_clean()
+    locked.save(update_fields=list(changes))
+    audit.log(
+        actor=by_user, action="companies.company.update", obj=locked, company_id=locked.pk, data=changes
+    )
+    send_after_commit(
+        signals.company_updated, sender=Company, company=locked, fields=sorted(changes), actor=by_user
+    )
+    return locked
+
+
+def _plain(value):
+    """A field's value as the audit trail keeps it: a model by its id, anything else as text."""
+    if value is None or isinstance(value, int | str):
+        return value
+    return getattr(value, "pk", None) or str(value)
+
+
 @transaction.atomic
 def invitation_create(
     *, company: Company, by_user: User, email: str, role: str = MemberRole.STAFF

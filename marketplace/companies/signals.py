@@ -9,3 +9,5 @@ from django.dispatch import Signal
 
 # An owner invited an email address to the company's staff: sender=Invitation, invitation, actor.
 invitation_created = Signal()
+# An owner changed the company's profile: sender=Company, company, fields (the changed names), actor.
+company_updated = Signal()

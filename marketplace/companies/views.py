@@ -28,7 +28,7 @@ from marketplace.companies.models import (
 )
 from marketplace.companies.permissions import can_view_document, member_required, platform_role_required
 from marketplace.core import charts
-from marketplace.core.files import serve
+from marketplace.core.files import serve_private
 from marketplace.core.lists import ListPage, ResultsCache
 from marketplace.core.pagecache import cache_for_visitors
 
@@ -170,10 +170,20 @@ def company_edit(request):
         return redirect("companies:role_home")
     form = CompanyForm(request.POST or None, instance=request.company)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Profile saved."))
-        return redirect("companies:company_edit")
-    return render(request, "companies/company_edit.html", {"form": form})
+        try:
+            services.company_update(
+                company=request.company,
+                by_user=request.user,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect("companies:company_edit")
+    return render(
+        request, "companies/company_edit.html", {"form": form}, status=400 if form.is_bound else 200
+    )
 
 
 @member_required()
@@ -253,11 +263,10 @@ def verification(request):
 @login_required
 def document_file(request, pk):
     """Stream a verification document to its company's members and to operators, to nobody else."""
-    document = get_object_or_404(VerificationDocument, pk=pk)
-    if not can_view_document(request.user, document):
-        raise Http404
-    return serve(
-        document.file, document.content_type, filename=services.document_download_name(document), private=True
+    document = VerificationDocument.objects.filter(pk=pk).first()
+    allowed = document is not None and can_view_document(request.user, document)
+    return serve_private(
+        document, allowed=allowed, filename=services.document_download_name(document) if allowed else None
     )
 
 
