@@ -240,6 +240,7 @@ def _kwargs(w):
             {"pk": w["deal"].pk, "offer_pk": w["offer"].pk, "decision": d} for d in ("accept", "decline")
         ],
         "deals:deal_cancel": [{"pk": w["deal"].pk}],
+        "deals:deal_reopen": [{"pk": w["deal"].pk}, {"pk": w["ordered_deal"].pk}],
         "deals:attachment_file": [{"pk": w["deal"].pk, "attachment_pk": w["attachment"].pk}],
         "deals:deal_verify": [{"pk": w["deal"].pk}],
         "deals:deal_detail": [{"pk": w["deal"].pk}, {"pk": w["ordered_deal"].pk}],

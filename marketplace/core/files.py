@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -105,5 +106,20 @@ def serve(file_field, content_type: str, *, filename: str = "", private: bool = 
     # Pictures of public products may sit in shared caches; anything else only in the viewer's browser.
     response["Cache-Control"] = "private, max-age=3600" if private else "public, max-age=86400"
     if filename:
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        # Quotes and backslashes escaped, a non-ASCII name (a Chinese file name) as RFC 6266 filename*.
+        response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
+
+
+def serve_private(
+    item, *, allowed: bool, filename: str | None = None, file_attr: str = "file"
+) -> FileResponse:
+    """One private file of `item` (a row with the file and its `content_type`) to someone `allowed` to fetch it.
+
+    Everyone else gets the same 404 as for a file that does not exist, so a stranger cannot tell the two
+    apart. The caller decides `allowed` from its own rule; `filename` defaults to the item's `original_name`.
+    """
+    if item is None or not allowed:
+        raise Http404
+    name = getattr(item, "original_name", "") if filename is None else filename
+    return serve(getattr(item, file_attr), item.content_type, filename=name, private=True)

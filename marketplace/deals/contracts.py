@@ -82,13 +82,30 @@ def payment_text(offer: Offer, total: Money) -> str:
     return _("Open account: payment %(days)d days after shipment.") % {"days": days}
 
 
-def _party(company, role: str) -> dict:
-    # The profile holds the registered city and country (the platform keeps no street address yet).
+def party_addresses(company) -> tuple[str, str]:
+    """The registered address as the contract prints it: (English, Chinese).
+
+    English runs from the street to the country. Chinese runs from the country down; it uses the
+    address the company wrote in Chinese when it has one, else the same parts in that order.
+    """
     with translation.override("en"):
-        address_en = ", ".join(part for part in (company.city, str(company.country.name)) if part)
+        address_en = ", ".join(company.address_lines())
     with translation.override("zh-hans"):
-        # Chinese writes an address from the largest unit down: country, then city.
-        address_zh = " ".join(part for part in (str(company.country.name), company.city) if part)
+        country = str(company.country.name) if company.country else ""
+        written = company.address_zh.strip()
+        if written:
+            parts = [written] if not country or written.startswith(country) else [country, written]
+        else:
+            streets = ", ".join(p for p in (company.street_line1, company.street_line2) if p)
+            parts = [country, company.city, streets]
+        if company.postal_code:
+            parts.append(f"（邮编 {company.postal_code}）")
+        address_zh = " ".join(part for part in parts if part)
+    return address_en, address_zh
+
+
+def _party(company, role: str) -> dict:
+    address_en, address_zh = party_addresses(company)
     return {
         "role": role,
         "name": company.name,
@@ -176,11 +193,15 @@ def issue_contract(*, deal: Deal, by_user) -> Contract:
             raise PermissionDenied
         if locked.state != DealState.AGREED:
             raise ValidationError(_("A contract is drawn only once the terms are agreed."))
-        if Contract.objects.filter(deal=locked).exists():
+        if Contract.objects.current().filter(deal=locked).exists():
             raise ValidationError(_("This deal's contract has already been issued."))
         offer = locked.accepted_offer
         today = timezone.localdate()
         number = contract_number(locked, today)
+        earlier = Contract.objects.filter(deal=locked).count()
+        if earlier:
+            # A contract voided by reopening the terms keeps its number; the next one is "-2", "-3"…
+            number = f"{number}-{earlier + 1}"
         clauses = governing_clauses()
         document = render_contract(locked, offer, number=number, issued_on=today, clauses=clauses)
         digest = sha256(document)

@@ -229,9 +229,3 @@ def complete_due_deals(*, now=None) -> int:
     for deal in due.iterator():
         done += complete_after_window(deal=deal, now=now)
     return done
-
-
-def evidence_for(user, deal: Deal, file_pk: int) -> DisputeEvidence | None:
-    if not permissions.can_fetch_attachment(user, deal):
-        return None
-    return DisputeEvidence.objects.filter(pk=file_pk, deal=deal).first()

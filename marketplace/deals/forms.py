@@ -164,3 +164,43 @@ OfferLineFormSet = forms.formset_factory(
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# -- contract and payments (the order section of the deal page) -------------------------------------------
+# Field names are the POST names the pages always used; ids carry the milestone so that the forms of
+# several milestones on one page never share an id (the error summary links to them).
+
+
+class ContractAcceptanceForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your full name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    title = forms.CharField(
+        label=_("Your title"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+
+class PaymentProofForm(forms.Form):
+    file = forms.FileField(
+        label=_("Proof of payment (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        error_messages={"required": _("Choose the file of the bank slip or L/C copy.")},
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, seq: int, **kwargs):
+        super().__init__(*args, auto_id=f"id_proof{seq}_%s", **kwargs)
+
+
+class PaymentConfirmForm(forms.Form):
+    paid_on = forms.DateField(
+        label=_("Money received on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter the date the money arrived as YYYY-MM-DD.")},
+    )
+
+    def __init__(self, *args, seq: int, **kwargs):
+        super().__init__(*args, auto_id=f"id_paid{seq}_%s", **kwargs)

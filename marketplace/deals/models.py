@@ -60,6 +60,9 @@ DEAL_TRANSITIONS = TransitionTable(
         "propose": {DealState.INQUIRY: DealState.NEGOTIATION, DealState.NEGOTIATION: DealState.NEGOTIATION},
         "decline_offer": {DealState.NEGOTIATION: DealState.NEGOTIATION},
         "accept_offer": {DealState.NEGOTIATION: DealState.AGREED},
+        # Agreed terms the credit policy refuses at the order: either party reopens the negotiation (with
+        # a reason) so that secured terms can be offered; only before an order exists (negotiation.reopen).
+        "reopen": {DealState.AGREED: DealState.NEGOTIATION},
         "place_order": {DealState.AGREED: DealState.ORDERED},
         "ship": {DealState.ORDERED: DealState.SHIPPED, DealState.SHIPPED: DealState.SHIPPED},
         "confirm_delivery": {DealState.SHIPPED: DealState.DELIVERED},
@@ -77,6 +80,7 @@ DEAL_TRANSITIONS = TransitionTable(
         "propose": _("Offers can be made only while the deal is an inquiry or in negotiation."),
         "decline_offer": _("There is no offer under negotiation to decline."),
         "accept_offer": _("There is no offer under negotiation to accept."),
+        "reopen": _("Only agreed terms without an order can be reopened."),
         "cancel": _("This deal can no longer be cancelled."),
     },
 )
@@ -426,10 +430,20 @@ def _proof_path(proof, filename: str) -> str:
     return f"deals/payments/{proof.milestone.deal_id}/{proof.sha256[:16]}.{extension}"
 
 
-class Contract(models.Model):
-    """The sales contract of an agreed deal: the PDF drawn from the accepted offer, which both parties accept."""
+class ContractQuerySet(models.QuerySet):
+    def current(self):
+        """Contracts still in force: not voided by reopening the negotiation."""
+        return self.filter(voided_at__isnull=True)
 
-    deal = models.OneToOneField(Deal, on_delete=models.CASCADE, related_name="contract")
+
+class Contract(models.Model):
+    """The sales contract of an agreed deal: the PDF drawn from the accepted offer, which both parties accept.
+
+    A deal has at most one contract in force. Reopening agreed terms for secured ones (negotiation.reopen)
+    voids it; it stays, with its acceptances, and the new agreed terms get a contract of their own.
+    """
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="contracts")
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("contract number"), max_length=32, unique=True)
     pdf = models.FileField(upload_to=_contract_path, storage=private_storage)
@@ -438,9 +452,17 @@ class Contract(models.Model):
     clauses = models.JSONField(default=list)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(default=timezone.now)
+    voided_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ContractQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sales contract")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deal"], condition=Q(voided_at__isnull=True), name="deal_one_contract_in_force"
+            )
+        ]
 
     def __str__(self):
         return self.number

@@ -1,5 +1,8 @@
 """Negotiation: versioned, immutable offers; counter, decline with a reason, accept to freeze the terms.
 
+Agreed terms the credit policy refuses at the order can be reopened ("reopen", agreed → negotiation) by
+either party with a reason, before an order exists, so that secured terms can be offered and accepted.
+
 Either side proposes (event "propose"); a counter-offer is a propose by the other side and supersedes
 the open one. The other side declines with a reason ("decline_offer") or accepts ("accept_offer"): only
 the OTHER side's latest offer, while it is open and valid, and accepting freezes it as
@@ -27,12 +30,14 @@ from marketplace.core.money import CURRENCIES, Money, validate_minor_units
 from marketplace.deals import permissions, services
 from marketplace.deals.models import (
     TERMS_WITH_DAYS,
+    Contract,
     Deal,
     DealEvent,
     Inspection,
     Offer,
     OfferLine,
     OfferStatus,
+    Order,
     PaymentTerms,
 )
 from marketplace.deals.record import canonical
@@ -289,6 +294,37 @@ def accept(*, deal: Deal, by_user, offer_id: int) -> DealEvent:
     return services.step(
         deal, "accept_offer", by_user=by_user, allowed=permissions.may_act, apply=apply, data=data
     )
+
+
+def reopen(*, deal: Deal, by_user, reason: str) -> DealEvent:
+    """agreed → negotiation: either party reopens the agreed terms (e.g. for secured ones), with a reason.
+
+    Only before an order exists. The accepted offer keeps its status and its place in the record, the
+    contract drawn from it (if any) is voided — kept with its acceptances, no longer in force — and the
+    deal waits for a new offer, which the other side accepts as usual.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the terms are reopened.")})
+    data: dict = {"reason": reason}
+
+    def apply(locked: Deal):
+        if Order.objects.filter(deal=locked).exists():
+            raise ValidationError(_("The order is placed: its terms can no longer be reopened."))
+        offer = locked.accepted_offer
+        contract = Contract.objects.current().filter(deal=locked).first()
+        if contract is not None:
+            Contract.objects.filter(pk=contract.pk).update(voided_at=timezone.now())
+        data.update(
+            offer=offer.pk if offer else None,
+            version=offer.version if offer else None,
+            contract=contract.number if contract else "",
+            contract_sha256=contract.sha256 if contract else "",
+        )
+        locked.accepted_offer = None
+        return ["accepted_offer"]
+
+    return services.step(deal, "reopen", by_user=by_user, allowed=permissions.may_act, apply=apply, data=data)
 
 
 def _terms_digest(offer: Offer, lines) -> str:

@@ -82,7 +82,7 @@ def place_order(*, deal: Deal, by_user) -> Order:
         if not permissions.may_act(by_user, locked):
             raise PermissionDenied
         if locked.state == DealState.AGREED:
-            contract = Contract.objects.filter(deal=locked).prefetch_related("acceptances").first()
+            contract = Contract.objects.current().filter(deal=locked).prefetch_related("acceptances").first()
             if not contracts.accepted_by_both(contract):
                 raise ValidationError(
                     _("Both parties must accept the sales contract before the order is placed.")

@@ -22,6 +22,7 @@ MESSAGES: dict[str, tuple] = {
     "decline_offer": (_("Your offer was declined"), "other", True),
     "accept_offer": (_("Terms agreed: your offer was accepted"), "other", True),
     "cancel": (_("A deal was cancelled"), "other", True),
+    "reopen": (_("The agreed terms were reopened for secured terms"), "other", True),
     # --- contract, order, milestones (D2) ---
     "contract_issued": (_("The sales contract is ready to accept"), "other", True),
     "contract_accepted": (_("The other party accepted the sales contract"), "other", True),

@@ -187,9 +187,3 @@ def confirm_delivery(*, deal: Deal, by_user, delivered_on: dt.date, note: str = 
         data=data,
     )
     return holder["delivery"]
-
-
-def document_for(user, deal: Deal, file_pk: int) -> ShipmentDocument | None:
-    if not permissions.can_fetch_attachment(user, deal):
-        return None
-    return ShipmentDocument.objects.filter(pk=file_pk, deal=deal).first()

@@ -45,6 +45,7 @@ register("propose", _("Offer sent"), "deals/timeline/propose.html", "offer")
 register("decline_offer", _("Offer declined"), "deals/timeline/decline_offer.html", "offer")
 register("accept_offer", _("Offer accepted: terms agreed"), "deals/timeline/accept_offer.html", "state")
 register("cancel", _("Deal cancelled"), "deals/timeline/cancel.html", "state")
+register("reopen", _("Terms reopened for secured terms"), "deals/timeline/reopen.html", "state")
 
 # --- contract, order, milestones (D2) ---
 register("contract_issued", _("Sales contract issued"), "deals/timeline/contract.html", "document")

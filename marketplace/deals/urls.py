@@ -17,6 +17,7 @@ urlpatterns = [
         name="offer_decide",
     ),
     path("<int:pk>/cancel/", views.deal_cancel, name="deal_cancel"),
+    path("<int:pk>/reopen/", views.deal_reopen, name="deal_reopen"),
     path("<int:pk>/files/<int:attachment_pk>/", views.attachment_file, name="attachment_file"),
     path("<int:pk>/verify/", views.deal_verify, name="deal_verify"),
     # --- contract, order, milestones (D2) ---

@@ -5,6 +5,7 @@ deal gets the same 404 as for a deal that does not exist. Views read a form and 
 """
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,12 +20,13 @@ from marketplace.catalog.models import Product
 from marketplace.companies.models import Company
 from marketplace.companies.permissions import can_view_product
 from marketplace.core import audit
-from marketplace.core.files import serve
 from marketplace.core.lists import ListPage
-from marketplace.deals import negotiation, permissions, record, selectors, services, timeline
+from marketplace.core.money import CURRENCIES
+from marketplace.deals import negotiation, orders, permissions, record, selectors, services, timeline
 from marketplace.deals.filters import DealFilter
 from marketplace.deals.forms import InquiryForm, MessageForm, OfferForm, OfferLineFormSet, ReasonForm
 from marketplace.deals.models import DEAL_TRANSITIONS, Attachment, DealSource, DealState, OfferStatus
+from marketplace.deals.private_files import serve_deal_file
 
 DEAL_LIST = ListPage(filterset=DealFilter, template="deals/deal_list.html", per_page=25)
 
@@ -107,7 +109,18 @@ def _detail_context(request, deal, **forms) -> dict:
         "message_form": forms.get("message_form") or MessageForm(),
         "decline_form": forms.get("decline_form") or ReasonForm(),
         "cancel_form": forms.get("cancel_form") or ReasonForm(),
+        "reopen_form": forms.get("reopen_form") or ReasonForm(prefix="reopen"),
+        # The order section's forms that failed, bound (deal_orders.order_section fills in fresh ones).
+        "contract_form": forms.get("contract_form"),
+        "proof_form": forms.get("proof_form"),
+        "confirm_form": forms.get("confirm_form"),
+        "form_seq": forms.get("form_seq"),
     }
+
+
+def render_detail(request, deal, *, status: int = 400, **forms):
+    """The deal page again, with the bound form(s) that failed: their errors at their fields and at the top."""
+    return render(request, "deals/deal_detail.html", _detail_context(request, deal, **forms), status=status)
 
 
 def deal_detail(request, pk):
@@ -161,6 +174,27 @@ def offer_create(request, pk):
             },
         )
         if form.is_valid() and line_set.is_valid():
+            check = _terms_to_check(form.cleaned_data, line_set.lines())
+            decision = _gating_preview(deal, check)
+            # Terms the credit policy refuses are shown, with the policy's words, before they are sent:
+            # "Check" only shows the verdict; sending refused terms asks once more.
+            refused_unconfirmed = (
+                decision is not None and not decision.allowed and not request.POST.get("send_refused")
+            )
+            if request.POST.get("check") or refused_unconfirmed:
+                return render(
+                    request,
+                    "deals/offer_form.html",
+                    {
+                        "deal": deal,
+                        "form": form,
+                        "line_set": line_set,
+                        "latest": latest,
+                        "currencies": OfferForm.currency_choices,
+                        "check": check,
+                        "confirm_refused": refused_unconfirmed and not request.POST.get("check"),
+                    },
+                )
             try:
                 offer = negotiation.propose(
                     deal=deal, by_user=request.user, terms=form.cleaned_data, lines=line_set.lines()
@@ -176,6 +210,7 @@ def offer_create(request, pk):
         status = 400
     else:
         initial, lines = _initial_from(deal, latest)
+        check = _terms_to_check(initial, lines)
         form = OfferForm(initial=initial)
         line_set = OfferLineFormSet(
             prefix="lines",
@@ -196,9 +231,33 @@ def offer_create(request, pk):
             "line_set": line_set,
             "latest": latest,
             "currencies": OfferForm.currency_choices,
+            "check": check if status == 200 else None,
         },
         status=status,
     )
+
+
+def _terms_to_check(terms: dict, lines: list[dict]) -> dict | None:
+    """What the credit check of an offer needs — its payment terms, total and term — or None if unknown."""
+    total = Decimal(0)
+    for line in lines:
+        quantity, price = line.get("quantity"), line.get("unit_price")
+        if quantity is None or price is None:
+            return None
+        total += Decimal(quantity) * Decimal(price)
+    currency = (terms.get("currency") or "").upper()
+    if not terms.get("payment_terms") or total <= 0 or currency not in CURRENCIES:
+        return None
+    return {
+        "payment_terms": terms["payment_terms"],
+        "amount": total,
+        "currency": currency,
+        "term_days": terms.get("term_days"),
+    }
+
+
+def _gating_preview(deal, check: dict | None):
+    return orders.check_terms(deal, **check) if check else None
 
 
 def _initial_from(deal, latest):
@@ -251,6 +310,24 @@ def offer_decide(request, pk, offer_pk, decision):
 
 
 @require_POST
+def deal_reopen(request, pk):
+    """Either party reopens agreed terms the credit policy refuses, so that secured terms can be offered."""
+    deal = permissions.get_deal_or_404(request.user, pk)
+    form = ReasonForm(request.POST, prefix="reopen")
+    if not form.is_valid():
+        return render(
+            request, "deals/deal_detail.html", _detail_context(request, deal, reopen_form=form), status=400
+        )
+    try:
+        negotiation.reopen(deal=deal, by_user=request.user, reason=form.cleaned_data["reason"])
+    except (ValidationError, PermissionDenied) as error:
+        _refusal(request, error)
+        return redirect(deal)
+    messages.success(request, _("The terms are open again: send an offer with secured terms."))
+    return redirect(f"{deal.get_absolute_url()}#offers-h")
+
+
+@require_POST
 def deal_cancel(request, pk):
     deal = permissions.get_deal_or_404(request.user, pk)
     form = ReasonForm(request.POST)
@@ -267,16 +344,7 @@ def deal_cancel(request, pk):
 
 
 def attachment_file(request, pk, attachment_pk):
-    deal = permissions.get_deal_or_404(request.user, pk)
-    if not permissions.can_fetch_attachment(request.user, deal):
-        raise Http404
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, deal=deal)
-    return serve(
-        attachment.file,
-        attachment.content_type,
-        filename=attachment.original_name.replace('"', ""),
-        private=True,
-    )
+    return serve_deal_file(request, deal_pk=pk, files=Attachment.objects.all(), file_pk=attachment_pk)
 
 
 @require_POST

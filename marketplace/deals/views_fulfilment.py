@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from marketplace.core import files
 from marketplace.deals import disputes, permissions, ratings, shipments, visits
 from marketplace.deals.forms_fulfilment import (
     DeliveryForm,
@@ -27,7 +26,8 @@ from marketplace.deals.forms_fulfilment import (
     VisitRequestForm,
     show_errors,
 )
-from marketplace.deals.models import Deal, FactoryVisit, VisitPhoto
+from marketplace.deals.models import Deal, DisputeEvidence, FactoryVisit, ShipmentDocument, VisitPhoto
+from marketplace.deals.private_files import serve_deal_file
 
 
 def _page(request, deal, form, *, title, button, intro="", visit=None, status=200):
@@ -141,15 +141,20 @@ def visit_report(request, pk, visit_pk):
     )
 
 
+def _party_operator_or_inspector(user, deal, photo) -> bool:
+    """Visit photos also go to the visit's named inspector, who need not belong to either party."""
+    inspector = user.is_authenticated and photo.visit.inspector_id == user.pk
+    return inspector or permissions.can_fetch_attachment(user, deal)
+
+
 def visit_photo(request, pk, file_pk):
-    deal = Deal.objects.filter(pk=pk).first()
-    photo = VisitPhoto.objects.select_related("visit").filter(pk=file_pk, deal_id=pk).first()
-    if deal is None or photo is None:
-        raise Http404
-    inspector = request.user.is_authenticated and photo.visit.inspector_id == request.user.pk
-    if not (permissions.can_fetch_attachment(request.user, deal) or inspector):
-        raise Http404
-    return files.serve(photo.file, photo.content_type, filename=photo.original_name, private=True)
+    return serve_deal_file(
+        request,
+        deal_pk=pk,
+        files=VisitPhoto.objects.select_related("visit"),
+        file_pk=file_pk,
+        may_fetch=_party_operator_or_inspector,
+    )
 
 
 # -- shipment and delivery -------------------------------------------------------------------------
@@ -184,11 +189,7 @@ def shipment_create(request, pk):
 
 
 def shipment_document(request, pk, file_pk):
-    deal = permissions.get_deal_or_404(request.user, pk)
-    document = shipments.document_for(request.user, deal, file_pk)
-    if document is None:
-        raise Http404
-    return files.serve(document.file, document.content_type, filename=document.original_name, private=True)
+    return serve_deal_file(request, deal_pk=pk, files=ShipmentDocument.objects.all(), file_pk=file_pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -282,11 +283,7 @@ def dispute_resolve(request, pk):
 
 
 def dispute_evidence(request, pk, file_pk):
-    deal = permissions.get_deal_or_404(request.user, pk)
-    item = disputes.evidence_for(request.user, deal, file_pk)
-    if item is None:
-        raise Http404
-    return files.serve(item.file, item.content_type, filename=item.original_name, private=True)
+    return serve_deal_file(request, deal_pk=pk, files=DisputeEvidence.objects.all(), file_pk=file_pk)
 
 
 # -- ratings ------------------------------------------------------------------------------------------

@@ -5,8 +5,6 @@ Every view starts from `permissions.get_deal_or_404` (someone who may not see th
 and operators, with the same 404 for everybody else.
 """
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.core.files import serve
-from marketplace.deals import contracts, milestones, orders, permissions
+from marketplace.deals import contracts, milestones, orders, permissions, views
+from marketplace.deals.forms import ContractAcceptanceForm, PaymentConfirmForm, PaymentProofForm
 from marketplace.deals.models import Contract, Milestone, PaymentProof
+from marketplace.deals.private_files import serve_deal_file
 
 
 def _client_ip(request) -> str | None:
@@ -47,19 +47,27 @@ def _deal_for_file(request, pk):
 @login_required
 def contract_pdf(request, pk):
     deal = _deal_for_file(request, pk)
-    contract = get_object_or_404(Contract, deal=deal)
+    contract = get_object_or_404(Contract.objects.current(), deal=deal)
     return serve(contract.pdf, "application/pdf", filename=f"{contract.number}.pdf", private=True)
+
+
+def _proof_name(deal, proof) -> str:
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        proof.content_type, "bin"
+    )
+    return f"{deal.number}-payment-{proof.milestone.seq}-{proof.pk}.{extension}"
 
 
 @login_required
 def proof_file(request, pk, proof_pk):
-    deal = _deal_for_file(request, pk)
-    proof = get_object_or_404(PaymentProof, pk=proof_pk, milestone__deal=deal)
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
-        proof.content_type, "bin"
+    return serve_deal_file(
+        request,
+        deal_pk=pk,
+        files=PaymentProof.objects.select_related("milestone"),
+        file_pk=proof_pk,
+        deal_field="milestone__deal_id",
+        filename=_proof_name,
     )
-    name = f"{deal.number}-payment-{proof.milestone.seq}-{proof.pk}.{extension}"
-    return serve(proof.file, proof.content_type, filename=name, private=True)
 
 
 def _acting(request, pk):
@@ -84,25 +92,36 @@ def contract_issue(request, pk):
 @require_POST
 def contract_accept(request, pk):
     deal = _acting(request, pk)
-    contract = get_object_or_404(Contract, deal=deal)
-    try:
-        _acceptance, order, decision = orders.accept_and_order(
-            contract=contract,
-            by_user=request.user,
-            name=request.POST.get("name", ""),
-            title=request.POST.get("title", ""),
-            ip=_client_ip(request),
-            sha256=request.POST.get("sha256", ""),
-        )
-    except ValidationError as error:
-        _say(request, error)
-        return _back(deal)
-    messages.success(request, _("You accepted the sales contract."))
-    if order is not None:
-        messages.success(request, _("Both parties accepted: the order is placed."))
-    elif decision is not None:
-        messages.error(request, _("The order was not placed: the credit policy refuses these terms."))
-    return _back(deal)
+    contract = get_object_or_404(Contract.objects.current(), deal=deal)
+    form = ContractAcceptanceForm(request.POST)
+    if form.is_valid():
+        try:
+            _acceptance, order, decision = orders.accept_and_order(
+                contract=contract,
+                by_user=request.user,
+                name=form.cleaned_data["name"],
+                title=form.cleaned_data["title"],
+                ip=_client_ip(request),
+                sha256=form.cleaned_data["sha256"],
+            )
+        except ValidationError as error:
+            _to_form(form, error)
+        else:
+            messages.success(request, _("You accepted the sales contract."))
+            if order is not None:
+                messages.success(request, _("Both parties accepted: the order is placed."))
+            elif decision is not None:
+                messages.error(request, _("The order was not placed: the credit policy refuses these terms."))
+            return _back(deal)
+    return views.render_detail(request, deal, contract_form=form)
+
+
+def _to_form(form, error: ValidationError) -> None:
+    """A service's refusal onto the form: keyed errors at their fields, the rest at the top of it."""
+    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
+        form.add_error(None, error)
+    else:
+        form.add_error(None, ValidationError(error.messages))
 
 
 @login_required
@@ -129,19 +148,21 @@ def _milestone(deal, seq) -> Milestone:
 def milestone_proof(request, pk, seq):
     deal = _acting(request, pk)
     milestone = _milestone(deal, seq)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Choose the file of the bank slip or L/C copy."))
-        return _back(deal)
-    try:
-        milestones.upload_proof(
-            milestone=milestone, by_user=request.user, upload=upload, note=request.POST.get("note", "")
-        )
-    except ValidationError as error:
-        _say(request, error)
-    else:
-        messages.success(request, _("Proof of payment uploaded; the supplier confirms receipt."))
-    return _back(deal)
+    form = PaymentProofForm(request.POST, request.FILES, seq=seq)
+    if form.is_valid():
+        try:
+            milestones.upload_proof(
+                milestone=milestone,
+                by_user=request.user,
+                upload=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _to_form(form, error)
+        else:
+            messages.success(request, _("Proof of payment uploaded; the supplier confirms receipt."))
+            return _back(deal)
+    return views.render_detail(request, deal, proof_form=form, form_seq=seq)
 
 
 @login_required
@@ -149,15 +170,15 @@ def milestone_proof(request, pk, seq):
 def milestone_confirm(request, pk, seq):
     deal = _acting(request, pk)
     milestone = _milestone(deal, seq)
-    try:
-        paid_on = dt.date.fromisoformat(request.POST.get("paid_on", ""))
-    except ValueError:
-        messages.error(request, _("Enter the date the money arrived as YYYY-MM-DD."))
-        return _back(deal)
-    try:
-        milestones.confirm_payment(milestone=milestone, by_user=request.user, paid_on=paid_on)
-    except ValidationError as error:
-        _say(request, error)
-    else:
-        messages.success(request, _("Payment confirmed."))
-    return _back(deal)
+    form = PaymentConfirmForm(request.POST, seq=seq)
+    if form.is_valid():
+        try:
+            milestones.confirm_payment(
+                milestone=milestone, by_user=request.user, paid_on=form.cleaned_data["paid_on"]
+            )
+        except ValidationError as error:
+            _to_form(form, error)
+        else:
+            messages.success(request, _("Payment confirmed."))
+            return _back(deal)
+    return views.render_detail(request, deal, confirm_form=form, form_seq=seq)

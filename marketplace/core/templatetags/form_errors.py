@@ -27,7 +27,8 @@ def _form_errors(form: forms.BaseForm, row: int | None = None):
 def error_summary(*forms_and_formsets):
     items = []
     for obj in forms_and_formsets:
-        if obj is None or not obj.is_bound:
+        # A name the page does not have (a form it did not get) arrives as "" from the template.
+        if not getattr(obj, "is_bound", False):
             continue
         if isinstance(obj, forms.BaseFormSet):
             items.extend({"label": "", "anchor": "", "message": m} for m in obj.non_form_errors())

@@ -7,6 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.deals import contracts, orders, permissions
+from marketplace.deals.forms import (
+    ContractAcceptanceForm,
+    PaymentConfirmForm,
+    PaymentProofForm,
+    ReasonForm,
+)
 from marketplace.deals.models import Contract, DealState, Order
 
 register = template.Library()
@@ -19,11 +25,14 @@ def order_section(context, deal):
     member_side = permissions.side_of(user, deal)
     platform_staff = permissions.is_platform_staff(user)
     risk_officer = permissions.is_platform_risk_officer(user)
-    contract = Contract.objects.filter(deal=deal).prefetch_related("acceptances").first()
+    contract = Contract.objects.current().filter(deal=deal).prefetch_related("acceptances").first()
     order = Order.objects.filter(deal=deal).first()
     accepted = {a.side: a for a in contract.acceptances.all()} if contract else {}
     preview = None
-    if deal.state == DealState.AGREED and contracts.accepted_by_both(contract) and order is None:
+    both_accepted = contracts.accepted_by_both(contract)
+    # From the moment the terms are agreed the parties see whether the order would pass gating, so that
+    # refused terms can be reopened for secured ones before anyone signs.
+    if deal.state == DealState.AGREED and deal.accepted_offer_id and order is None:
         preview = orders.check_agreed_terms(deal).as_dict()
     decision = order.decision if order else preview
     override_url = ""
@@ -39,9 +48,23 @@ def order_section(context, deal):
         if offer.term_days:
             query["term_days"] = offer.term_days
         override_url = f"{reverse('credit:gating_override_create')}?{urlencode(query)}"
+    milestone_rows = list(deal.milestones.prefetch_related("proofs")) if order else []
+    # Each milestone's forms: the one that failed comes back bound (its errors at its fields), others fresh.
+    failed_seq = context.get("form_seq")
+    today = timezone.localdate()
+    for m in milestone_rows:
+        bound_proof = context.get("proof_form") if failed_seq == m.seq else None
+        bound_confirm = context.get("confirm_form") if failed_seq == m.seq else None
+        m.proof_form = bound_proof or PaymentProofForm(seq=m.seq)
+        m.confirm_form = bound_confirm or PaymentConfirmForm(seq=m.seq, initial={"paid_on": today})
+        m.confirm_form.fields["paid_on"].widget.attrs["max"] = today.isoformat()
+    contract_form = context.get("contract_form") or (
+        ContractAcceptanceForm(initial={"sha256": contract.sha256}) if contract else None
+    )
     return {
         "request": context["request"],
         "deal": deal,
+        "contract_form": contract_form,
         "acting": acting,
         "contract": contract,
         "accepted": accepted,
@@ -54,9 +77,14 @@ def order_section(context, deal):
         "may_fetch": permissions.can_fetch_attachment(user, deal),
         "may_confirm": acting == "supplier" or permissions.is_platform_staff(user),
         "override_url": override_url,
-        "milestones": list(deal.milestones.prefetch_related("proofs")) if order else [],
-        "today": timezone.localdate(),
+        "milestones": milestone_rows,
+        "today": today,
         "agreed": deal.state == DealState.AGREED,
+        "both_accepted": both_accepted,
+        # Refused agreed terms can be reopened by either party (negotiation.reopen), before the order.
+        "reopen_form": (context.get("reopen_form") or ReasonForm(prefix="reopen"))
+        if acting and preview and not preview["allowed"]
+        else None,
     }
 
 

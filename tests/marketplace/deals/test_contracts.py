@@ -150,3 +150,31 @@ def _member(deal, side):
 
     company = deal.buyer if side == "buyer" else deal.supplier
     return Membership.objects.filter(company=company).first().user
+
+
+def test_the_contract_prints_both_registered_addresses_in_both_languages(agreed, parties, tmp_path):
+    supplier, buyer = parties["supplier"], parties["buyer"]
+    supplier.country, supplier.city = "CN", "Ningbo"
+    supplier.street_line1, supplier.street_line2 = "No. 188 Xingye Road", "Beilun Development Zone"
+    supplier.postal_code, supplier.address_zh = "315800", "浙江省宁波市北仑区兴业路188号"
+    supplier.save()
+    buyer.street_line1, buyer.postal_code = "Am Sandtorkai 5", "20457"
+    buyer.save()
+    assert contracts.party_addresses(supplier) == (
+        "No. 188 Xingye Road, Beilun Development Zone, 315800 Ningbo, China",
+        "中国 浙江省宁波市北仑区兴业路188号 （邮编 315800）",
+    )
+    # Without a Chinese address the parts run from the country down.
+    assert contracts.party_addresses(buyer) == (
+        "Am Sandtorkai 5, 20457 Hamburg, Germany",
+        "德国 Hamburg Am Sandtorkai 5 （邮编 20457）",
+    )
+    contract = contracts.issue_contract(deal=agreed, by_user=_member(agreed, "supplier"))
+    words = " ".join(poppler("pdftotext", contract.pdf.read(), tmp_path).split())
+    for text in (
+        "No. 188 Xingye Road",
+        "315800 Ningbo, China",
+        "Am Sandtorkai 5, 20457 Hamburg",
+        "兴业路188号",
+    ):
+        assert text in words, text
