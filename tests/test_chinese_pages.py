@@ -26,6 +26,7 @@ from tests.marketplace.catalog.factories import (
     ShowcaseItemFactory,
 )
 from tests.marketplace.companies.factories import CompanyFactory, MembershipFactory, UserFactory
+from tests.marketplace.deals.staged import deal_pages, staged_deals
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,19 @@ def english_words(html: str, data: set[str]) -> set[str]:
     return {w for w in words if w not in ALLOWED and not w.replace("-", "").isupper()}
 
 
+# The deals' own words in Chinese (data the parties typed), so that any Latin word left is UI text.
+CHINESE_DEAL = {
+    "subjects": ("伺服注塑机第一批", "伺服注塑机第二批", "已装机器的备件"),
+    "message": "我们需要分两批交付120台伺服注塑机。",
+    "named_place": "汉堡",
+    "notes": "含备件包和两名工程师现场调试。",
+    "line": "伺服液压注塑机 {n}00 型",
+    "signer": "王芳",
+    "title": "采购总监",
+    "proof_note": "电汇定金",
+}
+
+
 @pytest.fixture
 def world():
     supplier = CompanyFactory(
@@ -105,6 +119,9 @@ def world():
     )
     dispute = FactDisputeFactory(fact=fact, opened_by=owner, statement="已按期付款")
     DisputeEvidenceFactory(dispute=dispute, uploaded_by=owner)
+    deals = staged_deals(
+        supplier=supplier, supplier_user=owner, buyer=buyer_company, buyer_user=buyer, words=CHINESE_DEAL
+    )
     data = {
         bank.name,
         "receipt.pdf",
@@ -156,8 +173,14 @@ def world():
                 f"/credit/facts/{fact.pk}/dispute/",
                 f"/credit/disputes/{dispute.pk}/",
                 "/notifications/",
+                *deal_pages(deals),
             ],
-            "buyer": ["/portal/buyer/", "/showcases/shared/", showcase.get_absolute_url()],
+            "buyer": [
+                "/portal/buyer/",
+                "/showcases/shared/",
+                showcase.get_absolute_url(),
+                *deal_pages(deals),
+            ],
             "risk": [
                 "/risk/",
                 f"/credit/companies/{supplier.pk}/",

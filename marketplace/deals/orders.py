@@ -12,9 +12,10 @@ insurance step as "not insured" (the insurance issue fills it in), and tells the
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from credit.facts import record as record_fact
@@ -67,6 +68,37 @@ def check_agreed_terms(deal: Deal, *, lock: bool = False):
     )
 
 
+def reasons_in_both(deal: Deal, decision) -> dict[str, list[str]]:
+    """The decision's reasons in each UI language, for the order to show every reader in their own.
+
+    Called inside the order's transaction, after the locked decision: the buyer's row is held, so the
+    second decision (another language, no lock needed) reads the same exposure, policy and assessment.
+    """
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        if translation.get_supported_language_variant(code) == translation.get_supported_language_variant(
+            current
+        ):
+            texts[code] = [str(r) for r in decision.reasons]
+            continue
+        with translation.override(code):
+            texts[code] = [str(r) for r in check_agreed_terms(deal).reasons]
+    return texts
+
+
+def shown_reasons(decision: dict) -> list[str]:
+    """A stored decision's reasons in the active language (orders placed before both were kept: as stored)."""
+    by_language = decision.get("reasons_by_language") or {}
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    for key, reasons in by_language.items():
+        if translation.get_supported_language_variant(key) == translation.get_supported_language_variant(
+            code
+        ):
+            return reasons
+    return decision.get("reasons", [])
+
+
 def place_order(*, deal: Deal, by_user) -> Order:
     """agreed → ordered, for a party acting for its side, once both sides accepted the contract.
 
@@ -109,7 +141,7 @@ def place_order(*, deal: Deal, by_user) -> Order:
                 currency=total.currency,
                 payment_terms=offer.payment_terms,
                 term_days=offer.term_days,
-                decision=decision.as_dict(),
+                decision={**decision.as_dict(), "reasons_by_language": reasons_in_both(locked, decision)},
                 insurance=Insurance.NOT_INSURED,
                 placed_by=by_user,
                 placed_at=now,

@@ -23,6 +23,7 @@ from tests.marketplace.catalog.factories import (
     ShowcaseItemFactory,
     add_spec,
 )
+from tests.marketplace.deals.staged import deal_pages, staged_deals
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,6 +94,7 @@ def world():
     )
     DisputeEvidenceFactory(dispute=dispute, uploaded_by=owner, original_name="bank-statement-2026-11.pdf")
     return {
+        **staged_deals(supplier=supplier, supplier_user=owner, buyer=buyer_company, buyer_user=buyer),
         "override": override,
         "dispute": dispute,
         "fact": late,
@@ -124,9 +126,13 @@ def _pages(world):
                 f"/credit/companies/{supplier.pk}/facts/",
                 f"/credit/facts/{world['fact'].pk}/dispute/",
                 f"/credit/disputes/{world['dispute'].pk}/",
+                *deal_pages(world),
             ],
         ),
-        "buyer": (world["buyer"], ["/portal/buyer/", "/showcases/shared/", showcase.get_absolute_url()]),
+        "buyer": (
+            world["buyer"],
+            ["/portal/buyer/", "/showcases/shared/", showcase.get_absolute_url(), *deal_pages(world)],
+        ),
         "risk_officer": (
             UserFactory(platform_role=PlatformRole.RISK_OFFICER),
             [

@@ -35,6 +35,8 @@ def order_section(context, deal):
     if deal.state == DealState.AGREED and deal.accepted_offer_id and order is None:
         preview = orders.check_agreed_terms(deal).as_dict()
     decision = order.decision if order else preview
+    if decision is not None:
+        decision = {**decision, "reasons": orders.shown_reasons(decision)}
     override_url = ""
     if risk_officer and preview and not preview["allowed"]:
         offer = deal.accepted_offer

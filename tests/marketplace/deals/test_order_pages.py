@@ -160,3 +160,23 @@ def test_the_offer_preview_says_why_terms_would_be_refused(rf, parties):
     assert "does not allow these terms" in supplier_page and "needs grade A" not in supplier_page
     assert "ask for secured terms" in supplier_page
     assert "allows these terms" in render(parties["supplier_user"], "prepayment")
+
+
+def test_the_orders_reasons_read_in_the_readers_language(client, parties):
+    """An order placed by someone reading English still explains itself in Chinese to a Chinese reader."""
+    from django.utils import translation
+
+    rate(parties["buyer"], "A")
+    deal = agreed_deal(buyer=parties["buyer"], supplier=parties["supplier"], payment_terms="deposit_balance")
+    both_accept(deal, parties)
+    with translation.override("en"):
+        order = orders.place_order(deal=deal, by_user=parties["buyer_user"])
+    assert set(order.decision["reasons_by_language"]) == {"en", "zh-hans"}
+    assert order.decision["reasons_by_language"]["en"] == order.decision["reasons"]
+    client.force_login(parties["buyer_user"])
+    english = client.get(deal.get_absolute_url()).content.decode()
+    assert "is allowed for A" in english
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(deal.get_absolute_url()).content.decode()
+    assert "is allowed for A" not in chinese
+    assert all(reason in chinese for reason in order.decision["reasons_by_language"]["zh-hans"])
