@@ -178,6 +178,12 @@ class Deal(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def latest_offer_status_label(self) -> str:
+        """The latest offer's shown status, in words (on deals from `selectors.with_latest_offer`)."""
+        value = getattr(self, "latest_offer_status", None)
+        return str(OfferStatus(value).label) if value else ""
+
 
 class DealEvent(models.Model):
     """One step in a deal's record: who did what when, chained by hash to the step before it.
@@ -319,6 +325,20 @@ class OfferStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+def shown_offer_status(today=None) -> models.Case:
+    """The offer's status as people read it: an open offer past its validity date is "expired".
+
+    Computed when read (no task has to flip the stored status at midnight); `Offer.shown_status` says
+    the same for one row, and the deal list filters on it.
+    """
+    today = today or timezone.localdate()
+    return models.Case(
+        models.When(status=OfferStatus.OPEN, valid_until__lt=today, then=models.Value(OfferStatus.EXPIRED)),
+        default=models.F("status"),
+        output_field=models.CharField(max_length=12),
+    )
+
+
 class Offer(models.Model):
     """One version of the terms, proposed by one side. Never edited: a counter-offer is a new version.
 
@@ -374,6 +394,16 @@ class Offer(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.valid_until < timezone.localdate()
+
+    @property
+    def shown_status(self) -> str:
+        """The status as people read it: "expired" for an open offer past its validity date."""
+        if self.status == OfferStatus.OPEN and self.is_expired:
+            return OfferStatus.EXPIRED
+        return self.status
+
+    def get_shown_status_display(self) -> str:
+        return str(OfferStatus(self.shown_status).label)
 
     @property
     def total(self) -> Money:

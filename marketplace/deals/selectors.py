@@ -4,17 +4,26 @@ from collections.abc import Iterable
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
-from marketplace.deals.models import Deal, DealEvent, DealReadState, Message
+from marketplace.deals.models import Deal, DealEvent, DealReadState, Message, Offer, shown_offer_status
 
 
 def deals_for_company(company_id: int | None) -> QuerySet[Deal]:
     """Every deal in which the company is buyer or supplier, newest activity first."""
     if company_id is None:
         return Deal.objects.none()
-    return (
+    return with_latest_offer(
         Deal.objects.filter(Q(buyer_id=company_id) | Q(supplier_id=company_id))
         .select_related("buyer", "supplier")
         .order_by("-last_event_at", "-pk")
+    )
+
+
+def with_latest_offer(queryset: QuerySet[Deal]) -> QuerySet[Deal]:
+    """Each deal with its latest offer's version and status as shown (an open offer past its date: expired)."""
+    latest = Offer.objects.filter(deal=OuterRef("pk")).order_by("-version")
+    return queryset.annotate(
+        latest_offer_version=Subquery(latest.values("version")[:1]),
+        latest_offer_status=Subquery(latest.annotate(shown=shown_offer_status()).values("shown")[:1]),
     )
 
 
