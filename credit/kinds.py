@@ -440,6 +440,8 @@ KINDS: dict[str, FactKind] = {
                 # Whether the company is verified after this decision (it holds an approved business licence).
                 "verified": Field("bool"),
                 "reference": _ref,
+                # The document's last valid day, as the operator entered it on approval (none: no end date).
+                "valid_until": Field("date", required=False),
             },
             metric=_flag("verified", True),
         ),
