@@ -235,12 +235,16 @@ def tuned_xgboost(X, y, groups, folds, names, types, monotone, *, seed: int) -> 
     return results
 
 
-def pipeline(X, y, groups, folds, names, types, monotone, *, seed: int, threads: int | None):
+def pipeline(
+    X, y, groups, folds, names, types, monotone, *, seed: int, threads: int | None, search: bool = True
+):
     import dataclasses
 
     from credit.pipeline import TrainingConfig, cross_validate
 
     config = TrainingConfig(seed=seed, folds=len(folds))
+    if not search:  # `credit_evaluate --no-search`: the configured setting only
+        config = dataclasses.replace(config, search=False)
     if threads:  # the old code always trained on TrainingConfig.nthread threads
         config = dataclasses.replace(config, nthread=threads)
     cv = cross_validate(
@@ -280,6 +284,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path)
     parser.add_argument(
+        "--no-search",
+        action="store_true",
+        help="train the configured setting only, as `credit_evaluate --no-search` does",
+    )
+    parser.add_argument(
         "--threads", type=int, help="XGBoost threads for the pipeline (TrainingConfig.nthread)"
     )
     args = parser.parse_args()
@@ -302,7 +311,16 @@ def main() -> None:
             entry = {"rows": len(y), "bad": int(y.sum())}
             started = time.perf_counter()
             per_fold, extra = pipeline(
-                X, y, groups, folds, names, types, monotone, seed=args.seed, threads=args.threads
+                X,
+                y,
+                groups,
+                folds,
+                names,
+                types,
+                monotone,
+                seed=args.seed,
+                threads=args.threads,
+                search=not args.no_search,
             )
             entry["pipeline"] = {
                 "folds": per_fold,

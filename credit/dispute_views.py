@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from credit import disputes
 from credit.facts import subject_model
-from credit.kinds import KINDS
+from credit.kinds import KINDS, RETRACTION_KIND
 from credit.models import DisputeGround, DisputeStatus, Fact, FactDispute
 from credit.permissions import operator_or_risk_officer_required
 
@@ -83,6 +83,7 @@ class DecideForm(forms.Form):
         label=gettext_lazy("Decision"),
         choices=[
             ("correct", gettext_lazy("Correct the fact")),
+            ("retract", gettext_lazy("Retract the fact: it is not about this company")),
             ("reject", gettext_lazy("Reject the dispute")),
         ],
         widget=forms.RadioSelect,
@@ -98,12 +99,18 @@ class DecideForm(forms.Form):
         label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
-    def __init__(self, *args, fact: Fact, **kwargs):
+    def __init__(self, *args, dispute: FactDispute, **kwargs):
         super().__init__(*args, **kwargs)
-        source = fact.source
-        self.fields["kind"].choices = [(code, k.name) for code, k in KINDS.items() if source.may_write(code)]
-        self.fields["kind"].initial = fact.kind
-        self.fields["payload"].initial = json.dumps(fact.payload, ensure_ascii=False)
+        source = dispute.fact.source
+        # A retraction is its own decision, not a kind to fill in.
+        self.fields["kind"].choices = [
+            (code, k.name) for code, k in KINDS.items() if source.may_write(code) and code != RETRACTION_KIND
+        ]
+        kind, payload = disputes.suggested_correction(dispute)
+        self.fields["kind"].initial = kind
+        self.fields["payload"].initial = json.dumps(payload, ensure_ascii=False)
+        if dispute.ground == DisputeGround.NOT_OURS:
+            self.fields["decision"].initial = "retract"
 
     def clean(self):
         data = super().clean()
@@ -256,7 +263,7 @@ def dispute_decide(request, pk):
     dispute = _dispute_for(request, pk)
     if not disputes.can_decide(request.user, dispute):
         raise Http404
-    form = DecideForm(request.POST or None, fact=dispute.fact)
+    form = DecideForm(request.POST or None, dispute=dispute)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -268,6 +275,8 @@ def dispute_decide(request, pk):
                     payload=data["payload_obj"],
                     reason=data["reason"],
                 )
+            elif data["decision"] == "retract":
+                disputes.dispute_retract(dispute=dispute, by_user=request.user, reason=data["reason"])
             else:
                 disputes.dispute_reject(dispute=dispute, by_user=request.user, reason=data["reason"])
         except PermissionDenied:

@@ -1,8 +1,16 @@
 """Fact disputes: a company contests a fact behind its index; the fact's source or a risk officer decides.
 
     open ──(company member)──► open ──(reviewer: correct)──► corrected   (a new fact supersedes the old)
+                                   ──(reviewer: retract)──► corrected   (a `fact_retracted` fact supersedes it)
                                    ──(reviewer: reject)───► rejected    (the fact stands; a reason is given)
                                    ──(company: withdraw)──► withdrawn
+
+What upholding a dispute records, by its ground (`suggested_correction` prefills the reviewer's form):
+
+* wrong — the same kind with the right content (e.g. 5 days late, not 60);
+* already paid — for a late payment, the payment as it happened: an `invoice_paid` with its due and paid dates;
+* not ours — a retraction (`dispute_retract`): the fact is about another company, so nothing replaces it and
+  from the retraction's moment on it counts nowhere.
 
 Who may do what:
 
@@ -36,6 +44,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from credit import facts, index
+from credit.kinds import RETRACTION_KIND
 from credit.models import (
     DisputeEvent,
     DisputeEvidence,
@@ -55,6 +64,7 @@ MAX_EVIDENCE_FILES = 10
 # event -> {from status: to status}
 TRANSITIONS: dict[str, dict[str, str]] = {
     "correct": {DisputeStatus.OPEN: DisputeStatus.CORRECTED},
+    "retract": {DisputeStatus.OPEN: DisputeStatus.CORRECTED},
     "reject": {DisputeStatus.OPEN: DisputeStatus.REJECTED},
     "withdraw": {DisputeStatus.OPEN: DisputeStatus.WITHDRAWN},
 }
@@ -139,12 +149,16 @@ def open_fact_ids(*, subject_id: int) -> set[int]:
 
 
 def risk_context(*, subject_id: int) -> dict:
-    """What a risk officer's credit file shows of disputes: the subject's disputes and the disputed facts."""
+    """What a risk officer's credit file shows of disputes: the subject's disputes, the disputed facts, and
+    the facts a correction or retraction replaced (kept on file, no longer counted)."""
+    replaced = replaced_facts(subject_id=subject_id)
     return {
         "disputes": list(
             FactDispute.objects.filter(subject_id=subject_id).select_related("fact", "fact__source")[:50]
         ),
         "disputed_ids": open_fact_ids(subject_id=subject_id),
+        "replaced": replaced,
+        "retracted_ids": {pk for pk, kind in replaced.items() if kind == RETRACTION_KIND},
     }
 
 
@@ -172,8 +186,39 @@ def overdue() -> QuerySet[FactDispute]:
 
 
 def disputable_facts(*, subject_id: int) -> QuerySet[Fact]:
-    """The facts a company may contest: those its index can see today (not superseded)."""
-    return Fact.objects.visible(timezone.now()).filter(subject_id=subject_id).select_related("source")
+    """The facts a company may contest: those its index can see today (not superseded, not a retraction)."""
+    return (
+        Fact.objects.visible(timezone.now())
+        .filter(subject_id=subject_id)
+        .exclude(kind=RETRACTION_KIND)
+        .select_related("source")
+    )
+
+
+def replaced_facts(*, subject_id: int) -> dict[int, str]:
+    """The subject's facts that a later fact superseded: id → the superseding fact's kind (a retraction
+    or a correction). They stay on file and no longer count from the moment the later fact was known."""
+    return dict(
+        Fact.objects.filter(subject_id=subject_id, supersedes__isnull=False).values_list(
+            "supersedes_id", "kind"
+        )
+    )
+
+
+def suggested_correction(dispute: FactDispute) -> tuple[str, dict[str, Any]]:
+    """The correcting fact a reviewer starts from when upholding `dispute`: (kind, payload).
+
+    "Already paid" on a late payment becomes the payment as it happened — an `invoice_paid` paid on its due
+    date (the reviewer sets the real dates); otherwise the disputed fact's own kind and content, to edit.
+    A "not ours" dispute is upheld by `dispute_retract`, which needs no content.
+    """
+    fact = dispute.fact
+    if dispute.ground == DisputeGround.ALREADY_PAID and fact.kind == "payment_late":
+        payload = fact.payload
+        due = (fact.occurred_at - dt.timedelta(days=int(payload.get("days_late", 0)))).date().isoformat()
+        paid = {k: payload[k] for k in ("amount", "currency", "invoice") if k in payload}
+        return "invoice_paid", {**paid, "due_date": due, "paid_date": due}
+    return fact.kind, dict(fact.payload)
 
 
 # -- evidence -------------------------------------------------------------------------------------
@@ -305,17 +350,10 @@ def dispute_reject(*, dispute: FactDispute, by_user, reason: str) -> FactDispute
     return dispute
 
 
-@transaction.atomic
-def dispute_correct(
-    *, dispute: FactDispute, by_user, kind: str, payload: Mapping[str, Any], reason: str
+def _uphold(
+    dispute: FactDispute, *, by_user, event: str, kind: str, payload: Mapping[str, Any], reason: str
 ) -> FactDispute:
-    """The fact was wrong: a new fact from the same source supersedes it (the old one stays, hidden)."""
-    if not can_decide(by_user, dispute):
-        raise PermissionDenied
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say what was wrong and what the correction changes.")})
-    dispute = _locked(dispute, "correct")
+    dispute = _locked(dispute, event)
     fact = dispute.fact
     correction, _created = facts.record(
         source=fact.source,
@@ -326,18 +364,44 @@ def dispute_correct(
         external_ref=f"dispute-{dispute.pk}-correction",
         supersedes=fact,
     )
-    dispute.status = TRANSITIONS["correct"][dispute.status]
+    dispute.status = TRANSITIONS[event][dispute.status]
     dispute.decided_by, dispute.decided_at, dispute.decision_reason = by_user, timezone.now(), reason
     dispute.correction = correction
     dispute.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "correction"])
-    _log(
-        dispute,
-        "corrected",
-        by_user,
-        reason=reason,
-        correction=correction.pk,
-        kind=kind,
-        payload=dict(payload),
-    )
-    _after_commit(dispute, "corrected")
+    action = "retracted" if event == "retract" else "corrected"
+    _log(dispute, action, by_user, reason=reason, correction=correction.pk, kind=kind, payload=dict(payload))
+    _after_commit(dispute, action)
     return dispute
+
+
+@transaction.atomic
+def dispute_correct(
+    *, dispute: FactDispute, by_user, kind: str, payload: Mapping[str, Any], reason: str
+) -> FactDispute:
+    """The fact was wrong: a new fact from the same source supersedes it (the old one stays, hidden)."""
+    if not can_decide(by_user, dispute):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what was wrong and what the correction changes.")})
+    if kind == RETRACTION_KIND:
+        return dispute_retract(dispute=dispute, by_user=by_user, reason=reason)
+    return _uphold(dispute, by_user=by_user, event="correct", kind=kind, payload=payload, reason=reason)
+
+
+@transaction.atomic
+def dispute_retract(*, dispute: FactDispute, by_user, reason: str) -> FactDispute:
+    """The fact is not about this company (a "not ours" dispute upheld): its source takes it back.
+
+    A `fact_retracted` fact from the same source supersedes it; the disputed fact stays on file, and from the
+    moment the retraction is known no feature counts it (point in time: an index as of an earlier date still
+    saw it). Nothing replaces it, unlike a correction."""
+    if not can_decide(by_user, dispute):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the fact is not about this company.")})
+    payload = {"ground": "not_ours", "retracted_kind": dispute.fact.kind, "note": reason[:500]}
+    return _uphold(
+        dispute, by_user=by_user, event="retract", kind=RETRACTION_KIND, payload=payload, reason=reason
+    )

@@ -216,6 +216,9 @@ def parse_row(
                 for field_name, reason in exc.errors:
                     fail(field_name, reason)
 
+    if kind is not None and kind.needs_supersedes and _blank(raw.get("supersedes_ref")):
+        fail("supersedes_ref", _("a %(kind)s fact names the fact it takes back") % {"kind": kind.code})
+
     if errors:
         return errors
     amount, currency, metric = kind.columns(values)

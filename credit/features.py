@@ -4,7 +4,9 @@ Rules that keep the features honest:
 
 * **No leakage.** A fact counts only if it had happened (`occurred_at <= as_of`) *and* TrustFair
   knew it (`known_at <= as_of`); a correction hides the fact it supersedes only from the moment the
-  correction was known.
+  correction was known. A retraction (`fact_retracted`, e.g. an upheld "not ours" dispute) is such a
+  correction that carries no evidence of its own: it hides the fact it names from its moment on and
+  feeds no feature itself (`RETRACTION_KIND` is in no aggregate and no latest value; a test holds it).
 * **Missing stays missing.** A feature with no evidence is NaN (None in `feature_vector`), never 0.
   Counts of platform events (deals, cancellations, disputes, fairs, meetings) are 0 once the subject
   has joined the platform — the platform sees all of them — and NaN before. Sanctions hits and court

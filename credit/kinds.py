@@ -79,6 +79,11 @@ VISIT_OUTCOMES = ("pass", "conditional", "fail")
 VERIFICATION_DECISIONS = ("approved", "rejected", "revoked", "expired")
 VERIFICATION_DOCUMENTS = ("business_licence", "export_licence", "chamber_certificate")
 
+# Why a source takes one of its facts back (`fact_retracted`): it is about another company (a dispute's
+# "not ours"), it was sent twice, or it never happened.
+RETRACTION_GROUNDS = ("not_ours", "duplicate", "recorded_in_error")
+RETRACTION_KIND = "fact_retracted"
+
 # Registry status ordered by risk; the stored metric is the position.
 REGISTRY_STATUSES = ("active", "abnormal", "deregistered")
 
@@ -230,6 +235,8 @@ class FactKind:
     metric: Callable[[dict[str, Any]], float | None] | None = None
     # Extra rule across fields; returns (field, reason) or None.
     check: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None
+    # A fact of this kind only makes sense superseding an earlier fact of its source (a retraction).
+    needs_supersedes: bool = False
 
     @property
     def name(self) -> str:
@@ -440,6 +447,8 @@ KINDS: dict[str, FactKind] = {
                 # Whether the company is verified after this decision (it holds an approved business licence).
                 "verified": Field("bool"),
                 "reference": _ref,
+                # The document's last valid day, as the operator entered it on approval (none: no end date).
+                "valid_until": Field("date", required=False),
             },
             metric=_flag("verified", True),
         ),
@@ -531,6 +540,22 @@ KINDS: dict[str, FactKind] = {
             "看厂",
             {"outcome": Field("choice", choices=VISIT_OUTCOMES), "visit": _ref},
             metric=lambda v: float(VISIT_OUTCOMES.index(v["outcome"])),
+        ),
+        # A source takes one of its facts back: the retraction supersedes it (`supersedes_ref`), so from
+        # the moment the retraction is known the fact counts nowhere; the retraction itself is no evidence
+        # (no feature reads its kind). The old fact stays on file, hidden — facts are never deleted.
+        FactKind(
+            RETRACTION_KIND,
+            tuple(SourceType.values),
+            "Fact retracted",
+            "事实已撤回",
+            {
+                "ground": Field("choice", choices=RETRACTION_GROUNDS),
+                # The kind of the fact taken back, so a reader of the retraction alone knows what it undoes.
+                "retracted_kind": Field("text", max_length=40),
+                "note": Field("text", required=False, max_length=500),
+            },
+            needs_supersedes=True,
         ),
     ]
 }

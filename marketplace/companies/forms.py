@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.companies.models import Company, DocumentKind, MemberRole
@@ -53,6 +54,15 @@ class DecisionForm(forms.Form):
         choices=[("approve", _("Approve")), ("reject", _("Reject"))],
         widget=forms.RadioSelect,
     )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("When approving: the last day the document is valid, as printed on it."),
+    )
+    no_end_date = forms.BooleanField(
+        label=_("The document states no end date (e.g. 长期, long-term)"), required=False
+    )
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -62,6 +72,20 @@ class DecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+        decision = data.get("decision")
+        if decision == "reject" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why the document is rejected: the company will read it."))
+        if decision == "approve":
+            valid_until, no_end = data.get("valid_until"), data.get("no_end_date")
+            if valid_until and no_end:
+                self.add_error("valid_until", _("Give the last valid day or tick “no end date”, not both."))
+            elif not valid_until and not no_end and "valid_until" not in self.errors:
+                self.add_error(
+                    "valid_until",
+                    _("Enter the last day the document is valid, or tick “no end date” if it states none."),
+                )
+            elif valid_until and valid_until <= timezone.localdate():
+                self.add_error(
+                    "valid_until", _("A document that is no longer valid tomorrow cannot be approved.")
+                )
         return data

@@ -309,6 +309,7 @@ class DocumentStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
 
 
 def _document_path(instance, filename):
@@ -329,27 +330,48 @@ class VerificationDocument(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
     )
+    # The last day the document is valid, as printed on it; the operator enters it on approval (empty:
+    # the document states no end date, e.g. a Chinese licence "长期"). The day after, the daily
+    # `expire_verifications` task moves an approved document to "expired".
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
         verbose_name = _("verification document")
-        indexes = [models.Index(fields=["status", "uploaded_at"])]
+        indexes = [
+            models.Index(fields=["status", "uploaded_at"]),
+            models.Index(
+                fields=["valid_until"],
+                condition=Q(status="approved", valid_until__isnull=False),
+                name="document_expiry_due",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.company}"
 
     @property
     def last_decision(self) -> "VerificationDecision | None":
-        return self.decisions.order_by("-decided_at").first()
+        return self.decisions.order_by("-decided_at", "-id").first()
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until an approved document's validity ends (0 on its last day); None without an end date."""
+        if self.valid_until is None:
+            return None
+        return (self.valid_until - timezone.localdate()).days
 
 
 class VerificationDecision(models.Model):
-    """An operator's approval or rejection of a document, kept for ever with who and when."""
+    """An operator's approval or rejection of a document, or its expiry, kept for ever with who and when."""
 
     document = models.ForeignKey(VerificationDocument, on_delete=models.PROTECT, related_name="decisions")
     status = models.CharField(max_length=10, choices=DocumentStatus.choices)
     reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for the platform's own decision: a document that passed its validity date.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -357,11 +379,13 @@ class VerificationDecision(models.Model):
         verbose_name = _("verification decision")
 
     def __str__(self):
-        return f"{self.get_status_display()} by {self.decided_by} at {self.decided_at:%Y-%m-%d %H:%M}"
+        by = self.decided_by or "TrustFair"
+        return f"{self.get_status_display()} by {by} at {self.decided_at:%Y-%m-%d %H:%M}"
 
 
 # An operator decides a pending document once; an approval can later be revoked (a forged stamp found),
-# which counts as a rejection. A rejected document stays rejected: the company uploads a new one.
+# which counts as a rejection. A rejected document stays rejected: the company uploads a new one. An
+# approved document whose validity date passed expires (the platform's daily task, nobody's hand).
 DOCUMENT_TRANSITIONS = TransitionTable(
     field="status",
     company=lambda document: document.company_id,
@@ -369,10 +393,12 @@ DOCUMENT_TRANSITIONS = TransitionTable(
         "approve": {DocumentStatus.PENDING: DocumentStatus.APPROVED},
         "reject": {DocumentStatus.PENDING: DocumentStatus.REJECTED},
         "revoke": {DocumentStatus.APPROVED: DocumentStatus.REJECTED},
+        "expire": {DocumentStatus.APPROVED: DocumentStatus.EXPIRED},
     },
     refusals={
         "approve": _("Only a document awaiting review can be approved."),
         "reject": _("Only a document awaiting review can be rejected."),
         "revoke": _("Only an approved document can have its approval revoked."),
+        "expire": _("Only an approved document can expire."),
     },
 )

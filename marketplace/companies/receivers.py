@@ -5,8 +5,11 @@ people (through `marketplace.notifications`) or records a credit fact (through c
 `facts.record`); the change itself is the service's.
 """
 
+import datetime as dt
+
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,24 +66,33 @@ def tell_the_owners_of_an_acceptance(sender, instance: Invitation, event: str, *
     )
 
 
+_DOCUMENT_TITLES = {
+    "approved": gettext_lazy("Your verification document was approved"),
+    "rejected": gettext_lazy("Your verification document was rejected"),
+    "expired": gettext_lazy("Your verification document has expired: upload a renewed one"),
+}
+
+
 @receiver(state_changed, sender=VerificationDocument, dispatch_uid="companies.document_state")
 def tell_the_company_of_a_decision(sender, instance: VerificationDocument, target: str, data: dict, **kwargs):
-    approved = target == "approved"
-    title = (
-        gettext_lazy("Your verification document was approved")
-        if approved
-        else gettext_lazy("Your verification document was rejected")
-    )
+    if target == "expired":
+        body = _("%(document)s, valid until %(date)s") % {
+            "document": instance.get_kind_display(),
+            "date": instance.valid_until.isoformat(),
+        }
+    else:
+        body = f"{instance.get_kind_display()}\n{data.get('reason', '')}".strip()
     notify(
         recipients=_staff(instance.company_id),
-        title=title,
-        body=f"{instance.get_kind_display()}\n{data.get('reason', '')}".strip(),
+        title=_DOCUMENT_TITLES.get(target, _DOCUMENT_TITLES["rejected"]),
+        body=body,
         url="/portal/company/verification/",
     )
 
 
 _DISPUTE_TITLES = {
     "corrected": gettext_lazy("Your dispute was upheld: the fact was corrected"),
+    "retracted": gettext_lazy("Your dispute was upheld: the fact was retracted and no longer counts"),
     "rejected": gettext_lazy("Your dispute was rejected"),
 }
 
@@ -108,13 +120,21 @@ def tell_of_a_fact_dispute(sender, dispute, action: str, **kwargs):
 
 
 # A document decision as the credit engine's identity fact (kind "verification_decision").
-_DECISIONS = {"approve": "approved", "reject": "rejected", "revoke": "revoked"}
+_DECISIONS = {"approve": "approved", "reject": "rejected", "revoke": "revoked", "expire": "expired"}
+
+
+def _expiry_moment(document: VerificationDocument) -> dt.datetime:
+    """A document is valid through its last day (the platform's time zone) and lapses at the next midnight."""
+    return dt.datetime.combine(
+        document.valid_until + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
 
 
 @receiver(state_changed, sender=VerificationDocument, dispatch_uid="companies.document_credit_fact")
 def record_the_decision_for_credit(sender, instance: VerificationDocument, event: str, **kwargs):
     """The decision, whether the company is verified after it, and — on an approved business licence —
     the registration data the operator checked against it, as facts of the platform's own source.
+    An expiry happened when the document's last valid day ended, whenever the daily task noticed it.
     Recording them queues the company's credit recompute (credit's own task)."""
     decision = _DECISIONS.get(event)
     if decision is None:
@@ -122,16 +142,21 @@ def record_the_decision_for_credit(sender, instance: VerificationDocument, event
     company = Company.objects.get(pk=instance.company_id)
     last = instance.last_decision
     when = last.decided_at if last else instance.uploaded_at
+    if event == "expire" and instance.valid_until:
+        when = min(when, _expiry_moment(instance))
+    payload = {
+        "document": instance.kind,
+        "decision": decision,
+        "verified": company.is_verified,
+        "reference": str(last.pk if last else instance.pk),
+    }
+    if instance.valid_until:
+        payload["valid_until"] = instance.valid_until.isoformat()
     credit_facts.record(
         source="platform",
         kind="verification_decision",
         subject=company,
-        payload={
-            "document": instance.kind,
-            "decision": decision,
-            "verified": company.is_verified,
-            "reference": str(last.pk if last else instance.pk),
-        },
+        payload=payload,
         occurred_at=when,
         external_ref=f"verification:{instance.pk}:{event}",
         platform_event=f"verification.{event}",

@@ -1,6 +1,6 @@
 """Every change to companies, staff and verification goes through these functions."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,7 +34,7 @@ from marketplace.companies.permissions import (
 )
 from marketplace.core import audit, files
 from marketplace.core.signals import send_after_commit
-from marketplace.core.transitions import transition
+from marketplace.core.transitions import TransitionNotAllowed, transition
 
 # What a verification document may be, judged from its bytes, never from its name.
 ALLOWED_DOCUMENT_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
@@ -269,15 +269,25 @@ def document_upload(
 
 
 def document_decide(
-    *, document: VerificationDocument, by_user: User, approve: bool, reason: str = ""
+    *,
+    document: VerificationDocument,
+    by_user: User,
+    approve: bool,
+    reason: str = "",
+    valid_until: date | None = None,
 ) -> VerificationDecision:
     """An operator approves or rejects a pending document, or revokes an approval; a rejection needs a
-    reason. The decision is kept, the company's verified mark follows its business licence, and the
-    company's staff hear of it after commit (`receivers`)."""
+    reason. An approval takes the last day the document is valid (`valid_until`, after today; None: the
+    document states no end date). The decision is kept, the company's verified mark follows its business
+    licence, and the company's staff hear of it after commit (`receivers`)."""
     require(can_decide_document(by_user, document))
     reason = reason.strip()
     if not approve and not reason:
         raise ValidationError(_("Say why the document is rejected: the company will read it."))
+    if approve and valid_until is not None and valid_until <= timezone.localdate():
+        raise ValidationError(
+            {"valid_until": _("A document that is no longer valid tomorrow cannot be approved.")}
+        )
     # Rejecting an approved document revokes the approval.
     event = "approve" if approve else ("revoke" if document.status == DocumentStatus.APPROVED else "reject")
     decisions = []
@@ -288,17 +298,50 @@ def document_decide(
         )
         decisions.append(decision)
         _follow_licence(locked, decision.decided_at)
+        if approve:
+            locked.valid_until = valid_until
+            return ["valid_until"]
         return []
 
-    transition(
-        document,
-        table=DOCUMENT_TRANSITIONS,
-        event=event,
-        by_user=by_user,
-        apply=decide,
-        data={"reason": reason},
-    )
+    data = {"reason": reason}
+    if approve:
+        data["valid_until"] = valid_until.isoformat() if valid_until else None
+    transition(document, table=DOCUMENT_TRANSITIONS, event=event, by_user=by_user, apply=decide, data=data)
     return decisions[0]
+
+
+def documents_expire(*, today: date | None = None) -> list[VerificationDocument]:
+    """The platform's daily step: every approved document whose last valid day is before `today` expires.
+
+    Each expiry is a decision without an operator (decided_by empty), moves the document to "expired"
+    through its transition table (so only an approved one can, and a second run finds nothing), drops
+    the company's verified mark when it was its only approved business licence, and after commit tells
+    the company and records the credit fact (`receivers`)."""
+    today = today or timezone.localdate()
+    due = VerificationDocument.objects.filter(status=DocumentStatus.APPROVED, valid_until__lt=today)
+    expired = []
+    for document in due.select_related("company").order_by("valid_until", "pk"):
+
+        def lapse(locked: VerificationDocument):
+            decision = VerificationDecision.objects.create(
+                document=locked, status=locked.status, decided_by=None
+            )
+            _follow_licence(locked, decision.decided_at)
+            return []
+
+        try:
+            transition(
+                document,
+                table=DOCUMENT_TRANSITIONS,
+                event="expire",
+                by_user=None,
+                apply=lapse,
+                data={"valid_until": document.valid_until.isoformat()},
+            )
+        except TransitionNotAllowed:
+            continue  # an operator revoked it in the meantime
+        expired.append(document)
+    return expired
 
 
 def _follow_licence(document: VerificationDocument, when) -> None:

@@ -293,9 +293,10 @@ def operator_review(request, pk):
                 by_user=request.user,
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
+                valid_until=form.cleaned_data["valid_until"],
             )
         except ValidationError as exc:
-            form.add_error("reason", exc)
+            form.add_error(None if hasattr(exc, "error_dict") else "reason", exc)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("companies:operator_queue")

@@ -214,3 +214,17 @@ def test_the_company_credit_page_shows_recourse_and_disputes(client, world):
     assert "What would raise our grade" in page
     assert reverse("credit:subject_facts", args=[world.company.pk]) in page
     assert "days left to review" in page
+
+
+def test_a_not_ours_dispute_is_retracted_through_the_page_and_the_file_notes_it(client, world):
+    dispute = _open(world, ground="not_ours")
+    client.force_login(world.risk)
+    url = reverse("credit:dispute_decide", args=[dispute.pk])
+    assert client.get(url).context["form"]["decision"].initial == "retract"
+    response = client.post(url, {"decision": "retract", "reason": "A namesake's invoice."})
+    assert response.status_code == 302
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.CORRECTED and dispute.correction.kind == "fact_retracted"
+    page = client.get(reverse("credit:subject_credit", args=[world.company.pk])).content.decode()
+    assert "1 fact was retracted by its source and no longer counts in this index" in page
+    assert "Retracted: not counted" in page

@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from credit import disputes, facts
+from credit.features import AGGS, LATEST_KINDS, feature_vector
 from credit.index import current
-from credit.kinds import SourceType
+from credit.kinds import RETRACTION_KIND, SourceType
 from credit.models import (
     AppendOnlyError,
     Assessment,
@@ -276,3 +277,151 @@ def test_nothing_is_deleted(world):
     with pytest.raises(AppendOnlyError):
         world.fact.delete()
     assert DisputeEvent.objects.filter(dispute=dispute).count() == 3
+
+
+# -- what upholding records, by ground ------------------------------------------------------------
+
+
+def _latest_assessment(company):
+    return Assessment.objects.filter(subject=company).order_by("-as_of", "-id").first()
+
+
+def test_upholding_not_ours_retracts_the_late_payment_and_restores_the_index(
+    world, django_capture_on_commit_callbacks
+):
+    # A twin that never had the late payment: the index the company should get back.
+    twin = CompanyFactory(created_at=world.company.created_at, country=world.company.country)
+    clean = current(twin)
+    before = current(world.company)
+    assert before.features["worst_days_late_24m"] == 75.0 and before.index < clean.index
+    original = Fact.objects.filter(pk=world.fact.pk).values().get()
+    facts_before = Fact.objects.count()
+
+    dispute = _open(world, ground="not_ours", statement="INV-9 is another company's invoice.")
+    kind, _payload = disputes.suggested_correction(dispute)
+    assert kind == "payment_late"  # "not ours" is upheld by retracting, not by a correction to fill in
+    with django_capture_on_commit_callbacks(execute=True):
+        disputes.dispute_retract(
+            dispute=dispute, by_user=world.reviewer, reason="The invoice belongs to a namesake."
+        )
+
+    dispute.refresh_from_db()
+    retraction = dispute.correction
+    assert dispute.status == DisputeStatus.CORRECTED and dispute.decided_by == world.reviewer
+    assert retraction.kind == "fact_retracted" and retraction.supersedes_id == world.fact.pk
+    assert retraction.source_id == world.bank.pk
+    assert retraction.payload == {
+        "ground": "not_ours",
+        "retracted_kind": "payment_late",
+        "note": "The invoice belongs to a namesake.",
+    }
+    # Append-only: one fact more, the retracted one kept exactly as it was.
+    assert Fact.objects.count() == facts_before + 1
+    assert Fact.objects.filter(pk=world.fact.pk).values().get() == original
+    with pytest.raises(AppendOnlyError):
+        Fact.objects.filter(pk=world.fact.pk).update(metric=0)
+
+    after = _latest_assessment(world.company)
+    assert after.pk != before.pk  # recomputed
+    assert after.features["worst_days_late_24m"] is None and after.features["avg_days_late_24m"] is None
+    assert after.index == clean.index and after.grade == clean.grade
+    evidence_features = {k: v for k, v in after.features.items() if k != "years_on_platform"}
+    assert evidence_features == {k: v for k, v in clean.features.items() if k != "years_on_platform"}
+
+    # Point in time: an index as of a moment before the retraction was known still saw the late payment.
+    earlier = feature_vector(subject=world.company, as_of=retraction.known_at - dt.timedelta(microseconds=1))
+    assert earlier["worst_days_late_24m"] == 75.0
+    assert feature_vector(subject=world.company, as_of=retraction.known_at)["worst_days_late_24m"] is None
+
+    # The retraction is not itself disputable; the company is told; the trail says what happened.
+    assert not disputes.disputable_facts(subject_id=world.company.pk).exists()
+    assert Notification.objects.filter(recipient=world.member, title__contains="retracted").exists()
+    assert [e.action for e in dispute.events.all()][-1] == "retracted"
+    context = disputes.risk_context(subject_id=world.company.pk)
+    assert context["retracted_ids"] == {world.fact.pk}
+
+
+def test_a_retraction_must_name_the_fact_and_no_feature_reads_it(world):
+    with pytest.raises(ValidationError, match="names the fact it takes back"):
+        facts.record(
+            source=world.bank,
+            kind="fact_retracted",
+            subject=world.company,
+            payload={"ground": "duplicate", "retracted_kind": "payment_late"},
+            occurred_at=timezone.now(),
+            external_ref="retract-nothing",
+        )
+    read = {k for agg in AGGS.values() for k in agg.kinds} | set(LATEST_KINDS)
+    assert RETRACTION_KIND not in read
+    # A partner retracts its own fact through the same path as any fact (supersedes_ref in the API).
+    other = CompanyFactory()
+    with pytest.raises(ValidationError, match="another subject"):
+        facts.record(
+            source=world.bank,
+            kind="fact_retracted",
+            subject=other,
+            payload={"ground": "duplicate", "retracted_kind": "payment_late"},
+            occurred_at=timezone.now(),
+            external_ref="retract-other",
+            supersedes=world.fact,
+        )
+
+
+def test_only_reviewers_retract_and_a_reason_is_needed(world):
+    dispute = _open(world, ground="not_ours")
+    for user in (world.member, world.other_reviewer, world.operator):
+        with pytest.raises(PermissionDenied):
+            disputes.dispute_retract(dispute=dispute, by_user=user, reason="x")
+    with pytest.raises(ValidationError):
+        disputes.dispute_retract(dispute=dispute, by_user=world.risk, reason="  ")
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.OPEN
+    assert not Fact.objects.filter(kind="fact_retracted").exists()
+
+
+def test_already_paid_on_a_late_payment_becomes_the_payment_on_time(
+    world, django_capture_on_commit_callbacks
+):
+    dispute = _open(world, ground="already_paid")
+    kind, payload = disputes.suggested_correction(dispute)
+    due = (world.fact.occurred_at - dt.timedelta(days=75)).date().isoformat()
+    assert kind == "invoice_paid"
+    assert payload == {
+        "amount": "20000",
+        "currency": "USD",
+        "invoice": "INV-9",
+        "due_date": due,
+        "paid_date": due,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        disputes.dispute_correct(
+            dispute=dispute,
+            by_user=world.reviewer,
+            kind=kind,
+            payload=payload,
+            reason="Paid on the due date.",
+        )
+    correction = FactDispute.objects.get(pk=dispute.pk).correction
+    assert correction.kind == "invoice_paid" and correction.metric == 0.0  # paid 0 days late
+    assert correction.supersedes_id == world.fact.pk
+    after = _latest_assessment(world.company).features
+    assert after["on_time_payment_ratio"] == 1.0 and after["worst_days_late_24m"] == 0.0
+
+
+def test_wrong_is_corrected_with_the_same_kind_and_the_right_content(
+    world, django_capture_on_commit_callbacks
+):
+    dispute = _open(world, ground="wrong", statement="It was 5 days late, not 75.")
+    kind, payload = disputes.suggested_correction(dispute)
+    assert (kind, payload) == ("payment_late", world.fact.payload)
+    with django_capture_on_commit_callbacks(execute=True):
+        disputes.dispute_correct(
+            dispute=dispute,
+            by_user=world.reviewer,
+            kind=kind,
+            payload={**payload, "days_late": 5},
+            reason="Our ledger shows 5 days.",
+        )
+    correction = FactDispute.objects.get(pk=dispute.pk).correction
+    assert correction.kind == "payment_late" and correction.metric == 5.0
+    assert _latest_assessment(world.company).features["worst_days_late_24m"] == 5.0

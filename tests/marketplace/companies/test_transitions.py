@@ -66,7 +66,10 @@ def test_the_document_table():
         for event, sources in DOCUMENT_TRANSITIONS.moves.items()
         for source, target in sources.items()
     }
-    assert moves == {(event, source, target) for (source, _a), (event, target) in DECISIONS.items()}
+    # An operator's decisions, and the platform's own: an approval lapses when its validity ends.
+    assert moves == {(event, source, target) for (source, _a), (event, target) in DECISIONS.items()} | {
+        ("expire", DocumentStatus.APPROVED, DocumentStatus.EXPIRED)
+    }
 
 
 @pytest.mark.parametrize("status", DocumentStatus.values)
@@ -101,6 +104,7 @@ def test_every_decision(
         "from": status,
         "to": target,
         "reason": "" if approve else "Blurred.",
+        **({"valid_until": None} if approve else {}),
     }
     assert signals_seen == [(VerificationDocument, document.pk, event, status, target)]
     note = Notification.objects.get(recipient=supplier_owner)

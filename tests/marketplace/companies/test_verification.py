@@ -1,10 +1,12 @@
 """Verification documents: content-checked upload, the operator queue, decisions kept with who and when."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from marketplace.companies.models import DocumentStatus, VerificationDecision, VerificationDocument
@@ -67,21 +69,28 @@ def test_operator_approves_and_company_becomes_verified(
     client.force_login(operator)
     queue = client.get(reverse("companies:operator_queue")).content.decode()
     assert supplier_owner.company.name in queue
+    url = reverse("companies:operator_review", args=[document.pk])
+    # The operator says until when the licence is valid (or that it states no end date).
+    missing = client.post(url, {"decision": "approve"})
+    assert (
+        missing.status_code == 200 and "Enter the last day the document is valid" in missing.content.decode()
+    )
+    valid_until = timezone.localdate() + timedelta(days=400)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("companies:operator_review", args=[document.pk]), {"decision": "approve"}
-        )
+        response = client.post(url, {"decision": "approve", "valid_until": valid_until.isoformat()})
     assert response.status_code == 302
     document.refresh_from_db()
+    assert document.valid_until == valid_until
     company = document.company
     company.refresh_from_db()
     assert document.status == DocumentStatus.APPROVED and company.is_verified
     decision = VerificationDecision.objects.get(document=document)
     assert decision.decided_by == operator and decision.decided_at is not None
     assert supplier_owner.notifications.filter(title__icontains="approved").exists()
-    # The company sees the outcome on its own page.
+    # The company sees the outcome on its own page, and until when it holds.
     client.force_login(supplier_owner)
-    assert "Approved" in client.get(reverse("companies:verification")).content.decode()
+    page = client.get(reverse("companies:verification")).content.decode()
+    assert "Approved" in page and valid_until.isoformat() in page and "400 days left" in page
 
 
 def test_rejection_needs_a_reason_and_is_kept(client, supplier_owner, operator):
@@ -106,7 +115,7 @@ def test_revoking_approval_removes_the_badge_and_keeps_both_decisions(client, su
     document = VerificationDocument.objects.get()
     client.force_login(operator)
     url = reverse("companies:operator_review", args=[document.pk])
-    client.post(url, {"decision": "approve"})
+    client.post(url, {"decision": "approve", "no_end_date": "on"})
     client.post(url, {"decision": "reject", "reason": "Forged stamp."})
     document.company.refresh_from_db()
     assert not document.company.is_verified
