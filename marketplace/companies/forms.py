@@ -3,29 +3,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.companies.models import Company, DocumentKind, MemberRole
+from marketplace.companies.services import PROFILE_FIELDS
 
 
 class CompanyForm(forms.ModelForm):
     class Meta:
         model = Company
-        fields = [
-            "name",
-            "name_zh",
-            "kind",
-            "country",
-            "city",
-            "street_line1",
-            "street_line2",
-            "postal_code",
-            "address_zh",
-            "industry",
-            "registration_number",
-            "website",
-            "founded_year",
-            "employees",
-            "description",
-            "description_zh",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "description_zh": forms.Textarea(attrs={"rows": 4}),

@@ -114,6 +114,10 @@ class CompanyQuerySet(models.QuerySet):
         return self.filter(kind__in=[CompanyKind.BUYER, CompanyKind.BOTH])
 
 
+# Countries that write the postal code after the city in an address line.
+POSTAL_AFTER_CITY = frozenset({"GB", "US", "CA", "AU", "IN", "BR", "JP", "KR", "SG", "ID", "TH", "MY", "PH"})
+
+
 class Company(models.Model):
     """A trading company on the platform: an exporter or manufacturer, an importer, or both."""
 
@@ -193,7 +197,13 @@ class Company(models.Model):
 
     def address_lines(self) -> list[str]:
         """The registered address in the Western order: street lines, postal code and city, country."""
-        place = " ".join(part for part in (self.postal_code, self.city) if part)
+        # Where the postal code follows the city (Felixstowe IP11 3HF, Seattle 98101); elsewhere it leads.
+        parts = (
+            (self.city, self.postal_code)
+            if self.country.code in POSTAL_AFTER_CITY
+            else (self.postal_code, self.city)
+        )
+        place = " ".join(part for part in parts if part)
         lines = [self.street_line1, self.street_line2, place, str(self.country.name) if self.country else ""]
         return [line for line in lines if line]
 

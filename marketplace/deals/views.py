@@ -161,6 +161,7 @@ def offer_create(request, pk):
     if side is None or "propose" not in DEAL_TRANSITIONS.events_from(deal.state):
         raise Http404
     latest = negotiation.latest_offer(deal)
+    check, confirm_refused = None, False
     if request.method == "POST":
         form = OfferForm(request.POST)
         currency = (request.POST.get("currency") or "").strip().upper()
@@ -173,41 +174,29 @@ def offer_create(request, pk):
                 "product_id": deal.product_id,
             },
         )
+        status = 400
         if form.is_valid() and line_set.is_valid():
             check = _terms_to_check(form.cleaned_data, line_set.lines())
             decision = _gating_preview(deal, check)
             # Terms the credit policy refuses are shown, with the policy's words, before they are sent:
             # "Check" only shows the verdict; sending refused terms asks once more.
-            refused_unconfirmed = (
-                decision is not None and not decision.allowed and not request.POST.get("send_refused")
-            )
-            if request.POST.get("check") or refused_unconfirmed:
-                return render(
-                    request,
-                    "deals/offer_form.html",
-                    {
-                        "deal": deal,
-                        "form": form,
-                        "line_set": line_set,
-                        "latest": latest,
-                        "currencies": OfferForm.currency_choices,
-                        "check": check,
-                        "confirm_refused": refused_unconfirmed and not request.POST.get("check"),
-                    },
-                )
-            try:
-                offer = negotiation.propose(
-                    deal=deal, by_user=request.user, terms=form.cleaned_data, lines=line_set.lines()
-                )
-            except ValidationError as error:
-                known = hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields)
-                form.add_error(None, error if known else ValidationError(error.messages))
-            except PermissionDenied:
-                raise Http404 from None
+            held = decision is not None and not decision.allowed and not request.POST.get("send_refused")
+            if request.POST.get("check") or held:
+                status, confirm_refused = 200, held and not request.POST.get("check")
             else:
-                messages.success(request, _("Offer version %(v)d sent.") % {"v": offer.version})
-                return redirect(deal)
-        status = 400
+                try:
+                    offer = negotiation.propose(
+                        deal=deal, by_user=request.user, terms=form.cleaned_data, lines=line_set.lines()
+                    )
+                except ValidationError as error:
+                    known = hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields)
+                    form.add_error(None, error if known else ValidationError(error.messages))
+                    check = None
+                except PermissionDenied:
+                    raise Http404 from None
+                else:
+                    messages.success(request, _("Offer version %(v)d sent.") % {"v": offer.version})
+                    return redirect(deal)
     else:
         initial, lines = _initial_from(deal, latest)
         check = _terms_to_check(initial, lines)
@@ -231,7 +220,8 @@ def offer_create(request, pk):
             "line_set": line_set,
             "latest": latest,
             "currencies": OfferForm.currency_choices,
-            "check": check if status == 200 else None,
+            "check": check,
+            "confirm_refused": confirm_refused,
         },
         status=status,
     )

@@ -102,3 +102,16 @@ def test_a_bad_postal_code_is_told_at_its_field_and_nothing_is_lost(client, supp
     assert "error-summary" in html and 'id="id_postal_code"' in html
     assert 'value="No. 9 Keji Road"' in html  # what was typed stays
     assert Company.objects.get(pk=company.pk).street_line1 == ""
+
+
+def test_the_address_lines_follow_the_countrys_order():
+    german = CompanyFactory(country="DE", city="Hamburg", street_line1="Am Sandtorkai 5", postal_code="20457")
+    british = CompanyFactory(
+        country="GB",
+        city="Felixstowe",
+        street_line1="Walton Avenue",
+        street_line2="Unit 4",
+        postal_code="IP11 3HF",
+    )
+    assert german.address_lines() == ["Am Sandtorkai 5", "20457 Hamburg", "Germany"]
+    assert british.address_lines() == ["Walton Avenue", "Unit 4", "Felixstowe IP11 3HF", "United Kingdom"]

@@ -34,6 +34,7 @@ def test_the_table_has_every_state_and_event_of_the_plan():
     assert set(DEAL_TRANSITIONS.moves) == {
         "open", "propose", "decline_offer", "accept_offer", "place_order", "ship", "confirm_delivery",
         "open_dispute", "resolve_dispute", "complete", "cancel",
+        "reopen",  # agreed → negotiation, for secured terms (negotiation.reopen)
     }  # fmt: skip
     targets = {t for sources in DEAL_TRANSITIONS.moves.values() for t in sources.values()}
     assert targets | {"inquiry"} == set(DealState.values)
