@@ -17,6 +17,10 @@ time (no HTTP server, no concurrency):
   ones whose record is not 30 events long), after 10 warm-up calls. Prints median and p95. It appends real events, so the database grows by
   --deals + 10 events and `verify_trade_record` still finds every chain intact.
 
+- `sessions`: for bench/deals_load.sh — signs in (real sessions through the configured session engine)
+  the buyer's owner of --deals DISTINCT 30-event deals and writes "<path> <session cookie>" lines to --out,
+  one deal per line, for bench/deals_page.lua to cycle through.
+
 The machine's load average is printed before and after each run.
 """
 
@@ -146,14 +150,41 @@ def step(n: int) -> None:
     print(f"  this process's CPU: median {ms(statistics.median(cpu_times))}, p95 {ms(p95(cpu_times))}")
 
 
+def sessions(n: int, out: str) -> None:
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = {}
+    lines = []
+    for deal in pick(n, long=True):
+        user = buyer_owner(deal)
+        if user.pk not in keys:
+            session = store()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.save()
+            keys[user.pk] = session.session_key
+        lines.append(f"{deal.get_absolute_url()} {settings.SESSION_COOKIE_NAME}={keys[user.pk]}")
+    Path(out).write_text("\n".join(lines) + "\n")
+    print(f"wrote {len(lines)} deal pages ({len(keys)} signed-in buyers) to {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("what", choices=("page", "step"))
+    parser.add_argument("what", choices=("page", "step", "sessions"))
     parser.add_argument("--deals", type=int, default=300)
+    parser.add_argument("--out", default="var/deals_pages.txt")
     args = parser.parse_args()
     setup_django()
+    if args.what == "sessions":
+        sessions(args.deals, args.out)
+        return
     print(f"before: {load()}")
     (page if args.what == "page" else step)(args.deals)
     print(f"after: {load()}")

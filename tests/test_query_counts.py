@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.companies.models import CompanyKind
+from marketplace.deals import services as deal_services
 from tests.marketplace.catalog.factories import (
     CertificationFactory,
     ChapterFactory,
@@ -48,6 +49,7 @@ class World:
     supplier: object
     showcase: object
     product: object
+    deal: object
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +96,17 @@ def _build() -> World:
     ShowcaseAccessFactory(showcase=showcase, company=buyer.company, granted_by=owner)
     for _ in range(2):
         ShowcaseAccessFactory(showcase=showcase, granted_by=owner)
+    # A deal between the buyer and the first supplier with a 30-event record, as in bench/deals_bench.py.
+    deal = deal_services.open_deal(
+        buyer=buyer.company,
+        supplier=suppliers[0],
+        by_user=buyer,
+        opening=deal_services.Opening(kind="company", message="Please quote FOB Ningbo"),
+    )
+    for i in range(29):
+        deal_services.post_message(deal=deal, by_user=owner if i % 2 == 0 else buyer, body=f"Message {i + 2}")
     return World(
+        deal=deal,
         supplier_owner=owner,
         buyer=buyer,
         supplier=suppliers[0],
@@ -132,6 +144,8 @@ PAGES = {
         lambda w: reverse("catalog:portal_product_list"),
         lambda w: w.product.name,
     ),
+    # The buyer's first visit (the page also records that they have read the thread).
+    "deal_page_buyer": ("buyer", lambda w: w.deal.get_absolute_url(), lambda w: "Message 30"),
     "showcase_buyer": ("buyer", lambda w: w.showcase.get_absolute_url(), lambda w: "999.00 USD"),
     "showcase_manage": ("supplier_owner", lambda w: w.showcase.get_portal_url(), lambda w: w.product.name),
 }

@@ -5,6 +5,7 @@ every side step (a message, a visit report, a payment proof) appends a `DealEven
 hash-chained record (`record.py`). Terms are negotiated as versioned, immutable `Offer`s.
 """
 
+import json
 import secrets
 from pathlib import Path
 
@@ -185,6 +186,37 @@ class Deal(models.Model):
         return str(OfferStatus(value).label) if value else ""
 
 
+def _canonical_text(value) -> str:
+    # The same text as `record.canonical` gives for plain JSON values (sorted keys, no spaces, UTF-8 kept).
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class CanonicalJSONField(models.JSONField):
+    """JSON stored as its canonical text, so the chain check can hash the stored bytes as they are.
+
+    On PostgreSQL the column is `json`, which keeps the text it is given (`jsonb` would re-order the keys
+    and add spaces, so each row would have to be parsed and re-encoded to be checked); elsewhere the
+    text column of a JSONField. Only for values that are plain JSON already (`record.append` makes them so).
+    """
+
+    def db_type(self, connection):
+        return "json" if connection.vendor == "postgresql" else super().db_type(connection)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if not prepared:
+            value = self.get_prep_value(value)
+        if connection.vendor == "postgresql":
+            from psycopg.types.json import Json
+
+            return Json(value, dumps=_canonical_text)
+        return _canonical_text(value)
+
+    def from_db_value(self, value, expression, connection):
+        if value is not None and not isinstance(value, str):  # psycopg decodes a `json` column itself
+            return value
+        return super().from_db_value(value, expression, connection)
+
+
 class DealEvent(models.Model):
     """One step in a deal's record: who did what when, chained by hash to the step before it.
 
@@ -201,7 +233,7 @@ class DealEvent(models.Model):
         Company, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(max_length=40)
-    data = models.JSONField(default=dict)
+    data = CanonicalJSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

@@ -8,6 +8,9 @@
   belongs to a company that is not a party) — is told the deal does not exist (`get_deal_or_404`).
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.http import Http404
 
 from marketplace.companies.models import MemberRole, Membership, PlatformRole
@@ -21,15 +24,41 @@ def _signed_in(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
+# Inside `one_reading()`: (user id, buyer id, supplier id) -> the membership read once for that block.
+_readings: ContextVar[dict | None] = ContextVar("deal_membership_readings", default=None)
+
+
+@contextmanager
+def one_reading():
+    """While a page is drawn (it changes nothing), each person's membership in a deal is read once.
+
+    The deal page asks who the viewer is in several places (its view, the order and fulfilment panels,
+    the terms check); without this each asks the database again. Services never run inside it: a
+    transition reads the membership afresh, in its own transaction.
+    """
+    token = _readings.set({})
+    try:
+        yield
+    finally:
+        _readings.reset(token)
+
+
 def _membership(user, deal: Deal) -> Membership | None:
     """The user's membership in one of the deal's two companies, read afresh (a person has one company)."""
     if not _signed_in(user):
         return None
-    return (
+    readings = _readings.get()
+    key = (user.pk, deal.buyer_id, deal.supplier_id)
+    if readings is not None and key in readings:
+        return readings[key]
+    membership = (
         Membership.objects.filter(user=user, company_id__in=(deal.buyer_id, deal.supplier_id))
         .only("company_id", "role")
         .first()
     )
+    if readings is not None:
+        readings[key] = membership
+    return membership
 
 
 def is_platform_staff(user) -> bool:

@@ -162,80 +162,6 @@ class Break:
         return f"deal {self.deal_id}: {where}: {self.reason}"
 
 
-class _Chain:
-    """Walks one deal's events in seq order and reports the first break."""
-
-    __slots__ = ("deal_id", "expected_seq", "prev", "broken")
-
-    def __init__(self, deal_id: int):
-        self.deal_id = deal_id
-        self.expected_seq = 1
-        self.prev = GENESIS
-        self.broken: Break | None = None
-
-    def feed(
-        self, event_id, seq, at, actor_user_id, actor_company_id, action, data, prev_hash, digest
-    ) -> None:
-        if self.broken is not None:
-            return
-        if seq != self.expected_seq:
-            reason = (
-                f"sequence jumps from {self.expected_seq - 1} to {seq} (an event is missing)"
-                if seq > self.expected_seq
-                else f"sequence {seq} repeats or goes back"
-            )
-            self.broken = Break(self.deal_id, seq, event_id, reason)
-            return
-        if prev_hash != self.prev:
-            self.broken = Break(self.deal_id, seq, event_id, "does not link to the event before it")
-            return
-        text = canonical(
-            {
-                "action": action,
-                "actor_company": actor_company_id,
-                "actor_user": actor_user_id,
-                "at": _at(at),
-                "data": data,
-                "deal": self.deal_id,
-                "seq": seq,
-            }
-        )
-        if hashlib.sha256((prev_hash + text).encode()).hexdigest() != digest:
-            self.broken = Break(self.deal_id, seq, event_id, "its contents do not match its hash (edited)")
-            return
-        self.prev = digest
-        self.expected_seq += 1
-
-    def finish(self, record_length: int, record_head: str) -> Break | None:
-        if self.broken is None:
-            length = self.expected_seq - 1
-            if length != record_length or (self.prev if length else "") != record_head:
-                self.broken = Break(
-                    self.deal_id,
-                    None,
-                    None,
-                    f"the deal records {record_length} events but its chain has {length} (an event is missing at the end)"
-                    if length != record_length
-                    else "the last event is not the one the deal recorded",
-                )
-        return self.broken
-
-
-def verify(deal: Deal) -> Break | None:
-    """None when `deal`'s record is whole, else the first break."""
-    chain = _Chain(deal.pk)
-    for row in (
-        DealEvent.objects.filter(deal_id=deal.pk)
-        .order_by("seq", "pk")
-        .values_list(
-            "pk", "seq", "at", "actor_user_id", "actor_company_id", "action", "data", "prev_hash", "hash"
-        )
-    ):
-        chain.feed(*row)
-    fresh = Deal.objects.values_list("record_length", "record_head").get(pk=deal.pk)
-    return chain.finish(*fresh)
-
-
 @dataclass
 class Report:
     deals: int = 0
@@ -244,48 +170,169 @@ class Report:
     breaks: int = 0
 
 
+def verify(deal: Deal) -> Break | None:
+    """None when `deal`'s record is whole, else the first break."""
+    return verify_all(deal_id=deal.pk).first_break
+
+
+def _refuse_float(text):
+    raise ValueError(f"a float ({text}) in the trade record")
+
+
+# `canonical` for values read back from the database: JSON text in, canonical text out. The stored data is
+# already JSON (only dicts, lists, strings, ints, booleans, null), so `_plain`'s walk is not needed; a float
+# can only be there if someone wrote it behind `append`, and it makes the row fail its hash.
+_decode = json.JSONDecoder(parse_float=_refuse_float, parse_constant=_refuse_float).decode
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+@contextlib.contextmanager
+def _rows(deal_id: int | None, chunk: int):
+    """(deal rows, event rows) as plain tuples, both ordered by deal id, events by seq within a deal.
+
+    Raw SQL rather than the ORM: at millions of rows, building model values (and decoding each JSON
+    document into Python) costs more than the hashing. On PostgreSQL, the full walk streams through
+    server-side cursors (inside a transaction, which they need); `data` comes as its JSON text.
+    """
+    deal_table, event_table = Deal._meta.db_table, DealEvent._meta.db_table
+    where = " WHERE id = %s" if deal_id is not None else ""
+    event_where = " WHERE deal_id = %s" if deal_id is not None else ""
+    params = [deal_id] if deal_id is not None else []
+    if connection.vendor == "postgresql":
+        # `at` as `_at` writes it (UTC, microseconds, "+00:00"), `data` as the text the column keeps.
+        at = """to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')"""
+        data = "data::text"
+    else:
+        at, data = "at", "data"
+    deal_sql = f"SELECT id, record_length, record_head FROM {deal_table}{where} ORDER BY id"  # noqa: S608
+    event_sql = (
+        f"SELECT deal_id, id, seq, {at}, actor_user_id, actor_company_id, action, {data}, prev_hash, hash"  # noqa: S608
+        f" FROM {event_table}{event_where}"
+        " ORDER BY deal_id, seq, id"
+    )
+    streamed = deal_id is None and connection.vendor == "postgresql"
+    with transaction.atomic() if streamed else contextlib.nullcontext():
+        open_cursor = connection.chunked_cursor if streamed else connection.cursor
+        with open_cursor() as deals, open_cursor() as events:
+            deals.execute(deal_sql, params)
+            events.execute(event_sql, params)
+            event_rows = _batches(events, chunk)
+            if connection.vendor != "postgresql":
+                event_rows = _with_time_text(event_rows)
+            yield _batches(deals, chunk), event_rows
+
+
+def _batches(cursor, chunk: int):
+    while batch := cursor.fetchmany(chunk):
+        yield from batch
+
+
+def _with_time_text(rows):
+    """SQLite hands back the stored text of `at` (UTC, naive): make it the text `_at` gives."""
+    for row in rows:
+        at = row[3]
+        if isinstance(at, str):
+            at = dt.datetime.fromisoformat(at)
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=dt.UTC)
+        yield (*row[:3], _at(at), *row[4:])
+
+
 def verify_all(*, deal_id: int | None = None, chunk: int = 5000, on_progress=None) -> Report:
     """Walk every deal's chain (or one deal's) in one pass over the events, streamed in `chunk`s.
 
-    The events come ordered by (deal, seq) through a server-side cursor on PostgreSQL, so memory stays
-    flat at any table size; the deals' heads come the same way, merged by id.
+    The events come ordered by (deal, seq) and the deals by id, merged in the same pass: each event's
+    seq, link and hash are checked as it streams by, each deal's recorded length and head when its last
+    event has gone. The hash is recomputed exactly as `event_hash` does (the same canonical text),
+    assembled directly: the envelope's keys are fixed and already in sorted order, so only `data` goes
+    through the JSON encoder. Memory stays flat at any table size.
     """
     report = Report()
-    events = DealEvent.objects.order_by("deal_id", "seq", "pk")
-    deals = Deal.objects.order_by("pk")
-    if deal_id is not None:
-        events, deals = events.filter(deal_id=deal_id), deals.filter(pk=deal_id)
-    event_rows = events.values_list(
-        "deal_id",
-        "pk",
-        "seq",
-        "at",
-        "actor_user_id",
-        "actor_company_id",
-        "action",
-        "data",
-        "prev_hash",
-        "hash",
-    ).iterator(chunk_size=chunk)
-    deal_rows = deals.values_list("pk", "record_length", "record_head").iterator(chunk_size=chunk)
-    # Server-side cursors need a transaction on PostgreSQL with Django's default settings.
-    with transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext():
-        pending = next(event_rows, None)
-        for pk, length, head in deal_rows:
-            chain = _Chain(pk)
-            while pending is not None and pending[0] < pk:
-                # Events of a deal that does not exist: count them against nobody (the FK forbids it).
-                pending = next(event_rows, None)
-            while pending is not None and pending[0] == pk:
-                chain.feed(*pending[1:])
-                report.events += 1
-                pending = next(event_rows, None)
+    sha256 = hashlib.sha256
+    decode, encode = _decode, _encode
+    actions: dict[str, str] = {}  # action -> its JSON text
+
+    with _rows(deal_id, chunk) as (deal_rows, event_rows):
+
+        def finish(pk, length, head, expected, prev, broken):
             report.deals += 1
-            broken = chain.finish(length, head)
+            if broken is None:
+                seen = expected - 1
+                if seen != length or (prev if seen else "") != head:
+                    broken = Break(
+                        pk,
+                        None,
+                        None,
+                        f"the deal records {length} events but its chain has {seen} (an event is missing at the end)"
+                        if seen != length
+                        else "the last event is not the one the deal recorded",
+                    )
             if broken is not None:
                 report.breaks += 1
                 if report.first_break is None:
                     report.first_break = broken
             if on_progress is not None and report.deals % 10000 == 0:
                 on_progress(report)
+
+        pending = next(deal_rows, None)  # the next deal by id not yet reached by the events
+        current = None  # the deal whose events are streaming: (pk, length, head), None if it does not exist
+        current_id = None
+        expected, prev, broken = 1, GENESIS, None
+        count = 0
+        for d, event_id, seq, at, user_id, company_id, action, data, prev_hash, digest in event_rows:
+            if d != current_id:
+                if current is not None:
+                    finish(*current, expected, prev, broken)
+                current, current_id = None, d
+                while pending is not None and pending[0] < d:
+                    finish(*pending, 1, GENESIS, None)  # a deal with no events
+                    pending = next(deal_rows, None)
+                if pending is not None and pending[0] == d:
+                    current, pending = pending, next(deal_rows, None)
+                # else: events of a deal that does not exist (the FK forbids it): skipped
+                expected, prev, broken = 1, GENESIS, None
+            if current is None:
+                continue
+            count += 1
+            if broken is not None:
+                continue
+            if seq != expected:
+                reason = (
+                    f"sequence jumps from {expected - 1} to {seq} (an event is missing)"
+                    if seq > expected
+                    else f"sequence {seq} repeats or goes back"
+                )
+                broken = Break(d, seq, event_id, reason)
+                continue
+            if prev_hash != prev:
+                broken = Break(d, seq, event_id, "does not link to the event before it")
+                continue
+            action_text = actions.get(action)
+            if action_text is None:
+                action_text = actions[action] = encode(action)
+            head = (
+                f'{prev_hash}{{"action":{action_text},'
+                f'"actor_company":{"null" if company_id is None else company_id},'
+                f'"actor_user":{"null" if user_id is None else user_id},"at":"{at}","data":'
+            )
+            tail = f',"deal":{d},"seq":{seq}}}'
+            # The stored text is the canonical one for every row `append` wrote: hash it as it is. Only
+            # when that does not match (a row stored before the column kept canonical text, or one
+            # written behind `append`) is the data parsed and re-encoded, which is what decides.
+            if sha256(f"{head}{data}{tail}".encode()).hexdigest() != digest:
+                try:
+                    body = encode(decode(data))
+                except (ValueError, TypeError):
+                    body = None
+                if body is None or sha256(f"{head}{body}{tail}".encode()).hexdigest() != digest:
+                    broken = Break(d, seq, event_id, "its contents do not match its hash (edited)")
+                    continue
+            prev = digest
+            expected += 1
+        if current is not None:
+            finish(*current, expected, prev, broken)
+        while pending is not None:
+            finish(*pending, 1, GENESIS, None)
+            pending = next(deal_rows, None)
+        report.events = count
     return report

@@ -318,9 +318,10 @@ def post_message(*, deal: Deal, by_user, body: str, uploads: Iterable = ()) -> M
 def mark_read(*, deal: Deal, user) -> None:
     """The user has seen the thread up to now."""
     if getattr(user, "is_authenticated", False):
-        DealReadState.objects.update_or_create(
-            deal=deal, user=user, defaults={"last_read_at": timezone.now()}
-        )
+        now = timezone.now()
+        # One UPDATE on every visit after the first (update_or_create would take a savepoint and read first).
+        if not DealReadState.objects.filter(deal=deal, user=user).update(last_read_at=now):
+            DealReadState.objects.update_or_create(deal=deal, user=user, defaults={"last_read_at": now})
 
 
 # -- cancelling -----------------------------------------------------------------------------------------

@@ -53,3 +53,18 @@ def test_postgresql_refuses_update_and_delete_of_events(deal):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert DealEvent.objects.filter(deal=deal).count() == 1
+
+
+def test_the_stored_data_is_the_canonical_text_the_check_hashes(deal, parties):
+    """The column keeps `record.canonical(data)` as it is (on PostgreSQL a `json` column, not `jsonb`)."""
+    services.post_message(deal=deal, by_user=parties["supplier_user"], body='Quote: "FOB" 宁波, 45 days')
+    cast = "data::text" if connection.vendor == "postgresql" else "data"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {cast} FROM deals_dealevent WHERE deal_id = %s ORDER BY seq", [deal.pk])  # noqa: S608
+        stored = dict(cursor.fetchall())
+    events = list(deal.events.order_by("seq"))
+    assert len(stored) == 2
+    for event in events:
+        assert stored[event.pk] == record.canonical(event.data)
+    assert events[1].data["body"] == 'Quote: "FOB" 宁波, 45 days'
+    assert record.verify(deal) is None

@@ -179,3 +179,22 @@ def test_a_well_forged_event_appended_at_the_end_is_detected_by_the_head(chain, 
 def test_the_command_names_a_missing_deal(db):
     with pytest.raises(CommandError, match="no deal with id 999999"):
         call_command("verify_trade_record", deal=999999)
+
+
+def test_the_same_data_stored_in_another_spelling_still_verifies(chain):
+    """A row whose text is not the canonical one (written before the column kept it) is parsed and checked."""
+    deal, _other = chain
+    event = _event(deal, 2)
+    tamper(
+        "UPDATE deals_dealevent SET data = %s WHERE id = %s",
+        [json.dumps(event.data, indent=2, ensure_ascii=True), event.pk],
+    )
+    assert record.verify(deal) is None
+    call_command("verify_trade_record")
+
+
+def test_a_float_written_behind_the_service_is_detected(chain):
+    deal, _other = chain
+    event = _event(deal, 4)
+    tamper("UPDATE deals_dealevent SET data = %s WHERE id = %s", ['{"body": 1.5}', event.pk])
+    _check_fails(deal, 4, "edited")
