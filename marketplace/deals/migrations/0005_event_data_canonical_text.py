@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deals', '0003_visits_shipments_disputes_ratings'),
+        ('deals', '0004_contract_reopen'),
     ]
 
     operations = [

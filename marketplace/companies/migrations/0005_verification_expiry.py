@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("companies", "0003_industry_reference_data"),
+        ("companies", "0004_company_address"),
     ]
 
     operations = [
