@@ -111,6 +111,9 @@ class ProductFilter(BaseFilterSet):
     def noop(self, queryset, name, value):
         return queryset
 
+    def sidebar_version(self):
+        return caching.categories.value()  # the countries and currencies change with the language only
+
     def filter_verified(self, queryset, name, value):
         return queryset.filter(supplier_verified=True) if value else queryset
 
@@ -291,6 +294,9 @@ class SupplierSiteFilter(ProductFilter):
         )
         self.filters["category"].extra["choices"] = lambda: caching.category_choices(own)
 
+    def sidebar_version(self):
+        return None  # the categories are this supplier's own
+
 
 class PortalProductFilter(BaseFilterSet):
     """A supplier's own list: text (SKU or name), status, category, showcase-only."""
@@ -303,6 +309,9 @@ class PortalProductFilter(BaseFilterSet):
     class Meta:
         model = Product
         fields = ["q", "status", "category", "showcase_only"]
+
+    def sidebar_version(self):
+        return caching.categories.value()
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(category_id__in=caching.subtree_ids(value))

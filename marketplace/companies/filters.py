@@ -12,14 +12,19 @@ from marketplace.companies.models import Company, CompanyKind, Industry
 from marketplace.core.filters import BaseFilterSet
 
 
-def present_countries() -> list[tuple[str, str]]:
-    """Only the countries that have companies (dozens, not 250), named in the active language."""
-    codes = cache.get_or_set(
+def present_country_codes() -> list[str]:
+    return cache.get_or_set(
         "directory:countries",
         lambda: sorted(set(Company.objects.order_by().values_list("country", flat=True).distinct())),
         300,
     )
-    return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
+
+
+def present_countries() -> list[tuple[str, str]]:
+    """Only the countries that have companies (dozens, not 250), named in the active language."""
+    return sorted(
+        ((code, countries.name(code)) for code in present_country_codes()), key=lambda pair: pair[1]
+    )
 
 
 # The directory's texts as one upper-cased string; the trigram index of migration 0004 is on this expression.
@@ -73,6 +78,11 @@ class CompanyFilter(BaseFilterSet):
     class Meta:
         model = Company
         fields = ["q", "country", "industry", "role", "verified"]
+
+    def sidebar_version(self):
+        from marketplace.companies import caching
+
+        return (tuple(present_country_codes()), caching.industries.value())
 
     def search(self, queryset, value):
         """On PostgreSQL, each word through the trigram index over the company's texts (migration 0004)
