@@ -258,20 +258,21 @@ def _instrument():
 
     loader_tags.IncludeNode.render = include_render
 
-    try:  # after the fix, cards are drawn by one tag and the form by a cached sidebar
-        from marketplace.catalog.templatetags import catalog_tags
+    # After the fix: the form is marked from a blank drawn once per language, the cards drawn in one pass.
+    from marketplace.catalog.templatetags import catalog_tags
+    from marketplace.core.templatetags import filter_sidebar
 
-        for name, label in (("product_cards", "cards"), ("filter_sidebar", "filter form")):
-            fn = getattr(catalog_tags, f"_{name}_html", None)
-            if fn is not None:
+    for module, name, label in (
+        (catalog_tags, "_product_cards_html", "cards"),
+        (filter_sidebar, "_filter_sidebar_html", "filter form"),
+    ):
+        fn = getattr(module, name)
 
-                def wrapped(*a, __fn=fn, __label=label, **k):
-                    with PROBE.part(__label):
-                        return __fn(*a, **k)
+        def wrapped(*a, __fn=fn, __label=label, **k):
+            with PROBE.part(__label):
+                return __fn(*a, **k)
 
-                setattr(catalog_tags, f"_{name}_html", wrapped)
-    except ImportError:
-        pass
+        setattr(module, name, wrapped)
 
 
 def _sql_wrapper(stats):
