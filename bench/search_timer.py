@@ -368,6 +368,14 @@ def report(page: str, rows: list[dict]) -> None:
         FAILED.clear()
     queries = [r.get("queries", 0) for r in rows]
     print(f"queries per request: median {statistics.median(queries):.0f}, max {max(queries):.0f}")
+    slow = [r for r in rows if r["worst_sql"] > 0.050]
+    print(f"requests with a query over 50 ms: {len(slow)} of {len(rows)}")
+    kinds = defaultdict(int)
+    for r in slow:
+        query = r["url"].split("?", 1)[-1]
+        kinds["text" if "q=" in query else "filters only" if query else "no filter"] += 1
+    if kinds:
+        print("  of which: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     worst = sorted(rows, key=lambda r: r["worst_sql"], reverse=True)[:3]
     for r in worst:
         print(f"  slowest SQL {r['worst_sql'] * 1000:.1f} ms: {r['url']}")
