@@ -241,18 +241,26 @@ def test_country_and_verification_changes_reach_the_products(db):
     assert _facts(other) == other_facts
 
 
-def test_verification_through_the_service_reaches_the_products(db):
+def test_verification_through_the_service_reaches_the_products(operator, chapter84):
+    """An operator approves the business licence (companies.services.document_decide), then revokes it:
+    the products' copy follows, and so does the search's "verified suppliers only"."""
     from marketplace.companies import services
     from marketplace.companies.models import DocumentKind, DocumentStatus
     from tests.marketplace.companies.factories import VerificationDocumentFactory
 
     supplier = CompanyFactory(kind=CompanyKind.SUPPLIER, verified_at=None)
-    product = ProductFactory(supplier=supplier)
+    product = ProductFactory(supplier=supplier, category=chapter84)
     document = VerificationDocumentFactory(
-        company=supplier, kind=DocumentKind.BUSINESS_LICENCE, status=DocumentStatus.APPROVED
+        company=supplier, kind=DocumentKind.BUSINESS_LICENCE, status=DocumentStatus.PENDING
     )
-    services._follow_licence(document, timezone.now())
+    assert bounded({"verified": "on"})[1] == []
+    services.document_decide(document=document, by_user=operator, approve=True)
     assert _facts(product)[1] is True
+    assert bounded({"verified": "on"})[1] == [product.pk] == oracle({"verified": "on"})
+    document.refresh_from_db()
+    services.document_decide(document=document, by_user=operator, approve=False, reason="Licence expired.")
+    assert _facts(product)[1] is False
+    assert bounded({"verified": "on"})[1] == [] == oracle({"verified": "on"})
 
 
 def test_a_product_saved_from_a_stale_supplier_object_keeps_the_current_facts(db):
