@@ -236,6 +236,12 @@ class Product(models.Model):
                 condition=PUBLIC & Q(supplier_verified=True),
                 name="product_public_verified",
             ),
+            # A chapter browsed by price (no text, more than 1,000 products): the page straight from here.
+            models.Index(
+                fields=["category", "-min_price_usd", "-id"],
+                condition=PUBLIC,
+                name="product_public_category_price",
+            ),
         ]
 
     def __str__(self):

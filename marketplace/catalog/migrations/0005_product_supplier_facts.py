@@ -46,4 +46,8 @@ class Migration(migrations.Migration):
             model_name='product',
             index=models.Index(condition=models.Q(('showcase_only', False), ('status', 'published'), ('supplier_verified', True)), fields=['-published_at', '-id'], name='product_public_verified'),
         ),
+        migrations.AddIndex(
+            model_name='product',
+            index=models.Index(condition=models.Q(('showcase_only', False), ('status', 'published')), fields=['category', '-min_price_usd', '-id'], name='product_public_category_price'),
+        ),
     ]
