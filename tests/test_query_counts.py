@@ -129,6 +129,7 @@ PAGES = {
     ),
     "product_detail_anonymous": (None, lambda w: w.product.get_absolute_url(), lambda w: w.product.name),
     "directory_anonymous": (None, lambda w: reverse("companies:company_list"), lambda w: "Ningbo Works 3"),
+    "directory_buyer": ("buyer", lambda w: reverse("companies:company_list"), lambda w: "Ningbo Works 3"),
     "company_profile_anonymous": (
         None,
         lambda w: reverse("companies:company_detail", args=[w.supplier.slug]),

@@ -223,6 +223,8 @@ def _build(company: Company, row: dict, categories: dict, today) -> tuple[Produc
     published = row["created_at"] + timedelta(hours=2) if row["status"] != ProductStatus.DRAFT else None
     product = Product(
         supplier=company,
+        supplier_country=str(company.country),
+        supplier_verified=company.verified_at is not None,
         sku=row["sku"],
         name=row["name"],
         name_zh=row["name_zh"],
@@ -440,7 +442,8 @@ class _CopyWriter:
     PRODUCT_COLUMNS = ("id", "supplier_id", "sku", "name", "name_zh", "description", "description_zh",
                        "category_id", "hs_code", "moq", "unit", "currency", "min_price", "min_price_usd",
                        "lead_time_days", "monthly_capacity", "incoterms", "port_of_loading", "status",
-                       "showcase_only", "created_at", "updated_at", "published_at", "search_document")  # fmt: skip
+                       "showcase_only", "created_at", "updated_at", "published_at", "search_document",
+                       "supplier_country", "supplier_verified")  # fmt: skip
 
     def __init__(self, total: int):
         self.total = total
@@ -493,6 +496,8 @@ class _CopyWriter:
                             p.updated_at,
                             p.published_at,
                             p.search_document,
+                            p.supplier_country,
+                            p.supplier_verified,
                         )
                     )
             base = self._reserve("catalog_pricetier", len(tiers))

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalog.money import CURRENCY_CHOICES
@@ -138,6 +139,7 @@ class CertificationStandard(models.TextChoices):
 
 
 PUBLIC = Q(status=ProductStatus.PUBLISHED, showcase_only=False)
+_UNIT_LABELS: dict[tuple[str, str], str] = {}
 
 
 class ProductQuerySet(models.QuerySet):
@@ -202,6 +204,10 @@ class Product(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Copies of the supplier's country and verification, so the search filters on them without a join.
+    # Kept in step by marketplace/catalog/supplier_facts.py (on every save of a product or a company).
+    supplier_country = models.CharField(max_length=2, blank=True, default="", editable=False)
+    supplier_verified = models.BooleanField(default=False, editable=False)
     search_document = models.TextField(blank=True, default="", editable=False)
     # Filled by a PostgreSQL trigger from search_document (migration 0002); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -219,6 +225,22 @@ class Product(models.Model):
             models.Index(fields=["min_price_usd"], condition=PUBLIC, name="product_public_price"),
             models.Index(
                 fields=["category", "-published_at"], condition=PUBLIC, name="product_public_category"
+            ),
+            models.Index(
+                fields=["supplier_country", "-published_at", "-id"],
+                condition=PUBLIC,
+                name="product_public_country",
+            ),
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=PUBLIC & Q(supplier_verified=True),
+                name="product_public_verified",
+            ),
+            # A chapter browsed by price (no text, more than 1,000 products): the page straight from here.
+            models.Index(
+                fields=["category", "-min_price_usd", "-id"],
+                condition=PUBLIC,
+                name="product_public_category_price",
             ),
         ]
 
@@ -244,6 +266,15 @@ class Product(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == ProductStatus.PUBLISHED and not self.showcase_only
+
+    @property
+    def unit_label(self) -> str:
+        """`get_unit_display()` in the active language, built once per process and language (cards show it twice)."""
+        key = (get_language(), self.unit)
+        label = _UNIT_LABELS.get(key)
+        if label is None:
+            label = _UNIT_LABELS[key] = str(dict(Unit.choices).get(self.unit, self.unit))
+        return label
 
     def incoterm_list(self) -> str:
         return ", ".join(self.incoterms)

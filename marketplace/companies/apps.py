@@ -11,6 +11,7 @@ class CompaniesConfig(AppConfig):
     def ready(self):
         from marketplace.companies import (  # noqa: F401 - connect the cache invalidation and the notifications
             caching,
+            context_processors,
             receivers,
         )
         from marketplace.companies.staff_groups import staff_groups_after_migrate

@@ -2,6 +2,9 @@
 
 import django_filters
 from django.core.cache import cache
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -9,14 +12,24 @@ from marketplace.companies.models import Company, CompanyKind, Industry
 from marketplace.core.filters import BaseFilterSet
 
 
-def present_countries() -> list[tuple[str, str]]:
-    """Only the countries that have companies (dozens, not 250), named in the active language."""
-    codes = cache.get_or_set(
+def present_country_codes() -> list[str]:
+    return cache.get_or_set(
         "directory:countries",
         lambda: sorted(set(Company.objects.order_by().values_list("country", flat=True).distinct())),
         300,
     )
-    return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
+
+
+def present_countries() -> list[tuple[str, str]]:
+    """Only the countries that have companies (dozens, not 250), named in the active language."""
+    return sorted(
+        ((code, countries.name(code)) for code in present_country_codes()), key=lambda pair: pair[1]
+    )
+
+
+# The directory's texts as one upper-cased string; the trigram index of migration 0004 is on this expression.
+TEXT_SQL = """UPPER("companies_company"."name" || ' ' || "companies_company"."name_zh" || ' ' || \
+"companies_company"."city" || ' ' || "companies_company"."description")"""
 
 
 class CompanyFilter(BaseFilterSet):
@@ -65,6 +78,30 @@ class CompanyFilter(BaseFilterSet):
     class Meta:
         model = Company
         fields = ["q", "country", "industry", "role", "verified"]
+
+    def sidebar_version(self):
+        from marketplace.companies import caching
+
+        return (tuple(present_country_codes()), caching.industries.value())
+
+    def search(self, queryset, value):
+        """On PostgreSQL, each word through the trigram index over the company's texts (migration 0004)
+        or in an industry's name; the same matches as `search_fields` with `icontains` (a word has no
+        space, so it cannot match across the spaces that join the texts). Elsewhere, `icontains`."""
+        if connection.vendor != "postgresql":
+            return super().search(queryset, value)
+        industries = list(Industry.objects.values_list("pk", "name", "name_zh"))
+        for word in value.split()[: self.max_words]:
+            upper = word.upper()
+            in_industry = [
+                pk for pk, name, name_zh in industries if upper in name.upper() or upper in name_zh.upper()
+            ]
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            condition = Q(RawSQL(f"{TEXT_SQL} LIKE UPPER(%s)", [pattern], BooleanField()))  # noqa: S611 - constant SQL, the word is a parameter
+            if in_industry:
+                condition |= Q(industry_id__in=in_industry)
+            queryset = queryset.filter(condition)
+        return queryset
 
     def filter_verified(self, queryset, name, value):
         return queryset.filter(verified_at__isnull=value != "true")

@@ -21,6 +21,11 @@ class BaseFilterSet(django_filters.FilterSet):
     # A bounded count of the matches that filtering already made (a list then does not count twice).
     capped_count: int | None = None
 
+    def sidebar_version(self):
+        """The version of the filter form's options (a cache generation), so the form is drawn once per
+        language and version (`{% filter_form %}`); None: its options vary per request, draw it each time."""
+        return None
+
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         return self.search(queryset, value) if value else queryset

@@ -147,10 +147,12 @@ class ListPage:
         rows = queryset() if callable(queryset) else queryset
         filterset = self.filterset(request.GET, queryset=rows)
         shared_count = self.cache is not None and self.cache.count_seconds is not None
+        # A FilterSet may offer `results()`: a bounded count and pages (the catalog's), instead of `qs`.
+        results = filterset.results() if hasattr(filterset, "results") else None
         paginator = self.paginator(
-            filterset.qs,
+            results if results is not None else filterset.qs,
             self.per_page,
-            known_count=getattr(filterset, "capped_count", None),
+            known_count=results.count() if results is not None else getattr(filterset, "capped_count", None),
             count_key=self._key(request, count=True) if shared_count else None,
             count_seconds=self.cache.count_seconds if shared_count else 0,
         )
