@@ -825,8 +825,8 @@ class WhatIf:
         """
         moment, rates, read = self.moment, self.rates, self.read
         membership = np.zeros((len(variants), len(parts)), dtype=bool)
-        for k, variant in enumerate(variants):
-            membership[k, list(variant)] = True
+        sizes = [len(v) for v in variants]
+        membership[np.repeat(np.arange(len(variants)), sizes), [p for v in variants for p in v]] = True
         n = len(variants)
         base = read.ctx
 
