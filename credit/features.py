@@ -34,6 +34,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
@@ -163,11 +164,24 @@ def _usd_expression(rate: Callable[[str], object], codes: Sequence[str]):
     )
 
 
+# What an average is made of, read beside it by the what-if query only: an average with facts added is
+# (sum + added) / (count + added), as SQL's AVG computes it.
+AVG_SUM, AVG_COUNT = "__sum", "__count"
+
+
+def _companions() -> list[str]:
+    return [f"{n}{part}" for n, a in AGGS.items() if a.func == "avg" for part in (AVG_SUM, AVG_COUNT)]
+
+
 def _aggregate_expressions(
-    window_start: Callable[[int], object], rate: Callable[[str], object], codes: Sequence[str]
+    window_start: Callable[[int], object],
+    rate: Callable[[str], object],
+    codes: Sequence[str],
+    *,
+    companions: bool = False,
 ) -> dict:
     """The conditional aggregates; `window_start(days)` gives the start of a trailing window, `rate(code)`
-    a currency's USD rate."""
+    a currency's USD rate. With `companions`, each average's sum and count too (`_companions()`)."""
     usd = _usd_expression(rate, codes)
     expressions = {}
     for name, agg in AGGS.items():
@@ -184,6 +198,9 @@ def _aggregate_expressions(
             expressions[name] = Sum(usd, filter=condition)
         elif agg.func == "avg":
             expressions[name] = Avg("metric", filter=condition)
+            if companions:
+                expressions[f"{name}{AVG_SUM}"] = Sum("metric", filter=condition)
+                expressions[f"{name}{AVG_COUNT}"] = Count("metric", filter=condition)
         else:
             expressions[name] = Max("metric", filter=condition)
     return expressions
@@ -698,6 +715,32 @@ def build_feature_matrix(
             evidence=np.empty((0, 2), dtype=np.int64),
             raw=np.empty((0, len(FEATURES))),
         )
+    read = _read(moment, wanted)
+    raw = _compute(read.ctx)
+    return FeatureMatrix(
+        subject_ids=read.ids,
+        names=list(FEATURE_NAMES),
+        values=encode(raw),
+        as_of=moment,
+        evidence=read.evidence,
+        raw=raw,
+    )
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What the facts table says about some subjects as of a moment: the features' inputs, and more."""
+
+    ids: np.ndarray
+    ctx: Ctx
+    evidence: np.ndarray
+    # Only for the what-if path: when the latest fact of each LATEST_KINDS kind became known (its
+    # tie-break after occurred_at), and each average's sum and count (`_companions()`).
+    latest_known: dict[str, np.ndarray] | None = None
+    companions: dict[str, np.ndarray] | None = None
+
+
+def _read(moment: dt.datetime, wanted: list[int] | None, *, what_if: bool = False) -> _Read:
     subjects = subject_model().objects.order_by("pk")
     if wanted is not None and len(wanted) <= _IN_LIMIT:
         subjects = subjects.filter(pk__in=wanted)
@@ -713,8 +756,8 @@ def build_feature_matrix(
 
     with _analytic_session():
         rates = fx_rates(moment)
-        agg, evidence = _read_aggregates(moment, ids, wanted, rates)
-        latest_metric, latest_usd, latest_at = _read_latest(facts, ids, rates)
+        agg, evidence, companions = _read_aggregates(moment, ids, wanted, rates, companions=what_if)
+        latest_metric, latest_usd, latest_at, latest_known = _read_latest(facts, ids, rates, known=what_if)
     joined = np.fromiter((r[1] <= moment for r in rows), dtype=bool, count=n)
     platform_years = np.fromiter(
         ((moment - r[1]).total_seconds() / 86400 / YEAR_DAYS if r[1] <= moment else NAN for r in rows),
@@ -722,17 +765,232 @@ def build_feature_matrix(
         count=n,
     )
     ctx = Ctx(agg, latest_metric, latest_usd, latest_at, joined, platform_years, moment.date().toordinal())
-    raw = np.empty((n, len(FEATURES)), dtype=float)
+    return _Read(ids, ctx, evidence, latest_known, companions)
+
+
+def _compute(ctx: Ctx) -> np.ndarray:
+    raw = np.empty((len(ctx.joined), len(FEATURES)), dtype=float)
     for column, feature in enumerate(FEATURES):
         raw[:, column] = feature.compute(ctx)
-    return FeatureMatrix(
-        subject_ids=ids,
-        names=list(FEATURE_NAMES),
-        values=encode(raw),
-        as_of=moment,
-        evidence=evidence,
-        raw=raw,
-    )
+    return raw
+
+
+# ---------------------------------------------------------------------------------------------
+# What if: features with facts that were never written (credit/recourse.py).
+
+
+@dataclass(frozen=True)
+class FactLike:
+    """What the feature builder reads of a fact: the columns `credit.facts.record` stores (kind, dates,
+    and `FactKind.columns`' amount, currency and metric). It supersedes nothing."""
+
+    kind: str
+    occurred_at: dt.datetime
+    known_at: dt.datetime
+    amount: Decimal | None = None
+    currency: str = ""
+    metric: float | None = None
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """One subject's evidence as of a moment, read once, from which `matrix` adds facts never written."""
+
+    subject_id: int
+    moment: dt.datetime
+    read: _Read
+    rates: dict[str, float]
+
+    @functools.cached_property
+    def base_raw(self) -> np.ndarray:
+        """The subject's evidence now (EVIDENCE_NAMES, NaN where none): `build_feature_matrix`'s row."""
+        return _compute(self.read.ctx)[0]
+
+    def features(self) -> dict[str, float | None]:
+        return {
+            n: (None if math.isnan(v) else float(v))
+            for n, v in zip(EVIDENCE_NAMES, self.base_raw, strict=True)
+        }
+
+    def matrix(
+        self, *, parts: Sequence[Sequence[FactLike]], variants: Sequence[Sequence[int]]
+    ) -> FeatureMatrix:
+        """Row 0: the subject now; row 1 + k: with the facts of `variants[k]` recorded too.
+
+        A variant lists indices into `parts` (each part a list of facts, e.g. "six invoices paid
+        today"); its facts count as recorded in the order of their parts' indices, after every
+        existing fact (they get the highest ids). No query: counts and sums add, a maximum takes the
+        larger, an average is (sum + added) / (count + added), a latest value is replaced when the
+        added fact is later by (occurred_at, known_at, id) — the rules the SQL applies, with the same
+        visibility and windows. Then every feature is computed once for all rows by the very
+        `Feature.compute` functions the batch uses. `subject_ids` holds the subject on every row.
+        """
+        moment, rates, read = self.moment, self.rates, self.read
+        membership = np.zeros((len(variants), len(parts)), dtype=bool)
+        sizes = [len(v) for v in variants]
+        membership[np.repeat(np.arange(len(variants)), sizes), [p for v in variants for p in v]] = True
+        n = len(variants)
+        base = read.ctx
+
+        def rows(value: np.ndarray) -> np.ndarray:
+            return np.repeat(value[:1], n + 1)
+
+        deltas = [_part_deltas(part, moment, rates) for part in parts]
+        agg = {}
+        for name, spec in AGGS.items():
+            column = rows(base.agg[name])
+            if spec.func in ("count", "sum_usd"):
+                added = np.array([d.agg[name] for d in deltas], dtype=float).reshape(len(parts))
+                column[1:] += membership.astype(float) @ added if len(parts) else 0.0
+            elif spec.func == "max":
+                added = np.array([d.agg[name] for d in deltas], dtype=float).reshape(len(parts))
+                biggest = np.where(membership, added, NAN)
+                with np.errstate(invalid="ignore"):
+                    biggest = np.fmax.reduce(biggest, axis=1, initial=NAN) if len(parts) else np.full(n, NAN)
+                column[1:] = np.fmax(column[1:], biggest)
+            else:  # avg
+                total = read.companions[f"{name}{AVG_SUM}"][0]
+                count = read.companions[f"{name}{AVG_COUNT}"][0]
+                added_sum = np.array([d.agg[f"{name}{AVG_SUM}"] for d in deltas], dtype=float).reshape(
+                    len(parts)
+                )
+                added_n = np.array([d.agg[f"{name}{AVG_COUNT}"] for d in deltas], dtype=float).reshape(
+                    len(parts)
+                )
+                more_n = membership.astype(float) @ added_n
+                more_sum = membership.astype(float) @ added_sum
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    averaged = (np.nan_to_num(total) + more_sum) / (count + more_n)
+                column[1:] = np.where(more_n > 0, averaged, column[1:])
+            agg[name] = column
+
+        latest_metric, latest_usd, latest_at = {}, {}, {}
+        for kind in LATEST_KINDS:
+            metric, usd, at = (
+                rows(base.latest_metric[kind]),
+                rows(base.latest_usd[kind]),
+                rows(base.latest_at[kind]),
+            )
+            # Each part's last fact of the kind by (occurred_at, known_at, position), ranked across parts
+            # by the same key with the part's index last (parts are recorded in index order).
+            keys = [d.latest.get(kind) for d in deltas]
+            ranked = sorted((key[:2] + (p,), p) for p, key in enumerate(keys) if key is not None)
+            if ranked:
+                rank = np.full(len(parts), -1)
+                for r, (_key, p) in enumerate(ranked):
+                    rank[p] = r
+                best = np.where(membership, rank, -1).max(axis=1)
+                winner = np.array([ranked[r][1] if r >= 0 else -1 for r in best.tolist()])
+                base_key = (
+                    base.latest_at[kind][0],
+                    NAN if read.latest_known is None else read.latest_known[kind][0],
+                )
+                for k in np.flatnonzero(winner >= 0).tolist():
+                    occurred, known, m, u = keys[winner[k]]
+                    # The added fact has the highest id: on equal dates it is the later one.
+                    if math.isnan(base_key[0]) or (occurred, known) >= base_key:
+                        metric[1 + k], usd[1 + k], at[1 + k] = m, u, occurred
+            latest_metric[kind], latest_usd[kind], latest_at[kind] = metric, usd, at
+
+        ctx = Ctx(
+            agg,
+            latest_metric,
+            latest_usd,
+            latest_at,
+            rows(base.joined),
+            rows(base.platform_years),
+            base.as_of_ordinal,
+        )
+        raw = _compute(ctx)
+        added = np.concatenate(
+            [[0], membership.astype(int) @ np.array([d.visible for d in deltas], dtype=int)]
+        )
+        evidence = np.repeat(read.evidence[:1], n + 1, axis=0)
+        evidence[:, 0] += added
+        return FeatureMatrix(
+            subject_ids=np.full(n + 1, read.ids[0], dtype=np.int64),
+            names=list(FEATURE_NAMES),
+            values=encode(raw),
+            as_of=moment,
+            evidence=evidence,
+            raw=raw,
+        )
+
+
+def what_if(*, subject_id: int, as_of: dt.date | dt.datetime) -> WhatIf:
+    """Features with facts that were never written: one subject's evidence as `build_feature_matrix`
+    reads it (one read of the facts table: the same aggregate query, plus each average's sum and count
+    and each latest value's known_at), ready to add what-if facts in memory (`WhatIf.matrix`).
+
+    tests/credit/test_what_if.py writes each recourse action's facts for real and checks that
+    `build_feature_matrix` then gives the rows `WhatIf.matrix` promised.
+    """
+    moment = as_of_moment(as_of)
+    read = _read(moment, [subject_id], what_if=True)
+    if len(read.ids) != 1:
+        raise KeyError(subject_id)
+    return WhatIf(subject_id, moment, read, fx_rates(moment))
+
+
+@dataclass(frozen=True)
+class _Delta:
+    """What one part's facts add: per aggregate column, and per latest kind its last fact's
+    (occurred ts, known ts, metric, usd); `visible` counts the facts the moment can see."""
+
+    agg: dict[str, float]
+    latest: dict[str, tuple[float, float, float, float]]
+    visible: int
+
+
+def _part_deltas(part: Sequence[FactLike], moment: dt.datetime, rates: dict[str, float]) -> _Delta:
+    agg: dict[str, float] = {}
+    for name, spec in AGGS.items():
+        if spec.func == "avg":
+            agg[f"{name}{AVG_SUM}"] = agg[f"{name}{AVG_COUNT}"] = 0.0
+        agg[name] = NAN if spec.func == "max" else 0.0
+    latest: dict[str, tuple[float, float, float, float]] = {}
+    visible = 0
+    for fact in part:
+        if fact.occurred_at > moment or fact.known_at > moment:
+            continue
+        visible += 1
+        usd = (
+            float(fact.amount) * rates[fact.currency]
+            if fact.amount is not None and fact.currency in rates
+            else None
+        )
+        for name, spec in AGGS.items():
+            if fact.kind not in spec.kinds:
+                continue
+            if spec.window_days is not None and not fact.occurred_at > moment - dt.timedelta(
+                days=spec.window_days
+            ):
+                continue
+            if spec.metric_max is not None and not (
+                fact.metric is not None and fact.metric <= spec.metric_max
+            ):
+                continue
+            if spec.metric_eq is not None and fact.metric != spec.metric_eq:
+                continue
+            if spec.func == "count":
+                agg[name] += 1
+            elif spec.func == "sum_usd":
+                agg[name] += 0.0 if usd is None else usd
+            elif spec.func == "max":
+                if fact.metric is not None:
+                    agg[name] = fact.metric if math.isnan(agg[name]) else max(agg[name], fact.metric)
+            elif fact.metric is not None:
+                agg[f"{name}{AVG_SUM}"] += fact.metric
+                agg[f"{name}{AVG_COUNT}"] += 1
+        if fact.kind in LATEST_KINDS:
+            key = (fact.occurred_at.timestamp(), fact.known_at.timestamp())
+            if fact.kind not in latest or key >= latest[fact.kind][:2]:
+                latest[fact.kind] = (
+                    *key,
+                    NAN if fact.metric is None else float(fact.metric),
+                    NAN if usd is None else usd,
+                )
+    return _Delta(agg, latest, visible)
 
 
 @contextmanager
@@ -778,7 +1036,9 @@ class _Slot(Expression):
 
 
 @functools.lru_cache(maxsize=64)
-def _aggregate_sql(alias: str, n_ids: int | None, codes: tuple[str, ...]) -> tuple[str, tuple]:
+def _aggregate_sql(
+    alias: str, n_ids: int | None, codes: tuple[str, ...], companions: bool = False
+) -> tuple[str, tuple]:
     """The aggregate query compiled once per connection, number of ids and currency list, with `_Slot`s
     for its values (the FX rates among them, so a new rate needs no recompile).
 
@@ -798,12 +1058,15 @@ def _aggregate_sql(alias: str, n_ids: int | None, codes: tuple[str, ...]) -> tup
                 lambda days: _Slot(("after", days), DateTimeField()),
                 lambda code: _Slot(("fx", code), FloatField()),
                 codes,
+                companions=companions,
             ),
             # Every visible fact of the subject, whatever its kind: the assessment's fingerprint.
             evidence_n=Count("id"),
             evidence_last=Max("id"),
         )
-        .values_list("subject_id", *AGGS, "evidence_n", "evidence_last")
+        .values_list(
+            "subject_id", *AGGS, *(_companions() if companions else ()), "evidence_n", "evidence_last"
+        )
     )
     sql, params = query.query.get_compiler(using=alias).as_sql()
     return sql, tuple(params)
@@ -830,9 +1093,18 @@ def _run_compiled(
         return cursor.fetchall()
 
 
-def _read_aggregates(moment: dt.datetime, ids: np.ndarray, wanted: list[int] | None, rates: dict[str, float]):
-    """The conditional aggregates per subject, and (count, newest id) of the facts they could see."""
+def _read_aggregates(
+    moment: dt.datetime,
+    ids: np.ndarray,
+    wanted: list[int] | None,
+    rates: dict[str, float],
+    *,
+    companions: bool = False,
+):
+    """The conditional aggregates per subject, (count, newest id) of the facts they could see, and with
+    `companions` each average's sum and count (else None)."""
     names = list(AGGS)
+    extra = _companions() if companions else []
     subset = wanted if wanted is not None and len(wanted) <= _IN_LIMIT else None
     # One compiled query per id count up to 16 (the single-company recomputes), beyond that per 64 ids
     # with the last id repeated, so batches of any size reuse a few dozen compiled queries.
@@ -840,11 +1112,11 @@ def _read_aggregates(moment: dt.datetime, ids: np.ndarray, wanted: list[int] | N
         padded = -(-len(subset) // 64) * 64
         subset = subset + [subset[-1]] * (padded - len(subset))
     sql, params = _aggregate_sql(
-        connection.alias, None if subset is None else len(subset), tuple(sorted(rates))
+        connection.alias, None if subset is None else len(subset), tuple(sorted(rates)), bool(extra)
     )
     rows = _run_compiled(sql, params, moment=moment, ids=subset or (), rates=rates)
     # None (an empty SUM/AVG/MAX) becomes NaN in a float array.
-    table = np.array(rows, dtype=float).reshape(len(rows), len(names) + 3)
+    table = np.array(rows, dtype=float).reshape(len(rows), len(names) + len(extra) + 3)
     pos, ok = _positions(ids, table[:, 0].astype(np.int64))
     out = {}
     for column, name in enumerate(names, start=1):
@@ -852,17 +1124,26 @@ def _read_aggregates(moment: dt.datetime, ids: np.ndarray, wanted: list[int] | N
         out[name] = np.full(len(ids), NAN if averaged else 0.0)
         values = table[ok, column]
         out[name][pos] = values if averaged else np.nan_to_num(values)
+    more = None
+    if extra:
+        more = {}
+        for column, name in enumerate(extra, start=len(names) + 1):
+            more[name] = np.zeros(len(ids))
+            more[name][pos] = np.nan_to_num(table[ok, column])
     evidence = np.zeros((len(ids), 2), dtype=np.int64)
     evidence[pos] = table[ok, -2:].astype(np.int64)
-    return out, evidence
+    return out, evidence, more
 
 
-def _read_latest(facts, ids: np.ndarray, rates: dict[str, float]):
-    """Latest metric / USD amount / occurred ordinal per (subject, kind) for LATEST_KINDS."""
+def _read_latest(facts, ids: np.ndarray, rates: dict[str, float], *, known: bool = False):
+    """Latest metric / USD amount / occurred timestamp per (subject, kind) for LATEST_KINDS, and with
+    `known` the latest fact's known_at timestamp (else None)."""
     qs = facts.filter(kind__in=LATEST_KINDS).order_by(
         "subject_id", "kind", "-occurred_at", "-known_at", "-id"
     )
-    columns = ("subject_id", "kind", "occurred_at", "metric", "amount", "currency")
+    columns = ("subject_id", "kind", "occurred_at", "metric", "amount", "currency", "known_at")
+    if not known:
+        columns = columns[:-1]
     if connection.vendor == "postgresql":
         rows = qs.distinct("subject_id", "kind").values_list(*columns)
     else:
@@ -870,6 +1151,7 @@ def _read_latest(facts, ids: np.ndarray, rates: dict[str, float]):
     metric = {k: np.full(len(ids), NAN) for k in LATEST_KINDS}
     usd = {k: np.full(len(ids), NAN) for k in LATEST_KINDS}
     at = {k: np.full(len(ids), NAN) for k in LATEST_KINDS}
+    known_at = {k: np.full(len(ids), NAN) for k in LATEST_KINDS} if known else None
     by_kind: dict[str, list[tuple]] = {k: [] for k in LATEST_KINDS}
     for row in rows:
         by_kind[row[1]].append(row)
@@ -883,7 +1165,9 @@ def _read_latest(facts, ids: np.ndarray, rates: dict[str, float]):
             NAN if r[4] is None or r[5] not in rates else float(r[4]) * rates[r[5]] for r in kept
         ]
         at[kind][pos] = [r[2].timestamp() for r in kept]
-    return metric, usd, at
+        if known_at is not None:
+            known_at[kind][pos] = [r[6].timestamp() for r in kept]
+    return metric, usd, at, known_at
 
 
 def _first_per_key(rows):

@@ -1,26 +1,36 @@
 """What-if recourse: the smallest things a company can do that would raise its grade, proven by the model.
 
 A suggestion is never a guess about a feature. Each action in `ACTIONS` says which facts doing it
-would create (three invoices paid on their due date, one meeting kept, an insurer's limit...). To
-judge an action, those facts are written inside a savepoint that is always rolled back, the
-subject's feature vector is rebuilt by the feature builder itself (`build_feature_matrix`, the code
-every assessment uses), and the changed vector is scored by the champion model (`index.score`). So
-a promised grade is what recording those facts and recomputing would give — the tests do exactly
-that — and a feature the action cannot touch cannot move.
+would create (three invoices paid on their due date, one meeting kept, an insurer's limit, an approved
+business licence...). Those facts are never written: they become `credit.features.FactLike` records
+(through the kind's own `clean_payload` and `columns`, as `credit.facts.record` would store them), and
+`credit.features.what_if_matrix` computes the subject's feature vector with each candidate's facts
+added — one read of the facts table, then the aggregates the SQL computes, extended in arrays, and the
+very `Feature.compute` functions every assessment uses (tests/credit/test_what_if.py writes each
+action's facts for real and checks `build_feature_matrix` gives the same features). Every candidate is
+then scored in one batched call of the champion model, and the few chosen are re-scored exactly as
+`index.recompute` scores (`index.score`, the contributions' sum). So a promised grade is what recording
+those facts and recomputing would give — the tests do exactly that — a feature the action cannot touch
+cannot move, and a page view writes nothing.
 
 Only what a company can act on is in the table: paying on time, completing deals, keeping meetings,
-insuring receivables, exhibiting or attending a fair, joining a chamber of commerce. Nothing about
+insuring receivables, exhibiting or attending a fair, joining a chamber of commerce, completing
+verification or renewing its business licence, keeping product certificates on file. Nothing about
 age, country, founding date, registered capital, sanctions or court records is ever suggested
 (`IMMUTABLE` lists those, and a test checks no suggestion moves them).
 
-The search: every action alone at its largest step; for those that reach the next grade, a binary
-search over the steps finds the smallest that still does — each such action is one option. If no single action suffices, actions are added greedily (largest gain
-first, at most three), then each is cut back to the smallest step that still reaches the grade.
+The search is exhaustive over the table: every action at every step, and — when no single action
+reaches the next grade — every combination of two, then three, different actions at every step of
+each, all scored in the same batch (about 1,500 rows for a supplier). A single action is offered at
+the smallest step that reaches the grade; a combination is offered only with the fewest actions that
+suffice and when no step of it can be lowered (no other reaching combination of the same actions is
+smaller in every step); the combinations with the smallest steps are shown first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,17 +38,18 @@ from decimal import Decimal
 
 import numpy as np
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from credit import index
-from credit.features import build_feature_matrix
-from credit.grading import GRADES, grade_for
+from credit.features import EVIDENCE_NAMES, FEATURE_NAMES, FactLike, what_if
+from credit.grading import GRADES, grade_for, pd_to_index
 from credit.kinds import KINDS, SourceType
-from credit.models import Fact, Source
+from credit.pipeline import FittedModel
 
 MAX_COMBINED = 3
+# Combinations shown at most (each of different actions); single actions are all shown.
+MAX_COMBINATIONS = 3
 INSURED_USD_PER_STEP = 50_000
 CACHE_SECONDS = 600
 
@@ -66,8 +77,9 @@ class Action:
     how_en: str
     how_zh: str
     facts: Callable[[int, dict[str, float | None], dt.date], list[FactSpec]]
-    # Does this action make sense for the subject (e.g. exhibiting is for suppliers)?
-    applies: Callable[[object], bool] = lambda subject: True
+    # Does this action make sense for the subject and its evidence now (`features`, None where
+    # missing)? E.g. exhibiting is for suppliers; renewing a licence for a company whose lapsed.
+    applies: Callable[[object, dict[str, float | None]], bool] = lambda subject, features: True
     # For actions measured in money (an insured limit): USD per step, shown as {limit}.
     usd_per_step: int = 0
 
@@ -141,12 +153,41 @@ def _chamber(n: int, features: dict, today: dt.date) -> list[FactSpec]:
     ]
 
 
-def _is_supplier(subject) -> bool:
+def _licence(n: int, features: dict, today: dt.date) -> list[FactSpec]:
+    # What the platform records when an operator approves the business licence (marketplace/companies
+    # receivers.py). The registration data confirmed with it (founding year) is not something the
+    # company does, so it is not part of the promise.
+    return [
+        FactSpec(
+            SourceType.PLATFORM,
+            "verification_decision",
+            {"document": "business_licence", "decision": "approved", "verified": True},
+        )
+    ]
+
+
+def _certificates(n: int, features: dict, today: dt.date) -> list[FactSpec]:
+    # The catalog reports the supplier's certificates on file as one count (marketplace/catalog
+    # receivers.py); n more current certificates is that count plus n. Features read the current count
+    # only; how many expired is the catalog's to say, so the what-if claims none.
+    current = int(features.get("certificates_current") or 0)
+    return [FactSpec(SourceType.PLATFORM, "certificates_on_file", {"current": current + n, "expired": 0})]
+
+
+def _is_supplier(subject, features=None) -> bool:
     return bool(getattr(subject, "is_supplier", True))
 
 
-def _is_buyer(subject) -> bool:
+def _is_buyer(subject, features=None) -> bool:
     return bool(getattr(subject, "is_buyer", True))
+
+
+def _never_verified(subject, features: dict) -> bool:
+    return features.get("identity_verified") is None
+
+
+def _verification_lapsed(subject, features: dict) -> bool:
+    return features.get("identity_verified") == 0.0
 
 
 # The actionable-feature table: what a company can do, the facts it creates, and the features it moves.
@@ -232,6 +273,42 @@ ACTIONS: tuple[Action, ...] = (
         "请您所在的商会向 TrustFair 报送会员资格。",
         _chamber,
     ),
+    Action(
+        "complete_verification",
+        {"identity_verified": +1},
+        (1,),
+        "Complete verification: have your business licence approved",
+        "Complete verification: have your business licence approved",
+        "完成身份验证：提交营业执照并通过审核",
+        "Upload your business licence on your company's verification page; a TrustFair operator reviews it.",
+        "在公司验证页面上传营业执照，由 TrustFair 运营人员审核。",
+        _licence,
+        _never_verified,
+    ),
+    Action(
+        "renew_licence",
+        {"identity_verified": +1},
+        (1,),
+        "Upload a current business licence (your verification lapsed or was refused)",
+        "Upload a current business licence (your verification lapsed or was refused)",
+        "上传有效的营业执照（您的验证已失效或未通过）",
+        "Upload the licence in force on your company's verification page; a TrustFair operator reviews it.",
+        "在公司验证页面上传现行有效的营业执照，由 TrustFair 运营人员审核。",
+        _licence,
+        _verification_lapsed,
+    ),
+    Action(
+        "add_certificates",
+        {"certificates_current": +1},
+        (1, 2, 3),
+        "Add a current product certificate to your catalog",
+        "Add {n} current product certificates to your catalog",
+        "在产品目录中添加 {n} 份有效的产品认证",
+        "Upload valid certificates (CE, ISO, test reports…) with their expiry dates to your products.",
+        "为产品上传有效的认证证书（CE、ISO、检测报告等）并注明有效期。",
+        _certificates,
+        _is_supplier,
+    ),
 )
 ACTIONS_BY_CODE = {a.code: a for a in ACTIONS}
 ACTIONABLE = frozenset(f for a in ACTIONS for f in a.moves)
@@ -278,6 +355,7 @@ class Suggestion:
     steps: list[Step]
     index: int
     grade: str
+    # Evidence feature -> (before, after), None where there is no evidence.
     changes: dict[str, tuple[float | None, float | None]]
     facts: list[FactSpec] = field(default_factory=list)
 
@@ -304,67 +382,14 @@ def _low_of(code: str) -> int:
     return next(g.low for g in GRADES if g.code == code)
 
 
-class _Rollback(Exception):
-    pass
-
-
-def _source_for(source_type: str, made: dict[str, Source]) -> Source:
-    if source_type not in made:
-        source = Source.objects.filter(source_type=source_type, is_active=True).order_by("pk").first()
-        if source is None:
-            # Inside the rolled-back savepoint only: the real fact would come from such a partner.
-            source = Source.objects.create(code=f"recourse-{source_type}", name="-", source_type=source_type)
-        made[source_type] = source
-    return made[source_type]
-
-
-def _feature_rows(subject_id: int, variants: Sequence[list[FactSpec]], moment: dt.datetime) -> np.ndarray:
-    """The subject's feature vector with each variant's facts added (one row per variant); nothing is kept.
-
-    Each variant's facts are inserted in a nested savepoint that is rolled back before the next.
-    """
-    rows = []
-    sources: dict[str, Source] = {}
-    occurred = moment - dt.timedelta(seconds=1)
-    try:
-        with transaction.atomic():
-            for n, variant in enumerate(variants):
-                try:
-                    with transaction.atomic():
-                        Fact.objects.bulk_create(
-                            [
-                                _fact(
-                                    subject_id, spec, _source_for(spec.source_type, sources), occurred, n, k
-                                )
-                                for k, spec in enumerate(variant)
-                            ]
-                        )
-                        rows.append(build_feature_matrix(as_of=moment, subject_ids=[subject_id]).values[0])
-                        raise _Rollback
-                except _Rollback:
-                    pass
-            raise _Rollback
-    except _Rollback:
-        pass
-    return np.array(rows, dtype=float).reshape(len(rows), -1)
-
-
-def _fact(subject_id: int, spec: FactSpec, source: Source, occurred: dt.datetime, n: int, k: int) -> Fact:
-    kind = KINDS[spec.kind]
-    values = kind.clean_payload(spec.payload)
-    amount, currency, metric = kind.columns(values)
-    return Fact(
-        source=source,
-        kind=spec.kind,
-        subject_id=subject_id,
-        payload=kind.payload_json(values),
-        occurred_at=occurred,
-        known_at=occurred,
-        external_ref=f"recourse-what-if-{subject_id}-{n}-{k}",
-        amount=amount,
-        currency=currency,
-        metric=metric,
-    )
+def fact_likes(specs: Sequence[FactSpec], occurred: dt.datetime) -> list[FactLike]:
+    """The facts as the feature builder would read them once recorded (same cleaning, same columns)."""
+    out = []
+    for spec in specs:
+        kind = KINDS[spec.kind]
+        amount, currency, metric = kind.columns(kind.clean_payload(spec.payload))
+        out.append(FactLike(spec.kind, occurred, occurred, amount, currency, metric))
+    return out
 
 
 def _specs(steps: Sequence[tuple[Action, int]], features: dict, today: dt.date) -> list[FactSpec]:
@@ -372,7 +397,10 @@ def _specs(steps: Sequence[tuple[Action, int]], features: dict, today: dt.date) 
 
 
 def suggest(subject, *, now: dt.datetime | None = None, use_cache: bool = True) -> Recourse:
-    """What would raise `subject`'s grade to the next one, each option checked by the champion model."""
+    """What would raise `subject`'s grade to the next one, each option checked by the champion model.
+
+    Reads only: nothing is written to the database (the answer is cached per subject, champion and
+    latest assessment)."""
     version = index.champion()
     key = None
     if use_cache and now is None:
@@ -387,122 +415,199 @@ def suggest(subject, *, now: dt.datetime | None = None, use_cache: bool = True) 
     return result
 
 
+@dataclass(frozen=True)
+class _Candidates:
+    """Every (action, step) as one part of facts, and the variants (sets of parts) to score."""
+
+    parts: list[tuple[Action, int]]
+    variants: list[tuple[int, ...]]  # indices into parts, one action each, in part order
+
+    def membership(self) -> np.ndarray:
+        """(variants × parts) 1.0 where the variant holds the part."""
+        out = np.zeros((len(self.variants), len(self.parts)))
+        sizes = [len(v) for v in self.variants]
+        out[np.repeat(np.arange(len(self.variants)), sizes), [p for v in self.variants for p in v]] = 1.0
+        return out
+
+
+def _candidates(actions: Sequence[Action]) -> _Candidates:
+    parts = [(a, n) for a in actions for n in sorted(a.steps)]
+    by_action = [[p for p, (a, _n) in enumerate(parts) if a is action] for action in actions]
+    variants: list[tuple[int, ...]] = []
+    for size in range(1, MAX_COMBINED + 1):
+        for chosen in itertools.combinations(by_action, size):
+            variants.extend(itertools.product(*chosen))
+    return _Candidates(parts, variants)
+
+
 def _suggest(subject, *, version, moment: dt.datetime) -> Recourse:
     scorer = index.scorer_for(version)
-    matrix = build_feature_matrix(as_of=moment, subject_ids=[subject.pk])
-    names = matrix.names
-    base_row = matrix.values[0]
-    features = {n: (None if math.isnan(v) else float(v)) for n, v in zip(names, base_row, strict=True)}
-    base_index = int(index.score(matrix.values, scorer, names).index[0])
+    occurred = moment - dt.timedelta(seconds=1)
+    today = moment.date()
+    # The subject's evidence, read once: it chooses the actions and sizes their facts.
+    evidence = what_if(subject_id=subject.pk, as_of=moment)
+    features = evidence.features()
+    actions = [
+        a for a in ACTIONS if a.applies(subject, features) and any(f in EVIDENCE_NAMES for f in a.moves)
+    ]
+    candidates = _candidates(actions)
+    # Every candidate's feature row in memory, then one batched margin for all of them.
+    matrix = evidence.matrix(
+        parts=[fact_likes(a.facts(n, features, today), occurred) for a, n in candidates.parts],
+        variants=candidates.variants,
+    )
+    margins = _margins(version, scorer, matrix.values)
+    screened = pd_to_index(scorer.proba_from_margin(margins))
+
+    # Exactly as a recompute scores (the contributions' sum): the subject now, then the chosen options.
+    def exact(rows: Sequence[int]) -> list[int]:
+        return [int(i) for i in index.score(matrix.values[list(rows)], scorer, matrix.names).index]
+
+    (base_index,) = exact([0])
     target = next_grade(base_index)
     result = Recourse(base_index, grade_for(base_index).code, target, [], version.version)
-    if target is None:
+    if target is None or not candidates.variants:
         return result
     goal = _low_of(target)
-    today = moment.date()
-    actions = [a for a in ACTIONS if a.applies(subject) and any(f in names for f in a.moves)]
 
-    def evaluate(candidates: list[list[tuple[Action, int]]]) -> list[tuple[int, np.ndarray]]:
-        if not candidates:
-            return []
-        rows = _feature_rows(subject.pk, [_specs(c, features, today) for c in candidates], moment)
-        scored = index.score(rows, scorer, names).index
-        return [(int(i), row) for i, row in zip(scored.tolist(), rows, strict=True)]
+    raw = matrix.raw
+    before, after = raw[0], raw[1:]
+    changed = ~((np.isnan(after) & np.isnan(before)) | (after == before))
+    with np.errstate(invalid="ignore"):
+        went_up, went_down = after > before, after < before  # False where either side is missing
+    # Per part, the features its action may move up / down; per variant, those of any of its parts.
+    up = np.zeros((len(candidates.parts), len(EVIDENCE_NAMES)))
+    down = np.zeros_like(up)
+    column = {n: j for j, n in enumerate(EVIDENCE_NAMES)}
+    for p, (action, _n) in enumerate(candidates.parts):
+        for name, direction in action.moves.items():
+            if name in column:
+                (up if direction > 0 else down)[p, column[name]] = 1.0
+    member = candidates.membership()
+    may_up, may_down = (member @ up) > 0, (member @ down) > 0
+    # Only the actions' own features changed, each the way its action moves it (a missing value may
+    # become observed), and something did.
+    allowed = (
+        ~(changed & ~(may_up | may_down)).any(axis=1)
+        & ~(went_up & ~may_up).any(axis=1)
+        & ~(went_down & ~may_down).any(axis=1)
+        & changed.any(axis=1)
+    )
+    # The margin can differ from the contributions' sum in the last float bits: the exact re-score of
+    # the chosen below has the last word.
+    reaches = allowed & (screened[1:] >= goal)
 
-    def make(steps: list[tuple[Action, int]], idx: int, row: np.ndarray) -> Suggestion:
-        changes = {}
-        for j, name in enumerate(names):
-            before, after = base_row[j], row[j]
-            if not (np.isnan(before) and np.isnan(after)) and before != after:
-                changes[name] = (
-                    None if np.isnan(before) else float(before),
-                    None if np.isnan(after) else float(after),
-                )
-        return Suggestion(
-            [Step(a.code, n) for a, n in steps],
-            idx,
-            grade_for(idx).code,
-            changes,
-            _specs(steps, features, today),
-        )
+    def steps_of(variant: tuple[int, ...]) -> list[tuple[Action, int]]:
+        return [candidates.parts[p] for p in variant]
 
-    # Each action at its largest step first: if even that falls short, its smaller steps are not tried
-    # (one rebuild). Otherwise a binary search over the steps finds the smallest that reaches the goal
-    # (more of an action never lowers the index under the model's monotone constraints; each answer is
-    # re-scored anyway, so the search can only miss a smaller step, never promise a wrong grade).
-    gains: dict[str, tuple[int, int]] = {}  # action -> (best index, at step)
-    for action in actions:
-        steps = sorted(action.steps)
-        ((idx, row),) = evaluate([[(action, steps[-1])]])
-        if not _allowed(action_moves([(action, steps[-1])]), names, base_row, row):
-            continue
-        if idx > base_index:
-            gains[action.code] = (idx, steps[-1])
+    def effort(variant: tuple[int, ...]) -> int:
+        # A step's rank among its action's steps (1 = the smallest): comparable across actions.
+        return sum(sorted(a.steps).index(n) + 1 for a, n in steps_of(variant))
+
+    chosen: list[int] = []
+    singles = [k for k, v in enumerate(candidates.variants) if len(v) == 1 and reaches[k]]
+    if singles:
+        # Each action at the smallest step that reaches the goal.
+        smallest: dict[str, int] = {}
+        for k in singles:
+            action, n = candidates.parts[candidates.variants[k][0]]
+            if (
+                action.code not in smallest
+                or n < candidates.parts[candidates.variants[smallest[action.code]][0]][1]
+            ):
+                smallest[action.code] = k
+        chosen = list(smallest.values())
+    else:
+        for size in range(2, MAX_COMBINED + 1):
+            reaching = [k for k, v in enumerate(candidates.variants) if len(v) == size and reaches[k]]
+            if reaching:
+                chosen = _minimal_combinations(candidates, reaching, effort, screened[1:])
+                break
+    if not chosen:
+        return result
+    for k, idx in zip(chosen, exact([1 + k for k in chosen]), strict=True):
         if idx < goal:
             continue
-        best = (steps[-1], idx, row)
-        low, high = 0, len(steps) - 2
-        while low <= high:
-            mid = (low + high) // 2
-            ((m_idx, m_row),) = evaluate([[(action, steps[mid])]])
-            if m_idx >= goal and _allowed(action_moves([(action, steps[mid])]), names, base_row, m_row):
-                best, high = (steps[mid], m_idx, m_row), mid - 1
-            else:
-                low = mid + 1
-        result.suggestions.append(make([(action, best[0])], best[1], best[2]))
-    if result.suggestions:
-        result.suggestions.sort(key=lambda s: (sum(st.n for st in s.steps), -s.index))
-        return result
-
-    # No single action is enough: add the best ones greedily, then cut each back.
-    chosen: list[tuple[Action, int]] = []
-    for code, (_idx, _n) in sorted(gains.items(), key=lambda kv: -kv[1][0]):
-        chosen.append((ACTIONS_BY_CODE[code], max(ACTIONS_BY_CODE[code].steps)))
-        if len(chosen) < 2:
-            continue
-        ((idx, row),) = evaluate([list(chosen)])
-        if idx >= goal:
-            steps = _shrink(chosen, goal, evaluate)
-            ((idx, row),) = evaluate([steps])
-            if _allowed(action_moves(steps), names, base_row, row):
-                result.suggestions.append(make(steps, idx, row))
-            break
-        if len(chosen) >= MAX_COMBINED:
-            break
+        steps = steps_of(candidates.variants[k])
+        row = raw[1 + k]
+        changes = {
+            name: (
+                None if math.isnan(before[j]) else float(before[j]),
+                None if math.isnan(row[j]) else float(row[j]),
+            )
+            for j, name in enumerate(EVIDENCE_NAMES)
+            if changed[k, j]
+        }
+        result.suggestions.append(
+            Suggestion(
+                [Step(a.code, n) for a, n in steps],
+                idx,
+                grade_for(idx).code,
+                changes,
+                _specs(steps, features, today),
+            )
+        )
+    result.suggestions.sort(key=lambda s: (len(s.steps), sum(st.n for st in s.steps), -s.index))
     return result
 
 
+_one_thread: dict[int, object] = {}
+
+
+def _margins(version, scorer, values: np.ndarray) -> np.ndarray:
+    """The model's margin for every candidate row, in one call.
+
+    For XGBoost: `inplace_predict` on a one-thread copy of the booster (kept per version). The ~1,500
+    rows are too few for a second thread to pay: on the 2-core machine, with other work running, the
+    DMatrix + two threads took 72 ms where this takes 1 ms (bench/README.md, recourse).
+    """
+    if not isinstance(scorer, FittedModel):
+        return np.asarray(scorer.margin(values), dtype=float)
+    if list(scorer.feature_names) != list(FEATURE_NAMES):
+        raise RuntimeError(f"Model v{version.version} was built on other features; retrain it.")
+    booster = _one_thread.get(version.pk)
+    if booster is None:
+        booster = scorer.booster.copy()
+        booster.set_param({"nthread": 1})
+        _one_thread[version.pk] = booster
+    rows = np.asarray(values, dtype=np.float32)
+    return np.asarray(booster.inplace_predict(rows, predict_type="margin", missing=np.nan), dtype=float)
+
+
+def _minimal_combinations(candidates: _Candidates, reaching: list[int], effort, screened) -> list[int]:
+    """The reaching combinations no smaller one of the same actions also reaches, smallest effort first,
+    at most MAX_COMBINATIONS and each of different actions."""
+    steps = {
+        k: {a.code: n for a, n in (candidates.parts[p] for p in candidates.variants[k])} for k in reaching
+    }
+    by_actions: dict[frozenset[str], list[int]] = {}
+    for k in reaching:
+        by_actions.setdefault(frozenset(steps[k]), []).append(k)
+    minimal: list[int] = []
+    for group in by_actions.values():
+        for k in group:
+            dominated = any(
+                other != k and all(steps[other][c] <= steps[k][c] for c in steps[k]) for other in group
+            )
+            if not dominated:
+                minimal.append(k)
+    minimal.sort(key=lambda k: (effort(candidates.variants[k]), -int(screened[k]), candidates.variants[k]))
+    out: list[int] = []
+    seen: set[frozenset[str]] = set()
+    for k in minimal:
+        codes = frozenset(steps[k])
+        if codes not in seen:
+            seen.add(codes)
+            out.append(k)
+        if len(out) >= MAX_COMBINATIONS:
+            break
+    return out
+
+
 def action_moves(steps: Sequence[tuple[Action, int]]) -> dict[str, set[int]]:
+    """Each feature the steps may move, and the directions they may move it."""
     moves: dict[str, set[int]] = {}
     for action, _n in steps:
         for name, direction in action.moves.items():
             moves.setdefault(name, set()).add(direction)
     return moves
-
-
-def _allowed(moves: dict[str, set[int]], names: list[str], before: np.ndarray, after: np.ndarray) -> bool:
-    """Only the action's own features changed (a missing value may become observed)."""
-    for j, name in enumerate(names):
-        b, a = before[j], after[j]
-        if (np.isnan(b) and np.isnan(a)) or b == a:
-            continue
-        if name not in moves:
-            return False
-    return True
-
-
-def _shrink(chosen, goal, evaluate) -> list[tuple[Action, int]]:
-    """Cut each action of a combination back to the smallest step that still reaches the goal (binary search)."""
-    steps = list(chosen)
-    for k, (action, n) in enumerate(steps):
-        smaller = sorted(s for s in action.steps if s < n)
-        low, high = 0, len(smaller) - 1
-        while low <= high:
-            mid = (low + high) // 2
-            trial = steps[:k] + [(action, smaller[mid])] + steps[k + 1 :]
-            ((idx, _row),) = evaluate([trial])
-            if idx >= goal:
-                steps, high = trial, mid - 1
-            else:
-                low = mid + 1
-    return steps

@@ -155,3 +155,85 @@ def test_cold_start_scorecard_suggestions_reach_the_grade(make_subject, platform
     check(subject, result)
     # The page's cached answer is the same one.
     assert recourse.suggest(subject).suggestions[0].steps == recourse.suggest(subject).suggestions[0].steps
+
+
+def _statements(subject):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        result = recourse.suggest(subject, use_cache=False)
+    return result, [q["sql"].lstrip().split(None, 1)[0].upper() for q in captured.captured_queries]
+
+
+def test_a_page_view_writes_nothing(make_subject, platform):
+    """The credit page is a GET: recourse reads the facts once and computes every what-if in memory."""
+    subject = make_subject(created_at=timezone.now() - dt.timedelta(days=400))
+    facts.record(
+        source=platform,
+        kind="payment_late",
+        subject=subject,
+        payload={"days_late": 30, "amount": "1000", "currency": "USD"},
+        occurred_at=timezone.now() - dt.timedelta(days=30),
+        external_ref=f"late-{next(_refs)}",
+    )
+    recourse.index.champion()  # installed by the page's first assessment, before recourse runs
+    before = Fact.objects.count(), Source.objects.count(), Assessment.objects.count()
+    result, statements = _statements(subject)
+    assert result.suggestions
+    # Reads, and the read-only session's savepoint (SET LOCAL work_mem on PostgreSQL); never a write
+    # and never a rollback of one.
+    assert set(statements) <= {"SELECT", "SAVEPOINT", "RELEASE", "SET"}, statements
+    assert statements.count("SELECT") <= 6, statements
+    assert (Fact.objects.count(), Source.objects.count(), Assessment.objects.count()) == before
+
+
+def _verification(subject, platform, decision, verified):
+    facts.record(
+        source=platform,
+        kind="verification_decision",
+        subject=subject,
+        payload={"document": "business_licence", "decision": decision, "verified": verified},
+        occurred_at=timezone.now() - dt.timedelta(days=20),
+        external_ref=f"verification-{next(_refs)}",
+    )
+
+
+def test_completing_verification_is_suggested_and_reaches_the_grade(make_subject, platform):
+    never = make_subject(created_at=timezone.now() - dt.timedelta(days=400))
+    lapsed = make_subject(created_at=timezone.now() - dt.timedelta(days=400))
+    verified = make_subject(created_at=timezone.now() - dt.timedelta(days=400))
+    _verification(lapsed, platform, "approved", True)
+    _verification(lapsed, platform, "expired", False)
+    _verification(verified, platform, "approved", True)
+    for subject, expected, absent in (
+        (never, "complete_verification", "renew_licence"),
+        (lapsed, "renew_licence", "complete_verification"),
+    ):
+        result = recourse.suggest(subject, use_cache=False)
+        codes = {st.code for s in result.suggestions for st in s.steps}
+        assert expected in codes, (expected, [[st.code for st in s.steps] for s in result.suggestions])
+        assert absent not in codes
+        suggestion = next(s for s in result.suggestions if [st.code for st in s.steps] == [expected])
+        assert set(suggestion.changes) == {"identity_verified"}
+        assert suggestion.changes["identity_verified"][1] == 1.0
+        check(subject, result)
+    # A verified company is never told to verify again.
+    result = recourse.suggest(verified, use_cache=False)
+    codes = {st.code for s in result.suggestions for st in s.steps}
+    assert not codes & {"complete_verification", "renew_licence"}
+
+
+def test_certificates_are_an_action_for_suppliers_only(make_subject):
+    supplier = make_subject(created_at=timezone.now() - dt.timedelta(days=400))
+    evidence = recourse.what_if(subject_id=supplier.pk, as_of=timezone.now())
+    features = evidence.features()
+    action = recourse.ACTIONS_BY_CODE["add_certificates"]
+    assert action.applies(supplier, features)
+    buyer = make_subject(created_at=timezone.now() - dt.timedelta(days=400))
+    buyer.kind = "buyer"
+    buyer.save(update_fields=["kind"])
+    assert not action.applies(buyer, features)
+    # Two more certificates on top of the count on file (0 for a company that joined and has none).
+    ((spec,),) = [action.facts(2, {**features, "certificates_current": 3.0}, timezone.now().date())]
+    assert spec.payload["current"] == 5
