@@ -217,11 +217,13 @@ def _ordered_deal(b, d):
     deal.subject = DEAL_SUBJECT
     deal.save(update_fields=["subject"])
     contract = ContractFactory(deal=deal, offer=deal.accepted_offer)
+    voided = ContractFactory(deal=deal, offer=deal.accepted_offer, voided_at=timezone.now())
     order = OrderFactory(deal=deal, offer=deal.accepted_offer)
     milestone = MilestoneFactory(order=order, deal=deal, seq=1)
     return {
         "ordered_deal": deal,
         "contract": contract,
+        "voided_contract": voided,
         "milestone": milestone,
         "proof": PaymentProofFactory(milestone=milestone),
     }
@@ -245,6 +247,10 @@ def _kwargs(w):
         "deals:deal_verify": [{"pk": w["deal"].pk}],
         "deals:deal_detail": [{"pk": w["deal"].pk}, {"pk": w["ordered_deal"].pk}],
         "deals:contract_pdf": [{"pk": w["ordered_deal"].pk}],
+        "deals:voided_contract_pdf": [
+            {"pk": w["ordered_deal"].pk, "contract_pk": w["voided_contract"].pk},
+            {"pk": w["deal"].pk, "contract_pk": w["voided_contract"].pk},
+        ],
         "deals:contract_issue": [{"pk": w["ordered_deal"].pk}, {"pk": w["deal"].pk}],
         "deals:contract_accept": [{"pk": w["ordered_deal"].pk}],
         "deals:order_place": [{"pk": w["ordered_deal"].pk}],

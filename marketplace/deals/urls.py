@@ -22,6 +22,11 @@ urlpatterns = [
     path("<int:pk>/verify/", views.deal_verify, name="deal_verify"),
     # --- contract, order, milestones (D2) ---
     path("<int:pk>/contract.pdf", views_order.contract_pdf, name="contract_pdf"),
+    path(
+        "<int:pk>/contracts/<int:contract_pk>/void.pdf",
+        views_order.voided_contract_pdf,
+        name="voided_contract_pdf",
+    ),
     path("<int:pk>/contract/issue/", views_order.contract_issue, name="contract_issue"),
     path("<int:pk>/contract/accept/", views_order.contract_accept, name="contract_accept"),
     path("<int:pk>/order/", views_order.order_place, name="order_place"),

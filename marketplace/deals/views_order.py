@@ -51,6 +51,14 @@ def contract_pdf(request, pk):
     return serve(contract.pdf, "application/pdf", filename=f"{contract.number}.pdf", private=True)
 
 
+@login_required
+def voided_contract_pdf(request, pk, contract_pk):
+    """A contract voided by reopening the terms: kept, its fingerprint in the record, so still readable."""
+    deal = _deal_for_file(request, pk)
+    contract = get_object_or_404(Contract.objects.filter(voided_at__isnull=False), deal=deal, pk=contract_pk)
+    return serve(contract.pdf, "application/pdf", filename=f"{contract.number}-void.pdf", private=True)
+
+
 def _proof_name(deal, proof) -> str:
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
         proof.content_type, "bin"

@@ -25,7 +25,11 @@ def order_section(context, deal):
     member_side = permissions.side_of(user, deal)
     platform_staff = permissions.is_platform_staff(user)
     risk_officer = permissions.is_platform_risk_officer(user)
-    contract = Contract.objects.current().filter(deal=deal).prefetch_related("acceptances").first()
+    # Every contract of the deal in one query: the one in force, and those voided by reopening the terms
+    # (kept, and still downloadable, since the record holds their fingerprints).
+    all_contracts = list(Contract.objects.filter(deal=deal).order_by("pk").prefetch_related("acceptances"))
+    contract = next((c for c in all_contracts if c.voided_at is None), None)
+    voided_contracts = [c for c in all_contracts if c.voided_at is not None]
     order = Order.objects.filter(deal=deal).first()
     accepted = {a.side: a for a in contract.acceptances.all()} if contract else {}
     preview = None
@@ -69,6 +73,7 @@ def order_section(context, deal):
         "contract_form": contract_form,
         "acting": acting,
         "contract": contract,
+        "voided_contracts": voided_contracts,
         "accepted": accepted,
         "my_acceptance": accepted.get(acting) if acting else None,
         "order": order,

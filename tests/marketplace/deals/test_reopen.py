@@ -238,3 +238,20 @@ def test_a_platform_reader_posting_a_reopen_changes_nothing(client, refused, par
     client.force_login(parties["risk_officer"])
     client.post(reverse("deals:deal_reopen", args=[refused.pk]), {"reopen-reason": "x"})
     assert snapshot(refused) == before
+
+
+def test_a_voided_contract_stays_readable_by_the_parties_only(client, refused, parties):
+    voided = Contract.objects.current().get(deal=refused)
+    negotiation.reopen(deal=refused, by_user=parties["buyer_user"], reason="Secured terms, please.")
+    url = reverse("deals:voided_contract_pdf", args=[refused.pk, voided.pk])
+    client.force_login(parties["supplier_user"])
+    page = client.get(reverse("deals:deal_detail", args=[refused.pk])).content.decode()
+    assert url in page and f"Contract {voided.number} (void)" in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert f"{voided.number}-void.pdf" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content if response.streaming else [response.content])[:4] == b"%PDF"
+    # Strangers get the same 404 as for a deal that does not exist.
+    for who in ("third_user", "bank_risk_officer"):
+        client.force_login(parties[who])
+        assert client.get(url).status_code == 404
