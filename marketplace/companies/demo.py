@@ -146,9 +146,28 @@ DEMO_USERS = (
         False,
     ),
 )
+# Owners of two more companies of the drawn directory, so the demo has deals between more than one pair:
+# a second supplier (the first verified Chinese manufacturer of plastic and rubber goods drawn) and a
+# second buyer (the first verified German importer drawn). These are picked, not fixed: the directory
+# is drawn from the seed, so which company each one owns follows `--seed`, `--suppliers` and `--buyers`.
+SECOND_SUPPLIER, SECOND_BUYER = "@second-supplier", "@second-buyer"
+DEMO_USERS += (
+    (
+        _demo_email("supplier2"),
+        "Xiaoming",
+        "Huang",
+        PlatformRole.NONE,
+        SECOND_SUPPLIER,
+        MemberRole.OWNER,
+        False,
+    ),
+    (_demo_email("buyer2"), "Jonas", "Becker", PlatformRole.NONE, SECOND_BUYER, MemberRole.OWNER, False),
+)
 DEMO_SLUGS = {DEMO_SUPPLIER["slug"], DEMO_BUYER["slug"]}
 DEMO_SUPPLIER_OWNER = _demo_email("supplier")  # owns the demo supplier, shares its showcases
 DEMO_BUYER_OWNER = _demo_email("buyer")
+SECOND_SUPPLIER_OWNER = _demo_email("supplier2")
+SECOND_BUYER_OWNER = _demo_email("buyer2")
 DEMO_INVITEE = _demo_email("wang.fang")  # invited to the demo supplier, has no account yet
 
 # ---------------------------------------------------------------------------------------------
@@ -652,7 +671,7 @@ def seed_world(
         stage=stage,
         added=added,
     )
-    users = seed_users(supplier, buyer, stage=stage, added=added)
+    users = seed_users(supplier, buyer, companies=companies, stage=stage, added=added)
     world = World(industries, companies, supplier, buyer, users, added)
     seed_documents(world, seed=seed, anchor=anchor, stage=stage)
     return world
@@ -750,17 +769,47 @@ def _demo_descriptions(spec: dict) -> tuple[str, str]:
     )
 
 
+def second_companies(companies: list[Company]) -> dict[str, Company]:
+    """The companies the second supplier and buyer own, in the order the directory was drawn."""
+    picks: dict[str, Company] = {}
+    for company in companies:
+        if company.slug in DEMO_SLUGS or company.verified_at is None:
+            continue
+        if (
+            SECOND_SUPPLIER not in picks
+            and company.kind == CompanyKind.SUPPLIER
+            and company.country == "CN"
+            and company.industry.slug == "plastics-rubber"
+        ):
+            picks[SECOND_SUPPLIER] = company
+        elif SECOND_BUYER not in picks and company.kind == CompanyKind.BUYER and company.country == "DE":
+            picks[SECOND_BUYER] = company
+        if len(picks) == 2:
+            break
+    return picks
+
+
 def seed_users(
-    supplier: Company, buyer: Company, *, stage: Stage = _quiet, added: dict[str, int] | None = None
+    supplier: Company,
+    buyer: Company,
+    *,
+    companies: list[Company] = (),
+    stage: Stage = _quiet,
+    added: dict[str, int] | None = None,
 ) -> dict[str, User]:
-    """The demo users of every role, in the staff groups (reference data) and their companies."""
+    """The demo users of every role, in the staff groups (reference data) and their companies.
+
+    The second supplier and buyer are seeded only if `companies` (the directory) holds a company for them.
+    """
     started = time.monotonic()
     groups = ensure_staff_groups()  # already there after migrate; a no-op unless someone deleted them
-    company_by_slug = {c.slug: c for c in (supplier, buyer)}
+    company_by_slug = {c.slug: c for c in (supplier, buyer)} | second_companies(list(companies))
     existing = {u.email: u for u in User.objects.filter(email__in=[spec[0] for spec in DEMO_USERS])}
     password_hash = None  # hashing is slow on purpose: do it once for all new demo users
     users, new = {}, 0
     for email, first, last, role, company_slug, member_role, is_staff in DEMO_USERS:
+        if company_slug and company_slug not in company_by_slug:
+            continue  # a directory too small to have a company for this owner
         user = existing.get(email)
         if user is None:
             password_hash = password_hash or make_password(data.DEMO_PASSWORD)

@@ -3,7 +3,11 @@
 Deals between the demo buyer (buyer@) and the demo supplier (supplier@) at every step of the trade:
 an inquiry with messages, a negotiation with an offer and a counter-offer, agreed terms, an order whose
 contract both accepted and whose deposit was paid late (with a factory visit report), a shipment with
-its documents, a delivery, a dispute, and two completed deals rated by both sides.
+its documents, a delivery, a dispute, and two completed deals rated by both sides. Beside them, a few
+deals between two more pairs, so the directory's trade is not one couple's: the second buyer (buyer2@,
+a German importer) asks the demo supplier for machines (an inquiry, an order paid on time, a completed
+deal), and the demo buyer buys houseware from the second supplier (supplier2@, a plastics and rubber
+manufacturer: a negotiation and a delivery). companies/demo.py says which companies those two own.
 
 Every step goes through the deals services, so each deal's record is a real hash chain that
 `manage.py verify_trade_record` checks. The services read the time from `django.utils.timezone.now`;
@@ -24,7 +28,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image
 
-from marketplace.companies.demo import minimal_pdf
+from marketplace.companies.demo import (
+    DEMO_BUYER_OWNER,
+    DEMO_SUPPLIER_OWNER,
+    SECOND_BUYER_OWNER,
+    SECOND_SUPPLIER_OWNER,
+    minimal_pdf,
+)
 from marketplace.companies.models import User
 from marketplace.deals import (
     contracts,
@@ -40,6 +50,18 @@ from marketplace.deals import (
 from marketplace.deals.models import Deal, MilestoneKind
 
 SHIPMENT_TO = "Hamburg"
+# Chinese cities with a container port; a supplier elsewhere ships FOB Shanghai.
+SEA_PORTS = {
+    "Ningbo",
+    "Shanghai",
+    "Shenzhen",
+    "Guangzhou",
+    "Xiamen",
+    "Qingdao",
+    "Tianjin",
+    "Dalian",
+    "Shantou",
+}
 
 
 class Clock:
@@ -113,10 +135,71 @@ PLANS = (
     ("Spare parts kit, autumn", "completed", 160, "spares", "Spare parts kit", "730.00", "10"),
     ("Stepper drives, trial order", "completed", 200, "stepper", "Stepper drive 2-phase", "142.00", "50"),
 )
+# The second buyer (a German importer) and the demo supplier (injection moulding machines, lathes, presses);
+# an eighth field is the lines' HS code.
+SECOND_BUYER_PLANS = (
+    (
+        "Flat-bed lathe for our workshop",
+        "inquiry",
+        4,
+        "lathe",
+        "Flat-bed lathe 500 mm swing",
+        "18400.00",
+        "1",
+        "8458.11",
+    ),
+    ("Hydraulic presses 200 t", "ordered", 45, "press", "Hydraulic press 200 t", "26500.00", "2", "8462.61"),
+    (
+        "Injection moulding machines, two units",
+        "completed",
+        170,
+        "moulding",
+        "Injection moulding machine 160 t",
+        "21800.00",
+        "2",
+        "8477.10",
+    ),
+)
+# The demo buyer (kitchen appliances and houseware) and the second supplier (plastic and rubber goods).
+SECOND_SUPPLIER_PLANS = (
+    (
+        "Silicone baking mats for the spring range",
+        "negotiation",
+        7,
+        "mats",
+        "Silicone baking mat 40 × 30 cm",
+        "1.85",
+        "3000",
+        "3924.10",
+    ),
+    (
+        "PP food storage boxes, first order",
+        "delivered",
+        80,
+        "boxes",
+        "PP food storage box set",
+        "3.40",
+        "2400",
+        "3924.10",
+    ),
+)
+# (buyer's email, supplier's email, plans); the first pair also gets the late deposit and the factory visit.
+PAIRS = (
+    (DEMO_BUYER_OWNER, DEMO_SUPPLIER_OWNER, PLANS),
+    (SECOND_BUYER_OWNER, DEMO_SUPPLIER_OWNER, SECOND_BUYER_PLANS),
+    (DEMO_BUYER_OWNER, SECOND_SUPPLIER_OWNER, SECOND_SUPPLIER_PLANS),
+)
 ORDER = ("inquiry", "negotiation", "agreed", "ordered", "shipped", "delivered", "disputed", "completed")
 
 
-def _terms(deal: Deal, total: Decimal, today: dt.date, *, percent: int = 30) -> dict:
+def _signature(user: User) -> str:
+    """The name a party signs with: family name first for a Chinese company's people."""
+    if user.company is not None and user.company.country == "CN":
+        return f"{user.last_name} {user.first_name}"
+    return f"{user.first_name} {user.last_name}"
+
+
+def _terms(deal: Deal, total: Decimal, today: dt.date, *, port: str, percent: int = 30) -> dict:
     """Deposit and balance if credit allows it for the demo buyer, else prepayment (allowed for every grade)."""
     decision = orders.check_terms(
         deal, payment_terms="deposit_balance", amount=total, currency="USD", term_days=None
@@ -125,7 +208,7 @@ def _terms(deal: Deal, total: Decimal, today: dt.date, *, percent: int = 30) -> 
     return {
         "currency": "USD",
         "incoterm": "FOB",
-        "named_place": "Ningbo",
+        "named_place": port,
         "delivery_date": None,
         "lead_time_days": 30,
         "payment_terms": "deposit_balance" if deposit else "prepayment",
@@ -137,11 +220,15 @@ def _terms(deal: Deal, total: Decimal, today: dt.date, *, percent: int = 30) -> 
     }
 
 
-def _seed_one(plan, buyer_user: User, supplier_user: User, anchor: dt.datetime, n: int) -> Deal:
-    subject, goal, days_ago, _key, description, price, quantity = plan
+def _seed_one(
+    plan, buyer_user: User, supplier_user: User, anchor: dt.datetime, n: int, *, extras: bool = True
+) -> Deal:
+    """One deal taken as far as its plan says; `extras`: an open order's deposit comes late and is visited."""
+    subject, goal, days_ago, _key, description, price, quantity, *hs = plan
     reach = ORDER.index(goal)
     clock = Clock(anchor - dt.timedelta(days=days_ago) + dt.timedelta(hours=9))
     buyer, supplier = buyer_user.company, supplier_user.company
+    port = supplier.city if supplier.city in SEA_PORTS else "Shanghai"
     with _on(clock), transaction.atomic():
         deal = services.open_deal(
             buyer=buyer,
@@ -151,7 +238,7 @@ def _seed_one(plan, buyer_user: User, supplier_user: User, anchor: dt.datetime, 
                 kind="company",
                 reference=str(supplier.pk),
                 subject=subject,
-                message=f"Could you quote {quantity} × {description.lower()}, FOB Ningbo, delivery to {SHIPMENT_TO}?",
+                message=f"Could you quote {quantity} × {description.lower()}, FOB {port}, delivery to {SHIPMENT_TO}?",
                 currency="USD",
             ),
         )
@@ -168,14 +255,14 @@ def _seed_one(plan, buyer_user: User, supplier_user: User, anchor: dt.datetime, 
             return deal
         clock.advance(days=1)
         total = Decimal(price) * Decimal(quantity)
-        terms = _terms(deal, total, clock.today())
+        terms = _terms(deal, total, clock.today(), port=port)
         line = {
             "product": None,
             "description": description,
             "quantity": Decimal(quantity),
             "unit": "piece",
             "unit_price": Decimal(price),
-            "hs_code": "8501.52" if n % 2 else "8483.40",
+            "hs_code": hs[0] if hs else "8501.52" if n % 2 else "8483.40",
         }
         negotiation.propose(deal=deal, by_user=supplier_user, terms=terms, lines=[line])
         clock.advance(days=1)
@@ -196,11 +283,11 @@ def _seed_one(plan, buyer_user: User, supplier_user: User, anchor: dt.datetime, 
         deal.refresh_from_db()
         contract = contracts.issue_contract(deal=deal, by_user=supplier_user)
         clock.advance(hours=2)
-        for user, name in ((buyer_user, "Emma Clarke"), (supplier_user, "Zhang Wei")):
+        for user in (buyer_user, supplier_user):
             contracts.accept_contract(
                 contract=contract,
                 by_user=user,
-                name=name,
+                name=_signature(user),
                 title="Director",
                 ip="192.0.2.10",
                 sha256=contract.sha256,
@@ -208,7 +295,7 @@ def _seed_one(plan, buyer_user: User, supplier_user: User, anchor: dt.datetime, 
             clock.advance(hours=1)
         order = orders.place_order(deal=deal, by_user=buyer_user)
         first = order.milestones.order_by("seq").first()
-        late = goal == "ordered"  # the deposit of the open order came in after its due date
+        late = extras and goal == "ordered"  # the deposit of the open order came in after its due date
         clock.at = dt.datetime.combine(first.due_date, dt.time(10), tzinfo=clock.at.tzinfo) + (
             dt.timedelta(days=4) if late else dt.timedelta(days=-1)
         )
@@ -225,7 +312,8 @@ def _seed_one(plan, buyer_user: User, supplier_user: User, anchor: dt.datetime, 
         clock.advance(hours=20)
         milestones.confirm_payment(milestone=first, by_user=supplier_user, paid_on=clock.today())
         if reach < 4:
-            _visit(deal, buyer_user, supplier_user, clock)
+            if extras:
+                _visit(deal, buyer_user, supplier_user, clock)
             return deal
         clock.advance(days=20)
         shipments.record_shipment(
@@ -243,7 +331,7 @@ def _seed_one(plan, buyer_user: User, supplier_user: User, anchor: dt.datetime, 
                     ("bill_of_lading", "Bill of lading"),
                 )
             ],
-            notes="Container loaded at Ningbo-Zhoushan.",
+            notes=f"Container loaded at {'Ningbo-Zhoushan' if port == 'Ningbo' else port}.",
         )
         balance = order.milestones.filter(kind=MilestoneKind.BALANCE).first()
         if balance is not None:
@@ -313,24 +401,28 @@ def _visit(deal: Deal, buyer_user: User, supplier_user: User, clock: Clock) -> N
 
 def seed_deals(
     *,
-    supplier_user: User,
-    buyer_user: User,
+    users: dict[str, User],
     now: dt.datetime,
     stage: Callable[..., None] = lambda *a, **k: None,
 ) -> int:
-    """Deals between `buyer_user`'s and `supplier_user`'s companies at every step; returns how many were added."""
+    """The deals of every pair in PAIRS whose owners `users` holds, with a company; returns how many were added."""
     started = time.monotonic()
     added = 0
-    if buyer_user.company is not None and supplier_user.company is not None:
+    for pair, (buyer_email, supplier_email, plans) in enumerate(PAIRS):
+        buyer_user, supplier_user = users.get(buyer_email), users.get(supplier_email)
+        if buyer_user is None or supplier_user is None:
+            continue  # a directory too small to hold the second supplier's or buyer's company
+        if buyer_user.company is None or supplier_user.company is None:
+            continue
         existing = set(
             Deal.objects.filter(buyer=buyer_user.company, supplier=supplier_user.company).values_list(
                 "subject", flat=True
             )
         )
-        for n, plan in enumerate(PLANS):
+        for n, plan in enumerate(plans):
             if plan[0] in existing:
                 continue
-            _seed_one(plan, buyer_user, supplier_user, now, n)
+            _seed_one(plan, buyer_user, supplier_user, now, 10 * pair + n, extras=pair == 0)
             added += 1
     stage("deals", started, total=Deal.objects.count(), new=added)
     return added

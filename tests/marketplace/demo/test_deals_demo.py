@@ -1,11 +1,19 @@
-"""The demo's deals: one at every step, each record a valid hash chain, and a second seed adds nothing."""
+"""The demo's deals: every step, between three pairs, each record a valid hash chain, a second seed adds nothing."""
 
 import io
 
 import pytest
 from django.core.management import call_command
 
+from marketplace.companies.demo import (
+    DEMO_BUYER_OWNER,
+    DEMO_SUPPLIER_OWNER,
+    SECOND_BUYER_OWNER,
+    SECOND_SUPPLIER_OWNER,
+)
+from marketplace.companies.models import CompanyKind, User
 from marketplace.deals import record
+from marketplace.deals.demo import ORDER
 from marketplace.deals.models import (
     Contract,
     ContractAcceptance,
@@ -55,17 +63,31 @@ def test_demo_deals_cover_every_step_verify_and_reseed_adds_nothing():
     states = sorted(deals.values_list("state", flat=True))
     for state in ("inquiry", "negotiation", "agreed", "ordered", "shipped", "delivered", "disputed"):
         assert state in states
-    assert states.count("completed") == 2
-    assert all(
-        d.buyer.slug == deals[0].buyer.slug and d.supplier.slug == deals[0].supplier.slug for d in deals
-    )
+    assert states.count("completed") == 3
+    # Three pairs trade: the demo pair at every step, and each demo owner with the other side's second owner.
+    company = {u.email: u.company for u in User.objects.filter(email__contains="@demo.trustfair.test")}
+    demo_buyer, demo_supplier = company[DEMO_BUYER_OWNER], company[DEMO_SUPPLIER_OWNER]
+    second_buyer, second_supplier = company[SECOND_BUYER_OWNER], company[SECOND_SUPPLIER_OWNER]
+    assert second_buyer.kind == CompanyKind.BUYER and second_supplier.kind == CompanyKind.SUPPLIER
+    assert second_buyer.verified_at and second_supplier.verified_at
+    assert len({demo_buyer, demo_supplier, second_buyer, second_supplier}) == 4
+    by_pair = {}
+    for deal in deals:
+        by_pair.setdefault((deal.buyer_id, deal.supplier_id), set()).add(deal.state)
+    assert by_pair == {
+        (demo_buyer.pk, demo_supplier.pk): set(ORDER),
+        (second_buyer.pk, demo_supplier.pk): {"inquiry", "ordered", "completed"},
+        (demo_buyer.pk, second_supplier.pk): {"negotiation", "delivered"},
+    }
     # The chains are real: each one verifies, and the command agrees.
     for deal in deals:
         assert record.verify(deal) is None, deal.subject
     out = io.StringIO()
     call_command("verify_trade_record", stdout=out)
+    report = record.verify_all()
+    assert report.deals == deals.count() == 14 and report.breaks == 0 and report.first_break is None
     # Every step is there: messages, offer and counter-offer, both acceptances, a late deposit, documents.
-    negotiating = deals.get(state="negotiation")
+    negotiating = deals.get(state="negotiation", supplier=demo_supplier)
     assert list(negotiating.offers.order_by("version").values_list("from_side", flat=True)) == [
         "supplier",
         "buyer",
@@ -79,7 +101,13 @@ def test_demo_deals_cover_every_step_verify_and_reseed_adds_nothing():
     assert len(late) == 1 and late[0].deal.state == "ordered"
     assert ShipmentDocument.objects.filter(deal__state="shipped").count() == 3
     assert FactoryVisit.objects.filter(status="reported").count() == 1
-    assert Rating.objects.count() == 4 and Dispute.objects.count() == 1
+    assert Rating.objects.count() == 6 and Dispute.objects.count() == 1
+    signed = set(
+        ContractAcceptance.objects.filter(contract__deal__supplier=second_supplier).values_list(
+            "name", flat=True
+        )
+    )
+    assert signed == {"Emma Clarke", "Huang Xiaoming"}
     before = counts()
     seed()
     assert counts() == before

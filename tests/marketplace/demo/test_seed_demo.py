@@ -204,6 +204,8 @@ def test_scale_adds_only_the_missing_companies(world):
     [
         ("supplier@demo.trustfair.test", "companies:supplier_home"),
         ("buyer@demo.trustfair.test", "companies:buyer_home"),
+        ("supplier2@demo.trustfair.test", "companies:supplier_home"),
+        ("buyer2@demo.trustfair.test", "companies:buyer_home"),
         ("editor@demo.trustfair.test", "wagtailadmin_home"),
     ],
 )

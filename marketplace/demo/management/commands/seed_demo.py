@@ -13,7 +13,8 @@ email or (country, registration number), and a second run only adds what is miss
 relative to today (the upcoming fair session is always upcoming).
 
 Demo sign-ins (password `demo-pass-2026`, see companies/demo_data.DEMO_PASSWORD):
-supplier@, buyer@, risk@, operator@, editor@ demo.trustfair.test. risk@ and operator@ have a TOTP
+supplier@, buyer@, risk@, operator@, editor@ demo.trustfair.test, and the owners of a second supplier
+and buyer, supplier2@ and buyer2@, who trade with the demo pair (deals/demo.py). risk@ and operator@ have a TOTP
 authenticator with a fixed secret; `manage.py demo_totp EMAIL` prints the current code.
 """
 
@@ -159,12 +160,7 @@ class Command(BaseCommand):
             progress=self._progress,
         )
         # After credit: the deals' payment terms follow the demo buyer's grade, as gating decides it.
-        added["deals"] = deals_demo.seed_deals(
-            supplier_user=world.users[companies_demo.DEMO_SUPPLIER_OWNER],
-            buyer_user=world.users[companies_demo.DEMO_BUYER_OWNER],
-            now=anchor,
-            stage=stage,
-        )
+        added["deals"] = deals_demo.seed_deals(users=world.users, now=anchor, stage=stage)
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_demo done in {time.monotonic() - started:.1f} s: {Industry.objects.count()} industries, "
