@@ -1,7 +1,7 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.companies import services
 from marketplace.companies.models import Company, DocumentKind, MemberRole
 from marketplace.companies.services import PROFILE_FIELDS
 
@@ -68,8 +68,6 @@ class DecisionForm(forms.Form):
                     "valid_until",
                     _("Enter the last day the document is valid, or tick “no end date” if it states none."),
                 )
-            elif valid_until and valid_until <= timezone.localdate():
-                self.add_error(
-                    "valid_until", _("A document that is no longer valid tomorrow cannot be approved.")
-                )
+            elif valid_until and (problem := services.expiry_problem(valid_until)):
+                self.add_error("valid_until", problem)
         return data

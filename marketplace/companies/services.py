@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -110,6 +111,15 @@ def company_update(*, company: Company, by_user: User, **fields) -> Company:
             setattr(locked, name, value)
     if not changes:
         return locked
+    if "street_line1" in changes and locked.is_verified and not locked.street_line1.strip():
+        # Contracts print the registered address: a verified company may change it, not blank it.
+        raise ValidationError(
+            {
+                "street_line1": _(
+                    "A verified company keeps a registered street address: its contracts print it."
+                )
+            }
+        )
     locked.full_clean()
     locked.save(update_fields=list(changes))
     audit.log(
@@ -268,6 +278,20 @@ def document_upload(
     return document
 
 
+def expiry_problem(valid_until) -> str | None:
+    """Why a document valid until `valid_until` cannot be approved today, or None (None: no end date)."""
+    if valid_until is None:
+        return None
+    today = timezone.localdate()
+    if valid_until < today:
+        return _("This document expired on %(date)s: ask the company for a current one.") % {
+            "date": date_format(valid_until, "Y-m-d")
+        }
+    if valid_until == today:
+        return _("This document expires today: ask the company for a current one.")
+    return None
+
+
 def document_decide(
     *,
     document: VerificationDocument,
@@ -284,10 +308,9 @@ def document_decide(
     reason = reason.strip()
     if not approve and not reason:
         raise ValidationError(_("Say why the document is rejected: the company will read it."))
-    if approve and valid_until is not None and valid_until <= timezone.localdate():
-        raise ValidationError(
-            {"valid_until": _("A document that is no longer valid tomorrow cannot be approved.")}
-        )
+    problem = expiry_problem(valid_until) if approve else None
+    if problem:
+        raise ValidationError({"valid_until": problem})
     # Rejecting an approved document revokes the approval.
     event = "approve" if approve else ("revoke" if document.status == DocumentStatus.APPROVED else "reject")
     decisions = []

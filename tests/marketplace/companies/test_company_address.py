@@ -4,6 +4,7 @@ refused to everyone else, bad input told at the field, shown on the company page
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from marketplace.companies import services, signals
 from marketplace.companies.models import Company
@@ -115,3 +116,23 @@ def test_the_address_lines_follow_the_countrys_order():
     )
     assert german.address_lines() == ["Am Sandtorkai 5", "20457 Hamburg", "Germany"]
     assert british.address_lines() == ["Walton Avenue", "Unit 4", "Felixstowe IP11 3HF", "United Kingdom"]
+
+
+def test_a_verified_company_cannot_blank_its_registered_street(client, supplier_owner):
+    company = supplier_owner.company
+    Company.objects.filter(pk=company.pk).update(verified_at=timezone.now())
+    company.refresh_from_db()
+    services.company_update(company=company, by_user=supplier_owner, street_line1="No. 9 Keji Road")
+    client.force_login(supplier_owner)
+    response = client.post(
+        reverse("companies:company_edit"), profile(company, street_line1="", city="Ningbo")
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "error-summary" in html and "keeps a registered street address" in html
+    assert Company.objects.get(pk=company.pk).street_line1 == "No. 9 Keji Road"
+    # An unverified company may still leave it empty (it has no contract yet to print it in).
+    unverified = CompanyFactory(verified_at=None, street_line1="Old Road 1")
+    owner = MembershipFactory(company=unverified, role="owner").user
+    services.company_update(company=unverified, by_user=owner, street_line1="")
+    assert Company.objects.get(pk=unverified.pk).street_line1 == ""

@@ -176,7 +176,9 @@ def test_approval_takes_a_future_validity_date(trading_supplier, operator):
     missing = DecisionForm({"decision": "approve"})
     assert not missing.is_valid() and "valid_until" in missing.errors
     past = DecisionForm({"decision": "approve", "valid_until": "2020-01-01"})
-    assert not past.is_valid() and "no longer valid tomorrow" in str(past.errors["valid_until"])
+    assert not past.is_valid() and "expired on 2020-01-01" in str(past.errors["valid_until"])
+    today = DecisionForm({"decision": "approve", "valid_until": timezone.localdate().isoformat()})
+    assert not today.is_valid() and "expires today" in str(today.errors["valid_until"])
     both = DecisionForm({"decision": "approve", "valid_until": "2099-01-01", "no_end_date": "on"})
     assert not both.is_valid()
     assert DecisionForm({"decision": "approve", "no_end_date": "on"}).is_valid()
