@@ -1,7 +1,7 @@
 """Fact disputes: a company contests a fact behind its index; the fact's source or a risk officer decides.
 
     open ──(company member)──► open ──(reviewer: correct)──► corrected   (a new fact supersedes the old)
-                                   ──(reviewer: retract)──► corrected   (a `fact_retracted` fact supersedes it)
+                                   ──(reviewer: retract)──► retracted   (a `fact_retracted` fact supersedes it)
                                    ──(reviewer: reject)───► rejected    (the fact stands; a reason is given)
                                    ──(company: withdraw)──► withdrawn
 
@@ -64,7 +64,7 @@ MAX_EVIDENCE_FILES = 10
 # event -> {from status: to status}
 TRANSITIONS: dict[str, dict[str, str]] = {
     "correct": {DisputeStatus.OPEN: DisputeStatus.CORRECTED},
-    "retract": {DisputeStatus.OPEN: DisputeStatus.CORRECTED},
+    "retract": {DisputeStatus.OPEN: DisputeStatus.RETRACTED},
     "reject": {DisputeStatus.OPEN: DisputeStatus.REJECTED},
     "withdraw": {DisputeStatus.OPEN: DisputeStatus.WITHDRAWN},
 }

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from credit.kinds import KINDS, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, SourceType, validate_currency
 
@@ -550,6 +551,7 @@ class DisputeGround(models.TextChoices):
 class DisputeStatus(models.TextChoices):
     OPEN = "open", _("Under review")
     CORRECTED = "corrected", _("Corrected")
+    RETRACTED = "retracted", _("Retracted")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -658,6 +660,16 @@ class DisputeEvidence(models.Model):
         raise AppendOnlyError("evidence is kept")
 
 
+DISPUTE_EVENT_LABELS = {
+    "opened": pgettext_lazy("dispute step", "opened"),
+    "evidence_added": pgettext_lazy("dispute step", "evidence added"),
+    "corrected": pgettext_lazy("dispute step", "corrected"),
+    "retracted": pgettext_lazy("dispute step", "retracted"),
+    "rejected": pgettext_lazy("dispute step", "rejected"),
+    "withdrawn": pgettext_lazy("dispute step", "withdrawn"),
+}
+
+
 class DisputeEvent(models.Model):
     """One step of a dispute (opened, evidence added, corrected, rejected, withdrawn): its audit trail."""
 
@@ -686,3 +698,8 @@ class DisputeEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("the audit trail is append-only")
+
+    @property
+    def label(self) -> str:
+        """The step in the reader's language (the stored action is the code)."""
+        return str(DISPUTE_EVENT_LABELS.get(self.action, self.action))

@@ -48,6 +48,23 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "meetings_missed_24m": ("Missed {m} meetings in 24 months", "24个月内缺席 {m} 次洽谈"),
 }
 
+# The English sentence when the count {m} is exactly 1 (Chinese has no plural).
+SINGULAR_EN: dict[str, str] = {
+    "years_in_business": "1 year in business",
+    "sanctions_hits": "1 sanctions-list hit",
+    "judgments_against_36m": "1 court judgment against the company in 3 years",
+    "certificates_current": "1 product certificate current",
+    "deals_completed_12m": "1 deal completed in the last 12 months",
+    "avg_days_late_24m": "Late payments averaged 1 day late in 24 months",
+    "worst_days_late_24m": "A payment was 1 day late in the last 24 months",
+    "disputes_lost_36m": "1 dispute lost in 3 years",
+    "cancellations_12m": "1 order cancelled in 12 months",
+    "claims_24m": "1 insurance claim in 24 months",
+    "fairs_exhibited_3y": "Exhibited at 1 fair session in 3 years",
+    "fairs_attended_3y": "Attended 1 fair session in 3 years",
+    "meetings_missed_24m": "Missed 1 meeting in 24 months",
+}
+
 # A lack of data is its own kind of reason, never a strength: "Not enough data on X" (KIND_NO_DATA),
 # shown apart from what lowers or raises the index. X per feature, in English and Chinese.
 KIND_EVIDENCE = "evidence"
@@ -108,4 +125,6 @@ def sentence(feature: str, value: float | None) -> tuple[str, str]:
         "verified_en": "verified" if value >= 1 else "not verified (rejected, revoked or expired)",
         "verified_zh": "已验证" if value >= 1 else "未通过（被拒、撤销或过期）",
     }
+    if fields["m"] == "1" and feature in SINGULAR_EN:
+        en = SINGULAR_EN[feature]
     return en.format(**fields), zh.format(**fields)

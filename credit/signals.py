@@ -11,6 +11,6 @@ fact_recorded = Signal()
 model_promoted = Signal()
 
 # Sent after the transaction that opened, decided or withdrew a fact dispute commits. kwargs: dispute
-# (FactDispute), action ("opened" | "corrected" | "rejected" | "withdrawn"). The marketplace's receivers
+# (FactDispute), action ("opened" | "corrected" | "retracted" | "rejected" | "withdrawn"). The marketplace's receivers
 # turn it into notifications (credit notifies nobody itself).
 dispute_changed = Signal()

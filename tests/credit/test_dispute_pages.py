@@ -3,6 +3,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from credit import disputes
 from credit.models import DisputeStatus, FactDispute
@@ -224,7 +225,18 @@ def test_a_not_ours_dispute_is_retracted_through_the_page_and_the_file_notes_it(
     response = client.post(url, {"decision": "retract", "reason": "A namesake's invoice."})
     assert response.status_code == 302
     dispute.refresh_from_db()
-    assert dispute.status == DisputeStatus.CORRECTED and dispute.correction.kind == "fact_retracted"
+    assert dispute.status == DisputeStatus.RETRACTED and dispute.correction.kind == "fact_retracted"
     page = client.get(reverse("credit:subject_credit", args=[world.company.pk])).content.decode()
     assert "1 fact was retracted by its source and no longer counts in this index" in page
     assert "Retracted: not counted" in page
+    # The dispute's own page names its status and steps in the reader's language, not as stored codes.
+    detail = reverse("credit:dispute_detail", args=[dispute.pk])
+    english = client.get(detail).content.decode()
+    assert "Retracted" in english and "— retracted" in english and "— opened" in english
+    client.cookies["django_language"] = "zh-hans"
+    try:
+        chinese = client.get(detail).content.decode()
+    finally:
+        translation.activate("en")  # the request left Chinese active in this thread
+    assert "已撤回" in chinese and "— 提出" in chinese
+    assert "— opened" not in chinese and "— retracted" not in chinese

@@ -307,7 +307,8 @@ def test_upholding_not_ours_retracts_the_late_payment_and_restores_the_index(
 
     dispute.refresh_from_db()
     retraction = dispute.correction
-    assert dispute.status == DisputeStatus.CORRECTED and dispute.decided_by == world.reviewer
+    assert dispute.status == DisputeStatus.RETRACTED and dispute.decided_by == world.reviewer
+    assert dispute.get_status_display() == "Retracted"
     assert retraction.kind == "fact_retracted" and retraction.supersedes_id == world.fact.pk
     assert retraction.source_id == world.bank.pk
     assert retraction.payload == {

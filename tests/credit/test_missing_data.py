@@ -217,3 +217,15 @@ def test_reasons_of_a_trained_model_never_list_missing_data_as_raising_the_index
         x = explain(current(subject))
         assert all(r["value"] is not None for r in x.raised + x.lowered)
         assert all(r["en"].startswith("Not enough data on ") for r in x.no_data)
+
+
+def test_a_count_of_one_reads_in_the_singular():
+    from credit import reasons
+
+    assert reasons.sentence("deals_completed_12m", 1.0)[0] == "1 deal completed in the last 12 months"
+    assert reasons.sentence("deals_completed_12m", 2.0)[0] == "2 deals completed in the last 12 months"
+    assert reasons.sentence("worst_days_late_24m", 1.0)[0] == "A payment was 1 day late in the last 24 months"
+    # Every singular sentence belongs to a counted feature, and Chinese is unchanged.
+    assert set(reasons.SINGULAR_EN) <= set(reasons.TEMPLATES)
+    assert all("{m}" in reasons.TEMPLATES[f][0] for f in reasons.SINGULAR_EN)
+    assert reasons.sentence("deals_completed_12m", 1.0)[1] == "近12个月完成 1 笔交易"
