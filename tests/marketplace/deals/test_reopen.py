@@ -255,3 +255,22 @@ def test_a_voided_contract_stays_readable_by_the_parties_only(client, refused, p
     for who in ("third_user", "bank_risk_officer"):
         client.force_login(parties[who])
         assert client.get(url).status_code == 404
+
+
+def test_no_contract_is_offered_from_terms_the_policy_refuses(client, deal, parties):
+    rate(parties["buyer"], "BB")
+    offer = negotiation.propose(
+        deal=deal,
+        by_user=parties["supplier_user"],
+        terms=terms(payment_terms="open_account", deposit_percent=None, term_days=60),
+        lines=[line()],
+    )
+    negotiation.accept(deal=deal, by_user=parties["buyer_user"], offer_id=offer.pk)
+    issue_url = reverse("deals:contract_issue", args=[deal.pk])
+    client.force_login(parties["supplier_user"])
+    page = client.get(deal.get_absolute_url()).content.decode()
+    assert issue_url not in page and "no contract is drawn from them" in page
+    assert reverse("deals:deal_reopen", args=[deal.pk]) in page
+    # Terms the policy allows still offer the contract.
+    rate(parties["buyer"], "AAA")
+    assert issue_url in client.get(deal.get_absolute_url()).content.decode()
