@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def refused(deal, parties):
-    """A deal agreed through the services on open account for a BB buyer (open account needs A), both
-    parties having accepted the contract: placing the order is refused."""
+def agreed_refused(deal, parties):
+    """A deal agreed through the services on open account for a BB buyer (open account needs A): the
+    credit policy refuses the agreed terms. No contract yet."""
     rate(parties["buyer"], "BB")
     offer = negotiation.propose(
         deal=deal,
@@ -33,6 +33,13 @@ def refused(deal, parties):
     )
     negotiation.accept(deal=deal, by_user=parties["buyer_user"], offer_id=offer.pk)
     deal.refresh_from_db()
+    return deal
+
+
+@pytest.fixture
+def refused(agreed_refused, parties):
+    """`agreed_refused` with both parties having accepted the contract: placing the order is refused."""
+    deal = agreed_refused
     both_accept(deal, parties)
     with pytest.raises(orders.OrderRefused):
         orders.place_order(deal=deal, by_user=parties["buyer_user"])
@@ -257,15 +264,8 @@ def test_a_voided_contract_stays_readable_by_the_parties_only(client, refused, p
         assert client.get(url).status_code == 404
 
 
-def test_no_contract_is_offered_from_terms_the_policy_refuses(client, deal, parties):
-    rate(parties["buyer"], "BB")
-    offer = negotiation.propose(
-        deal=deal,
-        by_user=parties["supplier_user"],
-        terms=terms(payment_terms="open_account", deposit_percent=None, term_days=60),
-        lines=[line()],
-    )
-    negotiation.accept(deal=deal, by_user=parties["buyer_user"], offer_id=offer.pk)
+def test_no_contract_is_offered_from_terms_the_policy_refuses(client, agreed_refused, parties):
+    deal = agreed_refused
     issue_url = reverse("deals:contract_issue", args=[deal.pk])
     client.force_login(parties["supplier_user"])
     page = client.get(deal.get_absolute_url()).content.decode()
