@@ -237,15 +237,22 @@ def _callable(path: str) -> Callable:
 
 
 def exposure_items(subject) -> list[tuple[Decimal, str]]:
-    """The subject's unpaid deferred amounts, from the callable `settings.CREDIT_EXPOSURE` names."""
-    path = getattr(settings, "CREDIT_EXPOSURE", DEFAULT_EXPOSURE)
-    try:
-        source = _callable(path)
-    except ImportError as exc:
-        raise ImproperlyConfigured(
-            f"CREDIT_EXPOSURE must name a callable (subject) -> iterable of (Decimal, currency); {path!r}: {exc}"
-        ) from exc
-    return [(Decimal(amount), str(currency)) for amount, currency in source(subject)]
+    """The subject's unpaid deferred amounts (and, from the apps that add them, the credit in force on it:
+    insurance limits, financing), from the callable or callables `settings.CREDIT_EXPOSURE` names."""
+    paths = getattr(settings, "CREDIT_EXPOSURE", DEFAULT_EXPOSURE)
+    if isinstance(paths, str):
+        paths = [paths]
+    items = []
+    for path in paths:
+        try:
+            source = _callable(path)
+        except ImportError as exc:
+            raise ImproperlyConfigured(
+                "CREDIT_EXPOSURE must name callables (subject) -> iterable of (Decimal, currency); "
+                f"{path!r}: {exc}"
+            ) from exc
+        items.extend((Decimal(amount), str(currency)) for amount, currency in source(subject))
+    return items
 
 
 def usd_rates(on: dt.date) -> dict[str, Decimal]:

@@ -163,6 +163,90 @@ DEMO_USERS += (
     ),
     (_demo_email("buyer2"), "Jonas", "Becker", PlatformRole.NONE, SECOND_BUYER, MemberRole.OWNER, False),
 )
+# The platform's partners: an export credit insurer and a bank whose risk officers decide the insurance and
+# financing applications made to them (insurer@ and bank@ are risk officers and owners of these), and a
+# chamber that co-hosts buyer meetings. A partner needs an industry like any company: the one it serves most.
+DEMO_PARTNERS = (
+    {
+        "slug": "pacific-export-credit-insurance",
+        "name": "Pacific Export Credit Insurance Corporation",
+        "name_zh": "太平洋出口信用保险公司",
+        "kind": CompanyKind.INSURER,
+        "country": "CN",
+        "city": "Shanghai",
+        "street_line1": "No. 1000 Lujiazui Ring Road",
+        "street_line2": "Pudong New Area",
+        "postal_code": "200120",
+        "address_zh": "上海市浦东新区陆家嘴环路1000号",
+        "industry": "machinery",
+        "website": "https://pacific-eci.example",
+        "founded_year": 2001,
+        "employees": 2400,
+        "description": "Pacific Export Credit Insurance insures exporters against the non-payment of their overseas buyers: buyer credit limits, shipment cover and claims, on TrustFair since 2019.",
+        "description_zh": "太平洋出口信用保险公司为出口企业承保海外买家不付款的风险：买家信用限额、出运承保与理赔。",
+    },
+    {
+        "slug": "harbour-commercial-bank",
+        "name": "Harbour Commercial Bank",
+        "name_zh": "港城商业银行",
+        "kind": CompanyKind.BANK,
+        "country": "CN",
+        "city": "Ningbo",
+        "street_line1": "No. 700 Ningdong Road",
+        "street_line2": "Yinzhou District",
+        "postal_code": "315040",
+        "address_zh": "浙江省宁波市鄞州区宁东路700号",
+        "industry": "machinery",
+        "website": "https://harbour-bank.example",
+        "founded_year": 1997,
+        "employees": 5200,
+        "description": "Harbour Commercial Bank finances exporters along the trade chain: pre-shipment loans against confirmed orders and post-shipment financing of insured receivables.",
+        "description_zh": "港城商业银行为出口企业提供贸易链融资：基于确认订单的装运前贷款，以及已投保应收账款的装运后融资。",
+    },
+    {
+        "slug": "euro-china-chamber-of-commerce",
+        "name": "Euro-China Chamber of Commerce",
+        "name_zh": "欧中商会",
+        "kind": CompanyKind.CHAMBER,
+        "country": "DE",
+        "city": "Hamburg",
+        "street_line1": "Am Sandtorkai 12",
+        "street_line2": "",
+        "postal_code": "20457",
+        "address_zh": "",
+        "industry": "home-appliances",
+        "website": "https://euro-china-chamber.example",
+        "founded_year": 1992,
+        "employees": 45,
+        "description": "The Euro-China Chamber of Commerce brings European buyers to the fair and co-hosts buyer meetings by region and industry.",
+        "description_zh": "欧中商会组织欧洲采购商到会，并按地区和行业协办采购见面会。",
+    },
+)
+DEMO_INSURER_SLUG, DEMO_BANK_SLUG, DEMO_CHAMBER_SLUG = (spec["slug"] for spec in DEMO_PARTNERS)
+DEMO_USERS += (
+    (
+        _demo_email("insurer"),
+        "Hui",
+        "Wang",
+        PlatformRole.RISK_OFFICER,
+        DEMO_INSURER_SLUG,
+        MemberRole.OWNER,
+        False,
+    ),
+    (_demo_email("bank"), "Lei", "Zhou", PlatformRole.RISK_OFFICER, DEMO_BANK_SLUG, MemberRole.OWNER, False),
+    (
+        _demo_email("chamber"),
+        "Anna",
+        "Schmidt",
+        PlatformRole.NONE,
+        DEMO_CHAMBER_SLUG,
+        MemberRole.OWNER,
+        False,
+    ),
+)
+DEMO_INSURER_OWNER = _demo_email("insurer")
+DEMO_BANK_OWNER = _demo_email("bank")
+DEMO_CHAMBER_OWNER = _demo_email("chamber")
 DEMO_SLUGS = {DEMO_SUPPLIER["slug"], DEMO_BUYER["slug"]}
 DEMO_SUPPLIER_OWNER = _demo_email("supplier")  # owns the demo supplier, shares its showcases
 DEMO_BUYER_OWNER = _demo_email("buyer")
@@ -671,7 +755,8 @@ def seed_world(
         stage=stage,
         added=added,
     )
-    users = seed_users(supplier, buyer, companies=companies, stage=stage, added=added)
+    partners = seed_partners(industries, anchor=anchor, stage=stage, added=added)
+    users = seed_users(supplier, buyer, companies=companies, partners=partners, stage=stage, added=added)
     world = World(industries, companies, supplier, buyer, users, added)
     seed_documents(world, seed=seed, anchor=anchor, stage=stage)
     return world
@@ -692,6 +777,36 @@ def seed_industries(*, stage: Stage = _quiet, added: dict[str, int] | None = Non
     industries = {i.slug: i for i in Industry.objects.filter(slug__in=INDUSTRY_BY_SLUG)}
     stage("industries", started, total=len(industries), new=len(new))
     return industries
+
+
+def seed_partners(
+    industries: dict[str, Industry],
+    *,
+    anchor: datetime,
+    stage: Stage = _quiet,
+    added: dict[str, int] | None = None,
+) -> dict[str, Company]:
+    """The demo insurer, bank and chamber by slug: verified companies of partner kinds (not in the directory draw)."""
+    started = time.monotonic()
+    existing = Company.objects.in_bulk([spec["slug"] for spec in DEMO_PARTNERS], field_name="slug")
+    new = 0
+    for n, spec in enumerate(DEMO_PARTNERS):
+        if spec["slug"] in existing:
+            continue
+        verified_at = anchor - timedelta(days=900 + 30 * n)
+        existing[spec["slug"]] = Company.objects.create(
+            **{**spec, "industry": industries[spec["industry"]]},
+            registration_number=registration_number(
+                spec["country"], 1100 + n, year=spec["founded_year"], region=data.CN_CITIES[0].region_code
+            ),
+            verified_at=verified_at,
+            created_at=verified_at - timedelta(days=10),
+        )
+        new += 1
+    if added is not None:
+        added["partners"] = new
+    stage("partners", started, total=len(existing), new=new)
+    return existing
 
 
 def seed_companies(
@@ -794,16 +909,20 @@ def seed_users(
     buyer: Company,
     *,
     companies: list[Company] = (),
+    partners: dict[str, Company] | None = None,
     stage: Stage = _quiet,
     added: dict[str, int] | None = None,
 ) -> dict[str, User]:
     """The demo users of every role, in the staff groups (reference data) and their companies.
 
-    The second supplier and buyer are seeded only if `companies` (the directory) holds a company for them.
+    The second supplier and buyer are seeded only if `companies` (the directory) holds a company for them;
+    the partners' staff only if `partners` holds their company.
     """
     started = time.monotonic()
     groups = ensure_staff_groups()  # already there after migrate; a no-op unless someone deleted them
-    company_by_slug = {c.slug: c for c in (supplier, buyer)} | second_companies(list(companies))
+    company_by_slug = (
+        {c.slug: c for c in (supplier, buyer)} | second_companies(list(companies)) | dict(partners or {})
+    )
     existing = {u.email: u for u in User.objects.filter(email__in=[spec[0] for spec in DEMO_USERS])}
     password_hash = None  # hashing is slow on purpose: do it once for all new demo users
     users, new = {}, 0

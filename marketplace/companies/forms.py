@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.companies import services
-from marketplace.companies.models import Company, DocumentKind, MemberRole
+from marketplace.companies.models import TRADING_KINDS, Company, DocumentKind, MemberRole
 from marketplace.companies.services import PROFILE_FIELDS
 
 
@@ -14,6 +14,15 @@ class CompanyForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "description_zh": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        if self.instance.pk and self.instance.is_partner:
+            # A bank, an insurer or a chamber is one because an operator said so; its owners cannot change it.
+            kind.disabled = True
+        else:
+            kind.choices = [(value, label) for value, label in kind.choices if value in TRADING_KINDS]
 
 
 class InvitationForm(forms.Form):

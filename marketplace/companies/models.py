@@ -104,6 +104,16 @@ class CompanyKind(models.TextChoices):
     SUPPLIER = "supplier", _("Supplier")
     BUYER = "buyer", _("Buyer")
     BOTH = "both", _("Supplier and buyer")
+    # Partners: they trade nothing on the platform; their staff (risk officers among them) decide
+    # insurance and financing applications made to them, and chambers co-host buyer meetings.
+    BANK = "bank", _("Bank")
+    INSURER = "insurer", _("Export credit insurer")
+    CHAMBER = "chamber", _("Chamber or trade association")
+
+
+# What a company may say it is when it signs up or edits its profile; partner kinds are set by operators.
+TRADING_KINDS = (CompanyKind.SUPPLIER, CompanyKind.BUYER, CompanyKind.BOTH)
+PARTNER_KINDS = (CompanyKind.BANK, CompanyKind.INSURER, CompanyKind.CHAMBER)
 
 
 class CompanyQuerySet(models.QuerySet):
@@ -112,6 +122,18 @@ class CompanyQuerySet(models.QuerySet):
 
     def buyers(self):
         return self.filter(kind__in=[CompanyKind.BUYER, CompanyKind.BOTH])
+
+    def trading(self):
+        return self.filter(kind__in=TRADING_KINDS)
+
+    def banks(self):
+        return self.filter(kind=CompanyKind.BANK)
+
+    def insurers(self):
+        return self.filter(kind=CompanyKind.INSURER)
+
+    def chambers(self):
+        return self.filter(kind=CompanyKind.CHAMBER)
 
 
 # Countries that write the postal code after the city in an address line.
@@ -218,6 +240,11 @@ class Company(models.Model):
     @property
     def is_buyer(self) -> bool:
         return self.kind in (CompanyKind.BUYER, CompanyKind.BOTH)
+
+    @property
+    def is_partner(self) -> bool:
+        """A bank, an export credit insurer or a chamber: a partner of the platform, not a trader."""
+        return self.kind in PARTNER_KINDS
 
 
 class MemberRole(models.TextChoices):

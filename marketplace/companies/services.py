@@ -15,6 +15,7 @@ from marketplace.companies import signals
 from marketplace.companies.models import (
     DOCUMENT_TRANSITIONS,
     INVITATION_TRANSITIONS,
+    PARTNER_KINDS,
     Company,
     DocumentKind,
     DocumentStatus,
@@ -63,6 +64,10 @@ def company_create(*, owner: User, **fields) -> Company:
     """Create a company with `owner` as its first owner. A person belongs to one company."""
     if has_company(owner):
         raise ValidationError(_("You already belong to a company."))
+    if fields.get("kind") in PARTNER_KINDS:
+        raise ValidationError(
+            {"kind": _("Only an operator makes a company a bank, an insurer or a chamber.")}
+        )
     company = Company(slug=unique_slug(fields["name"]), **fields)
     company.full_clean()
     company.save()
@@ -111,6 +116,10 @@ def company_update(*, company: Company, by_user: User, **fields) -> Company:
             setattr(locked, name, value)
     if not changes:
         return locked
+    if "kind" in changes and (changes["kind"][0] in PARTNER_KINDS or locked.kind in PARTNER_KINDS):
+        raise ValidationError(
+            {"kind": _("Only an operator makes a company a bank, an insurer or a chamber.")}
+        )
     if "street_line1" in changes and locked.is_verified and not locked.street_line1.strip():
         # Contracts print the registered address: a verified company may change it, not blank it.
         raise ValidationError(

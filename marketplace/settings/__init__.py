@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "marketplace.catalog",
     "marketplace.deals",
     "marketplace.showcases",
+    "marketplace.matchmaking",
+    "marketplace.payments",
+    "marketplace.insurance",
+    "marketplace.financing",
     "marketplace.demo",
     "credit",
     "cms",
@@ -278,10 +282,13 @@ CREDIT_FX_RATES = "marketplace.core.fx.usd_rates"
 # The governing clauses printed on sales contracts: a callable () -> [{title_en, title_zh, text_en, text_zh}]
 # that cms provides (operators edit them in Wagtail); deals stands below cms and reads them through this.
 DEALS_CONTRACT_CLAUSES = "cms.contracts.governing_clauses"
-# Gating (credit/gating.py): the buyer's unpaid deferred amounts, (subject) -> iterable of (Decimal, currency),
-# imported when a decision is made; and the override amount (gating policy's base currency) above which a
+# Gating (credit/gating.py): what a company owes or is lent on credit — callables (subject) -> iterable of
+# (Decimal, currency), each app above deals adding its own (insurance limits in force, financing) — imported
+# when a decision is made; and the override amount (gating policy's base currency) above which a
 # second risk officer must approve.
-CREDIT_EXPOSURE = "marketplace.deals.exposure.outstanding"
+CREDIT_EXPOSURE = [
+    "marketplace.deals.exposure.outstanding",
+]
 CREDIT_OVERRIDE_FOUR_EYES_AMOUNT = Decimal(os.environ.get("CREDIT_OVERRIDE_FOUR_EYES_AMOUNT", "50000"))
 # ...asks this predicate (user, subject_id) -> bool who works for a company (fact disputes), and gives
 # a dispute's reviewers this many days (shown to both sides as a countdown).

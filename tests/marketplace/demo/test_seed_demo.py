@@ -88,10 +88,21 @@ def test_seed_twice_leaves_the_same_counts(world):
     output = seed(verbosity=1)
     assert counts() == first
     assert "0 rows added this run" in output
-    assert first["Company"] == 902  # 300 suppliers, 600 buyers and the two demo companies
+    # 300 suppliers, 600 buyers, the two demo companies, and the demo insurer, bank and chamber
+    assert first["Company"] == 905
     assert first["Industry"] >= 40 and first["FairSession"] == 2
     assert first["Product"] > 3000 and first["Showcase"] == 3 and first["Interest"] == 1
-    assert first["Assessment"] == first["Company"] and first["Fact"] > 30_000
+    # Partners are not scored: they do not trade.
+    assert first["Assessment"] == Company.objects.trading().count() == 902 and first["Fact"] > 30_000
+
+
+def test_partners_have_risk_officers_of_their_own(world):
+    from marketplace.companies.models import CompanyKind, User
+
+    for email, kind in (("insurer", CompanyKind.INSURER), ("bank", CompanyKind.BANK)):
+        user = User.objects.get(email=f"{email}@demo.trustfair.test")
+        assert user.is_risk_officer and user.company.kind == kind and user.company.is_verified
+    assert User.objects.get(email="chamber@demo.trustfair.test").company.kind == CompanyKind.CHAMBER
 
 
 def test_world_is_believable(world):
