@@ -52,6 +52,18 @@ def is_owner(user, company: Company | int | None) -> bool:
     )
 
 
+def partner_of_officer(user, kind: str) -> Company | None:
+    """The partner company of `kind` (bank, insurer) for which `user` is a risk officer, or None.
+
+    A partner's risk officer is a member of the partner company with the risk-officer role; they decide
+    only the applications made to that company (the platform's own risk officers belong to no company).
+    """
+    if not _signed_in_person(user) or user.platform_role != PlatformRole.RISK_OFFICER:
+        return None
+    membership = Membership.objects.select_related("company").filter(user=user, company__kind=kind).first()
+    return membership.company if membership else None
+
+
 def is_operator(user) -> bool:
     """Platform staff who verify companies."""
     return _signed_in_person(user) and user.platform_role == PlatformRole.OPERATOR

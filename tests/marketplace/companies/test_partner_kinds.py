@@ -39,7 +39,9 @@ def test_the_profile_form_offers_only_trading_kinds(client, supplier_owner):
 
 def test_the_service_refuses_a_partner_kind_either_way(supplier_owner):
     with pytest.raises(ValidationError) as raised:
-        services.company_update(company=supplier_owner.company, by_user=supplier_owner, kind=CompanyKind.INSURER)
+        services.company_update(
+            company=supplier_owner.company, by_user=supplier_owner, kind=CompanyKind.INSURER
+        )
     assert "kind" in raised.value.message_dict
     insurer = CompanyFactory(kind=CompanyKind.INSURER)
     owner = MembershipFactory(company=insurer, role="owner").user
@@ -69,3 +71,19 @@ def test_signing_up_as_a_partner_is_refused():
             owner=user, name="Bank of Nowhere", kind=CompanyKind.BANK, country="CN", industry=company.industry
         )
     assert not Company.objects.filter(name="Bank of Nowhere").exists()
+
+
+def test_partner_of_officer_names_only_the_officers_own_partner():
+    from marketplace.companies.models import PlatformRole
+    from marketplace.companies.permissions import partner_of_officer
+
+    insurer = CompanyFactory(kind=CompanyKind.INSURER)
+    officer = MembershipFactory(
+        company=insurer, user=UserFactory(platform_role=PlatformRole.RISK_OFFICER)
+    ).user
+    clerk = MembershipFactory(company=insurer).user  # a member, not a risk officer
+    platform_officer = UserFactory(platform_role=PlatformRole.RISK_OFFICER)  # belongs to no company
+    assert partner_of_officer(officer, CompanyKind.INSURER) == insurer
+    assert partner_of_officer(officer, CompanyKind.BANK) is None
+    assert partner_of_officer(clerk, CompanyKind.INSURER) is None
+    assert partner_of_officer(platform_officer, CompanyKind.INSURER) is None
