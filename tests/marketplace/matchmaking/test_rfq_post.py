@@ -119,5 +119,3 @@ def test_the_buyer_edits_an_open_rfq_and_no_one_else_may(buyer):
         services.edit_rfq(rfq=rfq, by_user=buyer, data=bad)
     rfq.refresh_from_db()
     assert rfq.quantity == 250
-
-

@@ -1,0 +1,209 @@
+"""Comparing quotations: the tier for the RFQ's quantity, conversion at the rate of the right date, Incoterm
+differences flagged, sorting; accepting one opens a deal with its terms as the first offer and tells the others."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from marketplace.core import fx
+from marketplace.core.models import FxRate
+from marketplace.deals.models import DealSource, DealState, OfferStatus
+from marketplace.matchmaking import rfq_selectors as selectors
+from marketplace.matchmaking import rfq_services as services
+from marketplace.matchmaking.models import Quotation, QuotationTier
+from marketplace.notifications.models import Notification
+from tests.marketplace.catalog.factories import ChapterFactory
+from tests.marketplace.companies.factories import buyer_member
+from tests.marketplace.matchmaking.factories_rfq import quotation_data, rfq_data, verified_supplier
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rates():
+    """USD and CNY per euro on two dates; the latest on or before today is the one to use."""
+    today = timezone.localdate()
+    old, recent = today - dt.timedelta(days=30), today - dt.timedelta(days=1)
+    FxRate.objects.all().delete()
+    for day, usd, cny in (
+        (old, "1.00", "7.00"),
+        (recent, "1.25", "8.75"),
+        (today + dt.timedelta(days=5), "2", "20"),
+    ):
+        FxRate.objects.create(date=day, currency="USD", per_eur=Decimal(usd))
+        FxRate.objects.create(date=day, currency="CNY", per_eur=Decimal(cny))
+    fx.forget_rates()
+    yield {"old": old, "recent": recent}
+    fx.forget_rates()
+
+
+@pytest.fixture
+def setup():
+    chapter = ChapterFactory()
+    buyer = buyer_member()
+    data = rfq_data(chapter, quantity="300", certifications=["CE", "RoHS"], incoterm="FOB")
+    rfq = services.post_rfq(buyer=buyer.membership.company, by_user=buyer, data=data)
+    cheap = verified_supplier(chapter=chapter, certifications=["CE"], name="Cheap Co")
+    certified = verified_supplier(chapter=chapter, certifications=["CE", "RoHS"], name="Certified Co")
+    q_cheap = services.submit_quotation(
+        rfq=rfq,
+        by_user=cheap,
+        data=quotation_data(currency="USD", incoterm="EXW", lead_time_days=45, moq=Decimal("500")),
+        tiers=[("1", "100"), ("100", "90"), ("500", "70")],
+        certificate_ids=list(
+            cheap.membership.company.products.first().certifications.values_list("pk", flat=True)
+        ),
+    )
+    q_cert = services.submit_quotation(
+        rfq=rfq,
+        by_user=certified,
+        data=quotation_data(currency="EUR", incoterm="FOB", lead_time_days=20, moq=Decimal("100")),
+        tiers=[("1", "90"), ("250", "80")],
+        certificate_ids=list(
+            certified.membership.company.products.first().certifications.values_list("pk", flat=True)
+        ),
+    )
+    return {
+        "rfq": rfq,
+        "buyer": buyer,
+        "cheap": cheap,
+        "certified": certified,
+        "q_cheap": q_cheap,
+        "q_cert": q_cert,
+    }
+
+
+def test_the_tier_for_the_rfqs_quantity():
+    tiers = [
+        QuotationTier(min_quantity=Decimal(q), unit_price=Decimal(p))
+        for q, p in (("1", "10"), ("100", "9"), ("500", "8"))
+    ]
+    assert services.tier_for(tiers, Decimal("300")).unit_price == 9
+    assert services.tier_for(tiers, Decimal("500")).unit_price == 8
+    assert services.tier_for(tiers, Decimal("99.5")).unit_price == 10
+    # Below every tier: the first tier prices it (the MOQ flag tells the buyer).
+    assert services.tier_for(tiers[1:], Decimal("5")).unit_price == 9
+
+
+def test_conversion_uses_the_rates_in_force_today_and_shows_rate_and_date(setup, rates):
+    comparison = selectors.compare(setup["rfq"], currency="CNY")
+    rows = {row.quotation.pk: row for row in comparison.rows}
+    cheap, cert = rows[setup["q_cheap"].pk], rows[setup["q_cert"].pk]
+    # 300 pieces: USD 90 tier (100+) and EUR 80 tier (250+), at yesterday's rates (not last month's, not the
+    # future row): 1 EUR = 1.25 USD = 8.75 CNY, so 1 USD = 7 CNY.
+    assert cheap.unit_price.amount == 90 and cheap.tier_from == 100
+    assert cheap.converted.amount == Decimal("630.0000") and cheap.rate == Decimal("7")
+    assert cheap.rate_dates == (rates["recent"],)
+    assert cert.unit_price.amount == 80 and cert.converted.amount == Decimal("700.0000")
+    assert cert.total.amount == Decimal("210000.00")
+    # As of last month the older rates apply.
+    old = selectors.compare(setup["rfq"], currency="CNY", on=rates["old"])
+    assert {r.quotation.pk: r.converted.amount for r in old.rows}[setup["q_cheap"].pk] == Decimal("630.0000")
+    assert {r.quotation.pk: r.converted.amount for r in old.rows}[setup["q_cert"].pk] == Decimal("560.0000")
+
+
+def test_incoterm_differences_moq_and_certifications_are_flagged(setup, rates):
+    comparison = selectors.compare(setup["rfq"], currency="USD")
+    rows = {row.quotation.pk: row for row in comparison.rows}
+    assert rows[setup["q_cheap"].pk].incoterm_differs and not rows[setup["q_cert"].pk].incoterm_differs
+    assert comparison.mixed_incoterms and comparison.incoterms == ["EXW", "FOB"]
+    assert not rows[setup["q_cheap"].pk].moq_fit and rows[setup["q_cert"].pk].moq_fit
+    assert rows[setup["q_cheap"].pk].certs_missing == ["RoHS"] and rows[setup["q_cert"].pk].certs_met == [
+        "CE",
+        "RoHS",
+    ]
+
+
+def test_sorting(setup, rates):
+    def order(sort):
+        return [r.quotation.pk for r in selectors.compare(setup["rfq"], currency="USD", sort=sort).rows]
+
+    cheap, cert = setup["q_cheap"].pk, setup["q_cert"].pk
+    assert order("price") == [cheap, cert]  # USD 90 vs EUR 80 = USD 100
+    assert order("lead_time") == [cert, cheap]
+    assert order("moq") == [cert, cheap]
+    assert order("certifications") == [cert, cheap]
+    assert order("incoterm") == [cert, cheap]  # the asked-for Incoterm first
+
+
+def test_shortlist_and_decline_with_a_reason_the_supplier_sees(setup):
+    buyer = setup["buyer"]
+    services.shortlist(quotation=setup["q_cert"], by_user=buyer)
+    with pytest.raises(ValidationError):
+        services.decline(quotation=setup["q_cheap"], by_user=buyer, reason=" ")
+    services.decline(quotation=setup["q_cheap"], by_user=buyer, reason="EXW does not suit us")
+    q = Quotation.objects.get(pk=setup["q_cheap"].pk)
+    assert q.status == "declined" and q.decline_reason == "EXW does not suit us"
+    note = Notification.objects.get(recipient=setup["cheap"], title__icontains="declined")
+    assert "EXW does not suit us" in note.body
+    with pytest.raises(PermissionDenied):
+        services.shortlist(quotation=setup["q_cheap"], by_user=setup["certified"])
+
+
+def test_accepting_opens_a_deal_with_the_quotations_terms_and_tells_the_others(
+    setup, rates, django_capture_on_commit_callbacks
+):
+    buyer, rfq = setup["buyer"], setup["rfq"]
+    with django_capture_on_commit_callbacks(execute=True):
+        deal = services.accept(
+            quotation=setup["q_cert"],
+            by_user=buyer,
+            conversion=selectors.conversion_of(setup["q_cert"], "CNY"),
+        )
+    assert deal.state == DealState.NEGOTIATION and deal.source_kind == DealSource.RFQ
+    assert deal.buyer == buyer.membership.company and deal.supplier == setup["certified"].membership.company
+    offer = deal.offers.get()
+    assert offer.status == OfferStatus.OPEN and offer.from_side == "supplier"
+    assert (offer.currency, offer.incoterm, offer.named_place, offer.lead_time_days) == (
+        "EUR",
+        "FOB",
+        "Ningbo",
+        20,
+    )
+    assert offer.payment_terms == "prepayment" and offer.valid_until == setup["q_cert"].valid_until
+    line = offer.lines.get()
+    assert (line.quantity, line.unit, line.unit_price) == (Decimal("300"), "piece", Decimal("80"))
+    opening = deal.events.get(action="open").data
+    assert opening["rfq"] == rfq.pk and opening["comparison"]["rate"] and opening["comparison"]["rate_dates"]
+    rfq.refresh_from_db()
+    assert rfq.status == "awarded"
+    assert Quotation.objects.get(pk=setup["q_cert"].pk).deal == deal
+    assert Quotation.objects.get(pk=setup["q_cheap"].pk).status == "not_chosen"
+    assert Notification.objects.filter(
+        recipient=setup["cheap"], title__icontains="another quotation"
+    ).exists()
+    assert Notification.objects.filter(recipient=setup["certified"], title__icontains="accepted").exists()
+    # Only one quotation is ever accepted.
+    with pytest.raises(ValidationError):
+        services.accept(quotation=setup["q_cheap"], by_user=buyer)
+
+
+def test_only_the_buyer_accepts_and_not_an_expired_quotation(setup):
+    with pytest.raises(PermissionDenied):
+        services.accept(quotation=setup["q_cert"], by_user=setup["certified"])
+    with pytest.raises(PermissionDenied):
+        services.accept(quotation=setup["q_cert"], by_user=buyer_member())
+    Quotation.objects.filter(pk=setup["q_cert"].pk).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    with pytest.raises(ValidationError, match="expired"):
+        services.accept(quotation=setup["q_cert"], by_user=setup["buyer"])
+    assert not Quotation.objects.filter(deal__isnull=False).exists()
+
+
+def test_need_of_is_the_ranking_input(setup):
+    need = selectors.need_of(setup["rfq"])
+    assert need == {
+        "text": "Hydraulic presses 100 t\nFor sheet metal.",
+        "hs_code": "84",
+        "quantity": Decimal("300"),
+        "unit": "piece",
+        "target_price": need["target_price"],
+        "destination_country": "DE",
+        "incoterm": "FOB",
+        "certifications": ["CE", "RoHS"],
+    }
+    assert (need["target_price"].amount, need["target_price"].currency) == (Decimal("90"), "USD")
