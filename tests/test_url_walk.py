@@ -53,6 +53,13 @@ from tests.marketplace.deals.factories import (
 )
 from tests.marketplace.deals.factories import DisputeEvidenceFactory as DealDisputeEvidenceFactory
 from tests.marketplace.fairs.factories import FairSessionFactory
+from tests.marketplace.matchmaking.factories_rfq import (
+    QuotationAttachmentFactory,
+    QuotationFactory,
+    QuotationTierFactory,
+    RfqAttachmentFactory,
+    RfqFactory,
+)
 from tests.marketplace.notifications.factories import NotificationFactory
 from tests.marketplace.showcases.factories import (
     ShowcaseAccessFactory,
@@ -77,6 +84,8 @@ EVIDENCE_NAME = "secret-b-evidence.pdf"
 DEAL_SUBJECT = "SECRET-B-D-DEAL"
 DEAL_MESSAGE = "SECRET-B-D-MESSAGE"
 DEAL_FILE = "secret-b-d-drawing.pdf"
+RFQ_TITLE = "SECRET-D-RFQ-FOR-B-ONLY"
+QUOTATION_MESSAGE = "SECRET-B-QUOTATION-TO-D"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -91,6 +100,9 @@ MAY_SEE = {
     DEAL_SUBJECT: {"audience_buyer", "operator", "risk_officer"},
     DEAL_MESSAGE: {"audience_buyer", "operator", "risk_officer"},
     DEAL_FILE: {"audience_buyer", "operator", "risk_officer"},
+    # D's sourcing request for invited B only, and B's quotation on it: D sees both, nobody else.
+    RFQ_TITLE: {"audience_buyer"},
+    QUOTATION_MESSAGE: {"audience_buyer"},
 }
 
 # Routes left out of the walk, with the reason.
@@ -209,6 +221,14 @@ def world():
     w["dispute_evidence"] = DealDisputeEvidenceFactory(
         dispute=DisputeFactory(deal=w["deal"]), original_name=DEAL_FILE
     )
+    # --- sourcing requests: D's RFQ for invited B only, with B's quotation and a file on each ---
+    rfq = RfqFactory(buyer=d, created_by=people["audience_buyer"], title=RFQ_TITLE, visibility="invited")
+    rfq.invited.set([b])
+    quotation = QuotationFactory(rfq=rfq, supplier=b, created_by=b_owner, message=QUOTATION_MESSAGE)
+    QuotationTierFactory(quotation=quotation, min_quantity=1)
+    w["rfq"], w["quotation"] = rfq, quotation
+    w["rfq_file"] = RfqAttachmentFactory(rfq=rfq, uploaded_by=people["audience_buyer"])
+    w["quotation_file"] = QuotationAttachmentFactory(quotation=quotation, uploaded_by=b_owner)
     return w
 
 
@@ -270,6 +290,24 @@ def _kwargs(w):
         "deals:dispute_resolve": [{"pk": w["deal"].pk}],
         "deals:dispute_evidence": [{"pk": w["deal"].pk, "file_pk": w["dispute_evidence"].pk}],
         "deals:rating_create": [{"pk": w["deal"].pk}],
+        "rfq:rfq_list": [{}],
+        "rfq:inbox": [{}],
+        "rfq:rfq_create": [{}],
+        "rfq:rfq_detail": [{"pk": w["rfq"].pk}],
+        "rfq:rfq_edit": [{"pk": w["rfq"].pk}],
+        "rfq:rfq_cancel": [{"pk": w["rfq"].pk}],
+        "rfq:rfq_file": [{"pk": w["rfq"].pk, "attachment_pk": w["rfq_file"].pk}],
+        "rfq:compare": [{"pk": w["rfq"].pk}],
+        "rfq:quotation_create": [{"pk": w["rfq"].pk}],
+        "rfq:quotation_detail": [{"pk": w["rfq"].pk, "quotation_pk": w["quotation"].pk}],
+        "rfq:quotation_revise": [{"pk": w["rfq"].pk, "quotation_pk": w["quotation"].pk}],
+        "rfq:quotation_file": [
+            {"pk": w["rfq"].pk, "quotation_pk": w["quotation"].pk, "attachment_pk": w["quotation_file"].pk}
+        ],
+        "rfq:quotation_decide": [
+            {"pk": w["rfq"].pk, "quotation_pk": w["quotation"].pk, "decision": d}
+            for d in ("shortlist", "decline", "accept")
+        ],
         "notifications:notification_list": [{}],
         "notifications:notification_read": [{}],
         "fairs:session_list": [{}],
