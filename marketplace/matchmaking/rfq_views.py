@@ -183,6 +183,9 @@ def quotation_create(request, pk):
     existing = Quotation.objects.filter(rfq=rfq, supplier=company).first()
     if existing is not None:
         return redirect(existing)
+    if not rfq.is_open:
+        messages.error(request, _("This sourcing request is closed: no more quotations are taken."))
+        return redirect(rfq)
     form = QuotationForm(
         request.POST or None, request.FILES or None, supplier=company, initial=_rfq_initial_quote(rfq)
     )

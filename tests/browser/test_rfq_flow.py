@@ -36,8 +36,12 @@ def fits_width(page) -> bool:
 
 def quote(page, base, email, password, *, currency, incoterm, place, tiers, lead):
     sign_in(page, base, email, password)
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}/sourcing/inbox/")
+    assert fits_width(page)
     page.get_by_role("link", name=TITLE).click()
+    assert fits_width(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="Send a quotation").click()
     page.get_by_label("Currency").select_option(currency)
     page.get_by_label("Incoterm 2020").select_option(incoterm)
@@ -86,9 +90,7 @@ def test_buyer_posts_two_suppliers_quote_buyer_compares_in_cny_and_accepts(live_
     page.get_by_label("CE", exact=True).check()
     page.get_by_label("Closing date").fill((timezone.localdate() + dt.timedelta(days=10)).isoformat())
     page.get_by_label("Invited suppliers only").check()
-    page.locator("#id_invited").select_option(
-        [str(supplier.company.pk), str(second.company.pk)]
-    )
+    page.locator("#id_invited").select_option([str(supplier.company.pk), str(second.company.pk)])
     assert fits_width(page)
     page.get_by_role("button", name="Post request").click()
     page.wait_for_load_state()

@@ -196,3 +196,45 @@ def test_certificates_must_be_the_suppliers_own(buyer, chapter):
     with pytest.raises(ValidationError) as caught:
         quote(rfq, verified_supplier(chapter=chapter), certificate_ids=[theirs.pk])
     assert "certificates" in caught.value.message_dict
+
+
+def test_quotation_attachments_are_checked_by_content_and_served_to_the_two_parties_only(
+    buyer, chapter, client
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.marketplace.matchmaking.factories_rfq import PDF
+
+    rfq = make_rfq(buyer, chapter)
+    supplier = verified_supplier(chapter=chapter)
+    with pytest.raises(ValidationError) as caught:
+        services.submit_quotation(
+            rfq=rfq,
+            by_user=supplier,
+            data=quotation_data(),
+            tiers=TIERS,
+            uploads=[SimpleUploadedFile("price-list.pdf", b"<html><script>alert(1)</script></html>")],
+        )
+    assert "price-list.pdf" in caught.value.message_dict["files"][0]
+    assert not Quotation.objects.exists()
+    quotation = services.submit_quotation(
+        rfq=rfq,
+        by_user=supplier,
+        data=quotation_data(),
+        tiers=TIERS,
+        uploads=[SimpleUploadedFile("price-list.pdf", PDF)],
+    )
+    attachment = quotation.attachments.get()
+    url = reverse("rfq:quotation_file", args=[rfq.pk, quotation.pk, attachment.pk])
+    for user, status in (
+        (buyer, 200),
+        (supplier, 200),
+        (verified_supplier(chapter=chapter), 404),
+        (buyer_member(), 404),
+    ):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == status
+        if status == 200:
+            assert b"".join(response.streaming_content) == PDF
