@@ -292,6 +292,7 @@ def _kwargs(w):
         "deals:rating_create": [{"pk": w["deal"].pk}],
         "rfq:rfq_list": [{}],
         "rfq:inbox": [{}],
+        "rfq:profile": [{}],
         "rfq:rfq_create": [{}],
         "rfq:rfq_detail": [{"pk": w["rfq"].pk}],
         "rfq:rfq_edit": [{"pk": w["rfq"].pk}],

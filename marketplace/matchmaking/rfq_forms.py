@@ -211,3 +211,19 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (the supplier sees it)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class MarketsForm(forms.Form):
+    markets = forms.MultipleChoiceField(
+        label=_("Markets served"),
+        required=False,
+        choices=[],
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_(
+            "Requests open to your category show only for these destinations; choose none for every market."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["markets"].choices = list(countries)

@@ -898,3 +898,29 @@ def set_quota(*, company: Company, by_user, monthly_quota: int) -> SourcingProfi
             data={"from": before, "to": monthly_quota},
         )
     return profile
+
+
+def set_markets(*, company: Company, by_user, markets: Iterable[str]) -> SourcingProfile:
+    """A supplier's member names the destination countries it serves (empty: every market)."""
+    from django_countries import countries
+
+    if not perms.is_member_of(by_user, company) or not company.is_supplier:
+        raise PermissionDenied
+    codes = sorted({str(code).upper() for code in markets})
+    unknown = [code for code in codes if code not in dict(countries)]
+    if unknown:
+        raise ValidationError({"markets": _("Unknown country: %(codes)s.") % {"codes": ", ".join(unknown)}})
+    with transaction.atomic():
+        profile = _lock_profile(company)
+        before = list(profile.markets)
+        profile.markets = codes
+        profile.updated_at = timezone.now()
+        profile.save(update_fields=["markets", "updated_at"])
+        audit.log(
+            actor=by_user,
+            action="matchmaking.sourcing_profile.markets",
+            obj=profile,
+            company_id=company.pk,
+            data={"from": before, "to": codes},
+        )
+    return profile

@@ -18,8 +18,15 @@ from marketplace.core.files import serve_private
 from marketplace.matchmaking import rfq_permissions as perms
 from marketplace.matchmaking import rfq_selectors as selectors
 from marketplace.matchmaking import rfq_services as services
-from marketplace.matchmaking.models import Quotation, QuotationAttachment, RfqAttachment
-from marketplace.matchmaking.rfq_forms import TIER_ROWS, DeclineForm, QuotationForm, RfqForm, _apply_errors
+from marketplace.matchmaking.models import Quotation, QuotationAttachment, RfqAttachment, SourcingProfile
+from marketplace.matchmaking.rfq_forms import (
+    TIER_ROWS,
+    DeclineForm,
+    MarketsForm,
+    QuotationForm,
+    RfqForm,
+    _apply_errors,
+)
 
 
 def _refusal(request, error) -> None:
@@ -43,6 +50,28 @@ def inbox(request):
             "quota": services.quota_of(company),
             "used": services.used_this_month(company),
         },
+    )
+
+
+@member_required(supplier=True)
+def sourcing_profile(request):
+    """The supplier's markets (what its inbox shows) and its monthly quota of quotations (operators set it)."""
+    company = request.company
+    profile = SourcingProfile.objects.filter(company=company).first()
+    form = MarketsForm(request.POST or None, initial={"markets": profile.markets if profile else []})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_markets(company=company, by_user=request.user, markets=form.cleaned_data["markets"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your markets are saved."))
+            return redirect("rfq:profile")
+    return render(
+        request,
+        "matchmaking/rfq/profile.html",
+        {"form": form, "quota": services.quota_of(company), "used": services.used_this_month(company)},
+        status=400 if request.method == "POST" else 200,
     )
 
 

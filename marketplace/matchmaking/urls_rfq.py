@@ -7,6 +7,7 @@ app_name = "rfq"
 urlpatterns = [
     path("", views.rfq_list, name="rfq_list"),
     path("inbox/", views.inbox, name="inbox"),
+    path("profile/", views.sourcing_profile, name="profile"),
     path("new/", views.rfq_create, name="rfq_create"),
     path("<int:pk>/", views.rfq_detail, name="rfq_detail"),
     path("<int:pk>/edit/", views.rfq_edit, name="rfq_edit"),

@@ -255,3 +255,22 @@ def test_posting_in_chinese_quoting_comparing_and_accepting_from_the_pages(clien
     assert accepted.status_code == 302 and accepted["Location"] == deal.get_absolute_url()
     assert deal.offers.get().lines.get().unit_price == Decimal("11")
     assert deal.events.get(action="open").data["comparison"]["currency"] == "CNY"
+
+
+def test_a_supplier_names_its_markets_and_the_inbox_follows(client):
+    from marketplace.matchmaking.models import SourcingProfile
+
+    chapter = ChapterFactory()
+    buyer = buyer_member()
+    services.post_rfq(
+        buyer=buyer.membership.company, by_user=buyer, data=rfq_data(chapter, title="For Germany")
+    )
+    supplier = verified_supplier(chapter=chapter)
+    client.force_login(supplier)
+    assert b"For Germany" in client.get(reverse("rfq:inbox")).content
+    assert client.post(reverse("rfq:profile"), {"markets": ["US", "GB"]}).status_code == 302
+    assert SourcingProfile.objects.get(company=supplier.membership.company).markets == ["GB", "US"]
+    assert b"For Germany" not in client.get(reverse("rfq:inbox")).content
+    assert client.post(reverse("rfq:profile"), {"markets": ["ZZ"]}).status_code == 400
+    client.force_login(buyer)
+    assert client.get(reverse("rfq:profile")).status_code == 403
