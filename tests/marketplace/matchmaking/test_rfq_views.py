@@ -274,3 +274,31 @@ def test_a_supplier_names_its_markets_and_the_inbox_follows(client):
     assert client.post(reverse("rfq:profile"), {"markets": ["ZZ"]}).status_code == 400
     client.force_login(buyer)
     assert client.get(reverse("rfq:profile")).status_code == 403
+
+
+def test_the_buyer_edits_and_withdraws_from_the_pages_and_quoting_suppliers_are_told(client):
+    from marketplace.notifications.models import Notification
+
+    chapter = ChapterFactory()
+    buyer = buyer_member()
+    rfq = services.post_rfq(buyer=buyer.membership.company, by_user=buyer, data=rfq_data(chapter))
+    supplier = verified_supplier(chapter=chapter)
+    services.submit_quotation(rfq=rfq, by_user=supplier, data=quotation_data(), tiers=TIERS)
+    client.force_login(buyer)
+    edit = reverse("rfq:rfq_edit", args=[rfq.pk])
+    assert client.get(edit).status_code == 200
+    response = client.post(edit, _form(chapter, title="Presses, 120 t", quantity="40"))
+    assert response.status_code == 302
+    rfq.refresh_from_db()
+    assert (rfq.title, rfq.quantity) == ("Presses, 120 t", Decimal("40"))
+    assert client.post(reverse("rfq:rfq_cancel", args=[rfq.pk])).status_code == 302
+    rfq.refresh_from_db()
+    assert rfq.status == "cancelled"
+    assert Notification.objects.filter(recipient=supplier, title__icontains="withdrawn").exists()
+    # A withdrawn request takes no quotation and no edit.
+    response = client.post(edit, _form(chapter, title="Again"))
+    assert response.status_code == 400
+    rfq.refresh_from_db()
+    assert rfq.title == "Presses, 120 t"
+    client.force_login(verified_supplier(chapter=chapter))
+    assert client.get(reverse("rfq:quotation_create", args=[rfq.pk])).status_code == 302
