@@ -238,3 +238,16 @@ def test_quotation_attachments_are_checked_by_content_and_served_to_the_two_part
         assert response.status_code == status
         if status == 200:
             assert b"".join(response.streaming_content) == PDF
+
+
+def test_the_expiry_command_runs_the_daily_job(buyer, chapter):
+    import io
+
+    from django.core.management import call_command
+
+    rfq = make_rfq(buyer, chapter)
+    Rfq.objects.filter(pk=rfq.pk).update(closes_on=timezone.localdate() - dt.timedelta(days=2))
+    out = io.StringIO()
+    call_command("check_rfq_expiries", stdout=out)
+    assert out.getvalue().startswith("1 sourcing requests closed; 0 quotations expired")
+    assert Rfq.objects.get(pk=rfq.pk).close_reason == "date"
