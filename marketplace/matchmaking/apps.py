@@ -1,3 +1,5 @@
+"""Matchmaking: sourcing requests (RFQs) and quotations, ranked supplier matches with reasons, and meetings."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,6 @@ class MatchmakingConfig(AppConfig):
     name = "marketplace.matchmaking"
     label = "matchmaking"
     verbose_name = _("Matchmaking")
+
+    def ready(self):
+        from marketplace.matchmaking import meetings_receivers  # noqa: F401 - meetings' notifications

@@ -28,11 +28,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credit.facts import record as record_fact
-from marketplace.companies.models import Company
+from marketplace.companies.models import Company, Membership
 from marketplace.companies.permissions import is_member, is_operator
 from marketplace.core import audit
 from marketplace.core.signals import send_after_commit
 from marketplace.core.transitions import transition
+from marketplace.deals.permissions import ACTING_ROLES
 from marketplace.matchmaking.meetings_signals import attendance_settled, meeting_requested
 from marketplace.matchmaking.models.meetings import (
     MEETING_TRANSITIONS,
@@ -150,12 +151,26 @@ def create_table(
 # --- who may do what -----------------------------------------------------------------------------
 
 
+def acts_for(user, company_id: int | None) -> bool:
+    """A member of the company in a role that may act (not a read-only member)."""
+    return (
+        company_id is not None
+        and getattr(user, "is_authenticated", False)
+        and Membership.objects.filter(user=user, company_id=company_id, role__in=ACTING_ROLES).exists()
+    )
+
+
 def is_party(user, meeting: Meeting) -> bool:
-    return is_member(user, meeting.requester_company_id) or is_member(user, meeting.invitee_company_id)
+    """May act in the meeting: an acting member of either company."""
+    return acts_for(user, meeting.requester_company_id) or acts_for(user, meeting.invitee_company_id)
 
 
 def can_view(user, meeting: Meeting) -> bool:
-    return is_party(user, meeting) or is_operator(user)
+    return (
+        is_member(user, meeting.requester_company_id)
+        or is_member(user, meeting.invitee_company_id)
+        or is_operator(user)
+    )
 
 
 def can_answer(user, meeting: Meeting) -> bool:
@@ -166,13 +181,13 @@ def can_answer(user, meeting: Meeting) -> bool:
     """
     if meeting.state != MeetingState.PENDING:
         return is_party(user, meeting)
-    return meeting.awaiting_company_id is not None and is_member(user, meeting.awaiting_company_id)
+    return acts_for(user, meeting.awaiting_company_id)
 
 
 def _side_company_id(user, meeting: Meeting) -> int | None:
-    if is_member(user, meeting.requester_company_id):
+    if acts_for(user, meeting.requester_company_id):
         return meeting.requester_company_id
-    if is_member(user, meeting.invitee_company_id):
+    if acts_for(user, meeting.invitee_company_id):
         return meeting.invitee_company_id
     return None
 
@@ -306,7 +321,7 @@ def request_meeting(
     """Ask `with_company` for a meeting; the requester's time (and the table's) is held until expiry."""
     now = now or timezone.now()
     own = by_user.company if getattr(by_user, "is_authenticated", False) else None
-    if own is None:
+    if own is None or not acts_for(by_user, own.pk):
         raise PermissionDenied
     if with_company.pk == own.pk:
         raise ValidationError({"with_company": _("You cannot request a meeting with your own company.")})
