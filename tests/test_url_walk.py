@@ -15,6 +15,7 @@ from credit.models import FactDispute, GatingOverride
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.deals.models import Deal
+from marketplace.matchmaking.models.meetings import Meeting
 from marketplace.showcases.models import Showcase, ShowcaseAccess
 from tests.credit.factories import (
     DisputeEvidenceFactory,
@@ -53,6 +54,7 @@ from tests.marketplace.deals.factories import (
 )
 from tests.marketplace.deals.factories import DisputeEvidenceFactory as DealDisputeEvidenceFactory
 from tests.marketplace.fairs.factories import FairSessionFactory
+from tests.marketplace.matchmaking.factories_meetings import MeetingFactory, MeetingSlotFactory
 from tests.marketplace.notifications.factories import NotificationFactory
 from tests.marketplace.showcases.factories import (
     ShowcaseAccessFactory,
@@ -77,6 +79,7 @@ EVIDENCE_NAME = "secret-b-evidence.pdf"
 DEAL_SUBJECT = "SECRET-B-D-DEAL"
 DEAL_MESSAGE = "SECRET-B-D-MESSAGE"
 DEAL_FILE = "secret-b-d-drawing.pdf"
+MEETING_SUBJECT = "SECRET-B-D-MEETING"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -91,6 +94,7 @@ MAY_SEE = {
     DEAL_SUBJECT: {"audience_buyer", "operator", "risk_officer"},
     DEAL_MESSAGE: {"audience_buyer", "operator", "risk_officer"},
     DEAL_FILE: {"audience_buyer", "operator", "risk_officer"},
+    MEETING_SUBJECT: {"audience_buyer", "operator"},
 }
 
 # Routes left out of the walk, with the reason.
@@ -209,6 +213,11 @@ def world():
     w["dispute_evidence"] = DealDisputeEvidenceFactory(
         dispute=DisputeFactory(deal=w["deal"]), original_name=DEAL_FILE
     )
+    # --- meetings (issue 14): B's pending request to D, one proposed slot ---
+    w["meeting"] = MeetingFactory(
+        requester=b_owner, requester_company=b, invitee_company=d, subject=MEETING_SUBJECT
+    )
+    w["meeting_slot"] = MeetingSlotFactory(meeting=w["meeting"])
     return w
 
 
@@ -234,6 +243,25 @@ def _kwargs(w):
     sc, item, draft = w["showcase"], w["item"], w["draft"]
     return {
         "deals:deal_list": [{}],
+        # --- meetings (issue 14) ---
+        "meetings:list": [{}],
+        "meetings:request": [{}],
+        "meetings:settings": [{}],
+        "meetings:statistics": [{}],
+        "meetings:feed": [{"token": "not-a-real-token"}],
+        **{
+            f"meetings:{name}": [{"pk": w["meeting"].pk}]
+            for name in (
+                "detail",
+                "ics",
+                "accept",
+                "decline",
+                "reschedule",
+                "cancel",
+                "attendance",
+                "resolve",
+            )
+        },
         "deals:inquiry_from_product": [{"product_pk": w["public"].pk}, {"product_pk": draft.pk}],
         "deals:inquiry_from_company": [{"slug": w["b"].slug}],
         "deals:message_post": [{"pk": w["deal"].pk}],
@@ -367,6 +395,8 @@ def _state(w):
         sorted(FactDispute.objects.filter(subject=b).values_list("pk", "status", "evidence__pk")),
         # The deal between B and D: only its parties act in it.
         Deal.objects.values_list("state", "record_length").get(pk=w["deal"].pk),
+        # B's meeting request to D: only D answers it, only B or D changes it.
+        Meeting.objects.values_list("state", "sequence").get(pk=w["meeting"].pk),
     )
 
 

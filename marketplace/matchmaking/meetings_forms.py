@@ -102,7 +102,7 @@ class DeclineForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
 class AttendanceForm(forms.Form):

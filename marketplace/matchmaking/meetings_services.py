@@ -513,8 +513,11 @@ def reschedule(
     )
 
 
-def cancel(meeting: Meeting, *, by_user, reason: str = "", now: dt.datetime | None = None) -> Meeting:
+def cancel(meeting: Meeting, *, by_user, reason: str, now: dt.datetime | None = None) -> Meeting:
+    """Call the meeting off (either side, before it starts); the reason is shown to the other side."""
     now = now or timezone.now()
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give a reason: the other side sees it.")})
 
     def allowed(user, locked):
         return is_party(user, locked) and (locked.start is None or locked.start > now)

@@ -280,8 +280,9 @@ def meeting_decline(request, pk):
 def meeting_cancel(request, pk):
     def act(meeting):
         form = CancelForm(request.POST)
-        form.is_valid()
-        svc.cancel(meeting, by_user=request.user, reason=form.cleaned_data.get("reason", ""))
+        if not form.is_valid():
+            raise ValidationError(_("Give a reason: the other side sees it."))
+        svc.cancel(meeting, by_user=request.user, reason=form.cleaned_data["reason"])
         return _("The meeting is cancelled.")
 
     return _post_action(request, pk, act)

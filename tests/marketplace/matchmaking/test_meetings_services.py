@@ -184,7 +184,7 @@ def test_cancel_by_either_side_frees_every_booking(p):
     assert meeting.sequence == 2
     assert not Booking.objects.filter(meeting=meeting).exists()
     with pytest.raises(TransitionNotAllowed):
-        svc.cancel(meeting, by_user=p["buyer"])
+        svc.cancel(meeting, by_user=p["buyer"], reason="Twice")
 
 
 def test_expire_due_expires_only_unanswered_requests_past_expiry(p):
