@@ -229,8 +229,8 @@ def test_the_supplier_page_and_the_deal_page_link_to_the_request(client, p):
     deal = DealFactory(buyer=p["buyer_company"], supplier=p["supplier_company"])
     client.force_login(p["buyer"])
     company_page = client.get(p["supplier_company"].get_absolute_url()).content.decode()
-    assert f'{reverse("meetings:request")}?with={p["supplier_company"].slug}' in company_page
+    assert f"{reverse('meetings:request')}?with={p['supplier_company'].slug}" in company_page
     deal_page = client.get(reverse("deals:deal_detail", args=[deal.pk])).content.decode()
-    assert f'{reverse("meetings:request")}?deal={deal.pk}' in deal_page
+    assert f"{reverse('meetings:request')}?deal={deal.pk}" in deal_page
     client.force_login(buyer_member())
     assert client.get(reverse("meetings:request") + f"?deal={deal.pk}").status_code == 404
