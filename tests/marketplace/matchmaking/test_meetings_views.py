@@ -2,6 +2,7 @@
 both languages, and times in the viewer's zone with the other side's beside it around a DST change."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -234,3 +235,57 @@ def test_the_supplier_page_and_the_deal_page_link_to_the_request(client, p):
     assert f"{reverse('meetings:request')}?deal={deal.pk}" in deal_page
     client.force_login(buyer_member())
     assert client.get(reverse("meetings:request") + f"?deal={deal.pk}").status_code == 404
+
+
+def test_meeting_pages_in_chinese_have_no_english_ui_text(client, p, operator):
+    from tests.test_chinese_pages import english_words
+
+    table = MeetingTableFactory(label="洽谈桌 5")
+    meeting = svc.request_meeting(
+        by_user=p["buyer"],
+        with_company=p["supplier_company"],
+        subject="样品洽谈",
+        mode=MeetingMode.IN_PERSON,
+        table=table,
+        message="请带上目录。",
+        slots=[slot(9), slot(13)],
+    )
+    data = {
+        p["buyer_company"].display_name,
+        p["supplier_company"].display_name,
+        "Europe/Berlin",
+        "Asia/Shanghai",
+        "CET",
+        "CEST",
+        "CST",
+        "UTC",
+        "ics",
+    }
+    pages = {
+        p["supplier"]: [
+            reverse("meetings:list"),
+            reverse("meetings:detail", args=[meeting.pk]),
+            reverse("meetings:settings"),
+            reverse("meetings:request") + f"?with={p['buyer_company'].slug}",
+            reverse("meetings:reschedule", args=[meeting.pk]),
+        ],
+        operator: [reverse("meetings:statistics")],
+    }
+    found = {}
+    try:
+        for user, paths in pages.items():
+            client.force_login(user)
+            client.cookies["django_language"] = "zh-hans"
+            for path in paths:
+                response = client.get(path)
+                assert response.status_code == 200, path
+                html = response.content.decode()
+                # The time-zone menu lists zone names (data); the feed address is data too.
+                html = re.sub(r"<select name=\"time_zone\".*?</select>", "", html, flags=re.S)
+                html = re.sub(r'value="http[^"]*"', "", html)
+                words = english_words(html, data)
+                if words:
+                    found[path] = sorted(words)
+    finally:
+        translation.activate("en")
+    assert not found, found
