@@ -49,7 +49,9 @@ SELECT count(*) FROM matchmaking_booking a JOIN matchmaking_booking b
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--attempts", type=int, default=200)
     parser.add_argument("--slots", type=int, default=50)
     parser.add_argument("--workers", type=int, default=40)
@@ -62,7 +64,7 @@ def main() -> None:
     from django.db import close_old_connections, connection
     from django.utils import timezone
 
-    from marketplace.companies.models import Company, CompanyKind, Industry, Membership, MemberRole, User
+    from marketplace.companies.models import Company, CompanyKind, Industry, MemberRole, Membership, User
     from marketplace.matchmaking import meetings_services as svc
     from marketplace.matchmaking.models.meetings import Booking, MeetingMode, TableKind
 
@@ -70,19 +72,32 @@ def main() -> None:
         sys.exit("PostgreSQL only: set DATABASE_URL.")
     call_command("migrate", verbosity=0)
     run = uuid.uuid4().hex[:8]
-    industry, _created = Industry.objects.get_or_create(slug="bench-meetings", defaults={"name": "Bench meetings"})
+    industry, _created = Industry.objects.get_or_create(
+        slug="bench-meetings", defaults={"name": "Bench meetings"}
+    )
     supplier = Company.objects.create(
-        name=f"Bench supplier {run}", slug=f"bench-supplier-{run}", kind=CompanyKind.SUPPLIER, industry=industry
+        name=f"Bench supplier {run}",
+        slug=f"bench-supplier-{run}",
+        kind=CompanyKind.SUPPLIER,
+        industry=industry,
     )
     table = svc.create_table(label=f"Bench table {run}", kind=TableKind.MATCHMAKING)
     buyers = []
     for n in range(args.attempts):
-        company = Company.objects.create(name=f"Bench buyer {run} {n}", slug=f"bench-buyer-{run}-{n}", kind=CompanyKind.BUYER, industry=industry)
+        company = Company.objects.create(
+            name=f"Bench buyer {run} {n}",
+            slug=f"bench-buyer-{run}-{n}",
+            kind=CompanyKind.BUYER,
+            industry=industry,
+        )
         user = User.objects.create_user(email=f"bench-{run}-{n}@example.com", password=None)
         Membership.objects.create(user=user, company=company, role=MemberRole.OWNER)
         buyers.append(user)
     first = (timezone.now() + dt.timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
-    slots = [(first + dt.timedelta(minutes=30 * i), first + dt.timedelta(minutes=30 * (i + 1))) for i in range(args.slots)]
+    slots = [
+        (first + dt.timedelta(minutes=30 * i), first + dt.timedelta(minutes=30 * (i + 1)))
+        for i in range(args.slots)
+    ]
     jobs = [(buyers[i], slots[i % args.slots]) for i in range(args.attempts)]
     outcomes: list[str] = []
     durations: list[float] = []
