@@ -693,7 +693,11 @@ def _mark(meeting, *, by_user, mark, note, now, admit) -> Meeting:
     if mark not in AttendanceMark.values:
         raise ValidationError({"mark": _("Choose what happened.")})
     with transaction.atomic():
-        locked = Meeting.objects.select_for_update().select_related("requester", "invitee").get(pk=meeting.pk)
+        locked = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("requester", "invitee")
+            .get(pk=meeting.pk)
+        )
         side = _participant_company_id(locked, by_user)
         if side is None:
             raise PermissionDenied
@@ -723,7 +727,11 @@ def record_absence(meeting: Meeting, user, *, by=None, now: dt.datetime | None =
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Meeting.objects.select_for_update().select_related("requester", "invitee").get(pk=meeting.pk)
+        locked = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("requester", "invitee")
+            .get(pk=meeting.pk)
+        )
         if _participant_company_id(locked, user) is None:
             raise ValidationError(_("This person is not in the meeting."))
         if by is not None and not is_operator(by) and _participant_company_id(locked, by) is None:
