@@ -20,24 +20,10 @@ from marketplace.companies.demo import (
 from marketplace.matchmaking import meetings_services as svc
 from marketplace.matchmaking.models.meetings import (
     Meeting,
-    MeetingProfile,
     MeetingTable,
     TableKind,
 )
 
-ZONES = {
-    "CN": "Asia/Shanghai",
-    "GB": "Europe/London",
-    "DE": "Europe/Berlin",
-    "US": "America/New_York",
-    "FR": "Europe/Paris",
-    "NL": "Europe/Amsterdam",
-    "AE": "Asia/Dubai",
-    "IN": "Asia/Kolkata",
-    "BR": "America/Sao_Paulo",
-    "AU": "Australia/Sydney",
-    "JP": "Asia/Tokyo",
-}
 TABLES = (
     ("Matchmaking table 5", TableKind.MATCHMAKING),
     ("Hall 11.2 B-07", TableKind.BOOTH),
@@ -74,9 +60,7 @@ PLANS = (
 
 def _zones(users) -> None:
     for user in users:
-        company = user.company
-        zone = ZONES.get(str(company.country) if company else "", "UTC")
-        MeetingProfile.objects.get_or_create(user=user, defaults={"time_zone": zone})
+        svc.profile_for(user)  # the zone of the company's country
 
 
 def _tables(anchor: dt.datetime) -> dict[str, MeetingTable]:

@@ -66,12 +66,43 @@ class SlotTaken(ValidationError):
 # --- people and their time zones -------------------------------------------------------------------
 
 
+# Countries with several zones: the one most of their trade runs on (else babel's zone for a one-zone country).
+COUNTRY_ZONES = {
+    "CN": "Asia/Shanghai",
+    "US": "America/New_York",
+    "CA": "America/Toronto",
+    "BR": "America/Sao_Paulo",
+    "AU": "Australia/Sydney",
+    "RU": "Europe/Moscow",
+    "MX": "America/Mexico_City",
+    "ID": "Asia/Jakarta",
+    "DE": "Europe/Berlin",
+    "ES": "Europe/Madrid",
+    "PT": "Europe/Lisbon",
+    "KZ": "Asia/Almaty",
+}
+
+
+def default_zone(user) -> str:
+    """A first guess from the person's company's country, until they choose one (UTC when unknown)."""
+    company = getattr(user, "company", None)
+    country = str(getattr(company, "country", "") or "")
+    if country in COUNTRY_ZONES:
+        return COUNTRY_ZONES[country]
+    from babel.core import get_global
+
+    zones = get_global("territory_zones").get(country, [])
+    return zones[0] if len(zones) == 1 and valid_zone(zones[0]) else "UTC"
+
+
 def profile_for(user) -> MeetingProfile:
     """The person's profile (created on first use), kept on `user` so later reads see changes."""
     try:
         return user.meeting_profile
     except MeetingProfile.DoesNotExist:
-        profile, _created = MeetingProfile.objects.get_or_create(user=user)
+        profile, _created = MeetingProfile.objects.get_or_create(
+            user=user, defaults={"time_zone": default_zone(user)}
+        )
         user.meeting_profile = profile
         return profile
 
@@ -79,10 +110,7 @@ def profile_for(user) -> MeetingProfile:
 def zone_of(user) -> zoneinfo.ZoneInfo:
     if user is None or not getattr(user, "is_authenticated", False):
         return zoneinfo.ZoneInfo("UTC")
-    try:
-        name = user.meeting_profile.time_zone
-    except MeetingProfile.DoesNotExist:
-        name = "UTC"
+    name = profile_for(user).time_zone
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -255,8 +283,8 @@ def _take(
     SQLite the first write below takes the database's write lock, which serialises the same way).
     """
     user_ids = sorted({u.pk for u in users})
-    for user_id in user_ids:
-        MeetingProfile.objects.get_or_create(user_id=user_id)
+    for person in users:
+        profile_for(person)
     list(MeetingProfile.objects.select_for_update().filter(user_id__in=user_ids).order_by("pk"))
     if table is not None:
         list(MeetingTable.objects.select_for_update().filter(pk=table.pk))

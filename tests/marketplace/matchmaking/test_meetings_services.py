@@ -265,3 +265,9 @@ def test_time_zone_and_feed_token(p):
     assert str(svc.zone_of(p["buyer"])) == "America/New_York"
     old = svc.profile_for(p["buyer"]).feed_token
     assert svc.reset_feed_token(p["buyer"]).feed_token != old
+
+
+def test_a_persons_first_zone_comes_from_the_company_country():
+    assert str(svc.zone_of(supplier_member(country="CN"))) == "Asia/Shanghai"
+    assert str(svc.zone_of(buyer_member())) == "Europe/Berlin"
+    assert str(svc.zone_of(UserFactory())) == "UTC"
