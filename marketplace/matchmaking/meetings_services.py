@@ -501,6 +501,8 @@ def reschedule(
     def apply(locked: Meeting):
         cleaned = _clean_slots(slots, table=locked.table, now=now)
         side = _side_company_id(by_user, locked)
+        if side == locked.invitee_company_id and locked.invitee_id is None:
+            locked.invitee = by_user  # a counter-proposal: this person answers for the invited company
         locked.awaiting_company_id = _other_company_id(locked, side)
         locked.proposer = by_user
         locked.start = locked.end = None
@@ -521,6 +523,7 @@ def reschedule(
         )
         return [
             "awaiting_company",
+            "invitee",
             "proposer",
             "start",
             "end",

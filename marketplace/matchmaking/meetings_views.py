@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.companies.models import Company, CompanyKind
-from marketplace.companies.permissions import is_member, is_operator
+from marketplace.companies.permissions import is_operator
 from marketplace.deals.models import Deal
 from marketplace.matchmaking import meetings_ics as ics
 from marketplace.matchmaking import meetings_services as svc
@@ -79,7 +79,7 @@ def _refuse(request, error) -> None:
 def _row(meeting: Meeting, user) -> dict:
     other = other_person(meeting, user)
     first = meeting.start or next((s.start for s in meeting.slots.all()), None)
-    mine = is_member(user, meeting.requester_company_id)
+    mine = user.company is not None and user.company.pk == meeting.requester_company_id
     return {
         "meeting": meeting,
         "when": pair(first, user, other),
@@ -96,7 +96,13 @@ def meeting_list(request):
     else:
         mine = (
             Meeting.objects.filter(Q(requester_company=company) | Q(invitee_company=company))
-            .select_related("requester", "invitee", "requester_company", "invitee_company", "table")
+            .select_related(
+                "requester__meeting_profile",
+                "invitee__meeting_profile",
+                "requester_company",
+                "invitee_company",
+                "table",
+            )
             .prefetch_related("slots")
         )
     now = timezone.now()

@@ -271,3 +271,19 @@ def test_a_persons_first_zone_comes_from_the_company_country():
     assert str(svc.zone_of(supplier_member(country="CN"))) == "Asia/Shanghai"
     assert str(svc.zone_of(buyer_member())) == "Europe/Berlin"
     assert str(svc.zone_of(UserFactory())) == "UTC"
+
+
+def test_a_counter_proposal_to_a_pending_request_is_accepted_by_the_requester(p):
+    meeting = _request(p)
+    svc.reschedule(meeting, by_user=p["supplier"], slots=[slot(16, days=4)])
+    meeting.refresh_from_db()
+    assert meeting.invitee == p["supplier"] and meeting.awaiting_company == p["buyer_company"]
+    with pytest.raises(PermissionDenied):
+        svc.accept(meeting, by_user=p["colleague"], slot=meeting.slots.get())
+    svc.accept(meeting, by_user=p["buyer"], slot=meeting.slots.get())
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.CONFIRMED
+    assert set(Booking.objects.filter(meeting=meeting).values_list("user_id", flat=True)) == {
+        p["buyer"].pk,
+        p["supplier"].pk,
+    }
