@@ -10,6 +10,8 @@ Public API for other apps (fairs, the ranking):
 - `create_table(label=, kind=, company=, time_zone=, available_from=, available_until=)` (fairs' booths)
 - `record_attendance`, `record_absence(meeting, user, by=...)` (fairs' check-in), `resolve_dispute`
 - `attendance_counts(company)` -> {"held": n, "missed": n} and `attendance_counts_by_company(ids)`
+- `table_schedule(table, since=, until=)`: the confirmed meetings at a table (a booth's day)
+- `statistics(since=, until=)`: requested, accepted, held, no-shows per month and in all
 - `profile_for(user)`, `zone_of(user)`, `set_time_zone`, `reset_feed_token`
 """
 
@@ -839,6 +841,15 @@ def attendance_counts_by_company(company_ids: Iterable[int]) -> dict[int, dict[s
         if cid in out:
             out[cid]["missed"] += 1
     return out
+
+
+def table_schedule(table: MeetingTable, *, since: dt.datetime, until: dt.datetime) -> list[Meeting]:
+    """The confirmed meetings at `table` that overlap [since, until), by start (a booth's day plan)."""
+    return list(
+        Meeting.objects.filter(state=MeetingState.CONFIRMED, table=table, start__lt=until, end__gt=since)
+        .select_related("requester_company", "invitee_company")
+        .order_by("start")
+    )
 
 
 def statistics(*, since: dt.datetime | None = None, until: dt.datetime | None = None) -> dict:

@@ -287,3 +287,18 @@ def test_a_counter_proposal_to_a_pending_request_is_accepted_by_the_requester(p)
         p["buyer"].pk,
         p["supplier"].pk,
     }
+
+
+def test_table_schedule_lists_the_confirmed_meetings_of_a_day(p):
+    table = MeetingTableFactory()
+    first = _request(p, mode=MeetingMode.IN_PERSON, table=table, slots=[slot(9)])
+    svc.accept(first, by_user=p["supplier"], slot=first.slots.get())
+    _request(
+        meeting_parties(), mode=MeetingMode.IN_PERSON, table=table, slots=[slot(12)]
+    )  # pending: not listed
+    start, _end = slot(0)
+    assert svc.table_schedule(table, since=start, until=start + dt.timedelta(days=1)) == [first]
+    assert (
+        svc.table_schedule(table, since=start + dt.timedelta(days=1), until=start + dt.timedelta(days=2))
+        == []
+    )
