@@ -1,5 +1,3 @@
-"""Matchmaking: sourcing requests (RFQs) and quotations, ranked supplier matches with reasons, and meetings."""
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -153,9 +153,7 @@ class Command(BaseCommand):
                 supplier=world.supplier, companies=world.companies, seed=seed, stage=stage
             )
         added |= credit_demo.seed_credit(
-            Company.objects.trading()
-            .exclude(slug__startswith=companies_demo.SCALE_SLUG_PREFIX)
-            .order_by("pk"),
+            Company.objects.trading().exclude(slug__startswith=companies_demo.SCALE_SLUG_PREFIX).order_by("pk"),
             seed=seed,
             today=anchor,
             say=self._say,
