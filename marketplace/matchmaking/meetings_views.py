@@ -421,4 +421,11 @@ def meeting_settings(request):
 def meeting_statistics(request):
     if not is_operator(request.user):
         raise Http404
-    return render(request, "matchmaking/meetings/statistics.html", {"stats": svc.statistics()})
+    disputed = (
+        Meeting.objects.filter(outcome=AttendanceOutcome.DISPUTED)
+        .select_related("requester_company", "invitee_company")
+        .order_by("start")
+    )
+    return render(
+        request, "matchmaking/meetings/statistics.html", {"stats": svc.statistics(), "disputed": disputed}
+    )

@@ -103,7 +103,7 @@ def test_check_in_first_then_the_claim(p, meeting):
 
 
 def test_contradicting_words_go_to_an_operator_who_settles_them(
-    p, meeting, operator, django_capture_on_commit_callbacks
+    client, p, meeting, operator, django_capture_on_commit_callbacks
 ):
     svc.record_attendance(meeting, by_user=p["buyer"], mark="no_show", now=_after(meeting))
     with django_capture_on_commit_callbacks(execute=True):
@@ -117,6 +117,9 @@ def test_contradicting_words_go_to_an_operator_who_settles_them(
         svc.resolve_dispute(meeting, by_user=p["buyer"], outcome="held")
     with pytest.raises(ValidationError):
         svc.resolve_dispute(meeting, by_user=operator, outcome="missed")
+    client.force_login(operator)
+    listed = client.get(reverse("meetings:statistics")).content.decode()
+    assert reverse("meetings:detail", args=[meeting.pk]) in listed
     svc.resolve_dispute(meeting, by_user=operator, outcome="held", note="Badge scans show both")
     assert meeting.outcome == AttendanceOutcome.HELD
     assert len(_facts("meeting_held")) == 2
