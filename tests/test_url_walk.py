@@ -15,6 +15,7 @@ from credit.models import FactDispute, GatingOverride
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.deals.models import Deal
+from marketplace.matchmaking.models.meetings import Meeting
 from marketplace.showcases.models import Showcase, ShowcaseAccess
 from tests.credit.factories import (
     DisputeEvidenceFactory,
@@ -60,6 +61,7 @@ from tests.marketplace.matchmaking.factories_rfq import (
     RfqAttachmentFactory,
     RfqFactory,
 )
+from tests.marketplace.matchmaking.factories_meetings import MeetingFactory, MeetingSlotFactory
 from tests.marketplace.notifications.factories import NotificationFactory
 from tests.marketplace.showcases.factories import (
     ShowcaseAccessFactory,
@@ -86,6 +88,7 @@ DEAL_MESSAGE = "SECRET-B-D-MESSAGE"
 DEAL_FILE = "secret-b-d-drawing.pdf"
 RFQ_TITLE = "SECRET-D-RFQ-FOR-B-ONLY"
 QUOTATION_MESSAGE = "SECRET-B-QUOTATION-TO-D"
+MEETING_SUBJECT = "SECRET-B-D-MEETING"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -103,6 +106,7 @@ MAY_SEE = {
     # D's sourcing request for invited B only, and B's quotation on it: D sees both, nobody else.
     RFQ_TITLE: {"audience_buyer"},
     QUOTATION_MESSAGE: {"audience_buyer"},
+    MEETING_SUBJECT: {"audience_buyer", "operator"},
 }
 
 # Routes left out of the walk, with the reason.
@@ -229,6 +233,11 @@ def world():
     w["rfq"], w["quotation"] = rfq, quotation
     w["rfq_file"] = RfqAttachmentFactory(rfq=rfq, uploaded_by=people["audience_buyer"])
     w["quotation_file"] = QuotationAttachmentFactory(quotation=quotation, uploaded_by=b_owner)
+    # --- meetings (issue 14): B's pending request to D, one proposed slot ---
+    w["meeting"] = MeetingFactory(
+        requester=b_owner, requester_company=b, invitee_company=d, subject=MEETING_SUBJECT
+    )
+    w["meeting_slot"] = MeetingSlotFactory(meeting=w["meeting"])
     return w
 
 
@@ -254,6 +263,25 @@ def _kwargs(w):
     sc, item, draft = w["showcase"], w["item"], w["draft"]
     return {
         "deals:deal_list": [{}],
+        # --- meetings (issue 14) ---
+        "meetings:list": [{}],
+        "meetings:request": [{}],
+        "meetings:settings": [{}],
+        "meetings:statistics": [{}],
+        "meetings:feed": [{"token": "not-a-real-token"}],
+        **{
+            f"meetings:{name}": [{"pk": w["meeting"].pk}]
+            for name in (
+                "detail",
+                "ics",
+                "accept",
+                "decline",
+                "reschedule",
+                "cancel",
+                "attendance",
+                "resolve",
+            )
+        },
         "deals:inquiry_from_product": [{"product_pk": w["public"].pk}, {"product_pk": draft.pk}],
         "deals:inquiry_from_company": [{"slug": w["b"].slug}],
         "deals:message_post": [{"pk": w["deal"].pk}],
@@ -406,6 +434,8 @@ def _state(w):
         sorted(FactDispute.objects.filter(subject=b).values_list("pk", "status", "evidence__pk")),
         # The deal between B and D: only its parties act in it.
         Deal.objects.values_list("state", "record_length").get(pk=w["deal"].pk),
+        # B's meeting request to D: only D answers it, only B or D changes it.
+        Meeting.objects.values_list("state", "sequence").get(pk=w["meeting"].pk),
     )
 
 

@@ -6,3 +6,6 @@ class MatchmakingConfig(AppConfig):
     name = "marketplace.matchmaking"
     label = "matchmaking"
     verbose_name = _("Matchmaking")
+
+    def ready(self):
+        from marketplace.matchmaking import meetings_receivers  # noqa: F401 - meetings' notifications

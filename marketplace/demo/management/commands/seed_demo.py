@@ -35,6 +35,7 @@ from marketplace.deals import demo as deals_demo
 from marketplace.fairs import demo as fairs_demo
 from marketplace.fairs.models import FairSession
 from marketplace.matchmaking import rfq_demo
+from marketplace.matchmaking import meetings_demo
 from marketplace.showcases import demo as showcases_demo
 
 DEFAULT_SEED = 2026
@@ -165,6 +166,7 @@ class Command(BaseCommand):
         # After credit: the deals' payment terms follow the demo buyer's grade, as gating decides it.
         added["deals"] = deals_demo.seed_deals(users=world.users, now=anchor, stage=stage)
         added["sourcing requests"] = rfq_demo.seed_rfqs(users=world.users, now=anchor, stage=stage)
+        added["meetings"] = meetings_demo.seed_meetings(users=world.users, now=anchor, stage=stage)
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_demo done in {time.monotonic() - started:.1f} s: {Industry.objects.count()} industries, "

@@ -1,0 +1,63 @@
+"""Meetings in the Django admin: read-only (every change goes through meetings_services), except the
+bookable places, which operators may add and edit (fairs create theirs through `create_table`).
+
+Imported by matchmaking/admin.py, which registers these on import.
+"""
+
+from django.contrib import admin
+
+from marketplace.matchmaking.models.meetings import (
+    Booking,
+    Meeting,
+    MeetingAttendance,
+    MeetingSlot,
+    MeetingTable,
+)
+
+
+class _ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SlotInline(_ReadOnly, admin.TabularInline):
+    model = MeetingSlot
+    fields = ("start", "end")
+    readonly_fields = fields
+    extra = 0
+
+
+class AttendanceInline(_ReadOnly, admin.TabularInline):
+    model = MeetingAttendance
+    fields = ("created_at", "source", "marked_by", "mark", "absent", "note")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ("subject", "requester_company", "invitee_company", "mode", "state", "start", "outcome")
+    list_filter = ("state", "mode", "outcome")
+    search_fields = ("subject", "requester_company__name", "invitee_company__name", "requester__email")
+    list_select_related = ("requester_company", "invitee_company")
+    inlines = [SlotInline, AttendanceInline]
+
+
+@admin.register(Booking)
+class BookingAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ("meeting", "user", "table", "kind", "start", "end", "hold_until")
+    list_filter = ("kind",)
+    list_select_related = ("meeting", "user", "table")
+
+
+@admin.register(MeetingTable)
+class MeetingTableAdmin(admin.ModelAdmin):
+    list_display = ("label", "kind", "company", "time_zone", "available_from", "available_until", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("label", "company__name")
