@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from credit.facts import record as record_fact
+from credit.gating import money_text
 from marketplace.companies.models import Company, CompanyKind, Membership, PlatformRole
 from marketplace.companies.permissions import partner_of_officer
 from marketplace.core import audit, fx
@@ -225,7 +226,7 @@ def apply(
                 {
                     "amount": _("At most %(ceiling)s: %(rate)s %% of the order's value for grade %(grade)s.")
                     % {
-                        "ceiling": suggestion.ceiling,
+                        "ceiling": money_text(suggestion.ceiling.amount, currency),
                         "rate": (suggestion.advance_rate * 100).normalize(),
                         "grade": suggestion.grade,
                     }
@@ -296,8 +297,8 @@ def _check_room(application: FinancingApplication, amount: Decimal) -> None:
     if amount > application.ceiling:
         raise ValidationError(
             {
-                "amount": _("At most TrustFair's ceiling of %(ceiling)s %(currency)s.")
-                % {"ceiling": application.ceiling, "currency": application.currency}
+                "amount": _("At most TrustFair's ceiling of %(ceiling)s.")
+                % {"ceiling": money_text(application.ceiling, application.currency)}
             }
         )
     extra = amount - application.amount
@@ -466,8 +467,8 @@ def disburse(
         if paid > locked.offer_amount:
             raise ValidationError(
                 {
-                    "amount": _("At most the approved %(amount)s %(currency)s.")
-                    % {"amount": locked.offer_amount, "currency": locked.currency}
+                    "amount": _("At most the approved %(amount)s.")
+                    % {"amount": money_text(locked.offer_amount, locked.currency)}
                 }
             )
         day = _date(disbursed_on, "disbursed_on", not_before=timezone.localdate(locked.created_at))
@@ -538,8 +539,8 @@ def record_repayment(*, application: FinancingApplication, by_user, amount, paid
         if paid > locked.outstanding:
             raise ValidationError(
                 {
-                    "amount": _("Only %(amount)s %(currency)s is outstanding.")
-                    % {"amount": locked.outstanding, "currency": locked.currency}
+                    "amount": _("Only %(amount)s is outstanding.")
+                    % {"amount": money_text(locked.outstanding, locked.currency)}
                 }
             )
         day = _date(paid_on, "paid_on", not_before=locked.disbursed_on)

@@ -59,7 +59,7 @@ def test_an_application_within_the_ceiling_is_written_with_trustfairs_suggestion
 def test_the_amount_may_not_exceed_the_advance_rate_times_the_order_value(world, apply):
     with pytest.raises(ValidationError) as excinfo:
         apply(amount=Decimal("100000.01"))
-    assert "At most USD 100000.00" in errors_of(excinfo)["amount"][0]
+    assert "At most 100,000 USD" in errors_of(excinfo)["amount"][0]
     assert not FinancingApplication.objects.exists()
 
 
