@@ -15,6 +15,7 @@ from credit.models import FactDispute, GatingOverride
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.deals.models import Deal
+from marketplace.financing.models import FinancingApplication
 from marketplace.showcases.models import Showcase, ShowcaseAccess
 from tests.credit.factories import (
     DisputeEvidenceFactory,
@@ -53,6 +54,7 @@ from tests.marketplace.deals.factories import (
 )
 from tests.marketplace.deals.factories import DisputeEvidenceFactory as DealDisputeEvidenceFactory
 from tests.marketplace.fairs.factories import FairSessionFactory
+from tests.marketplace.financing.factories import FinancingApplicationFactory
 from tests.marketplace.notifications.factories import NotificationFactory
 from tests.marketplace.showcases.factories import (
     ShowcaseAccessFactory,
@@ -77,6 +79,7 @@ EVIDENCE_NAME = "secret-b-evidence.pdf"
 DEAL_SUBJECT = "SECRET-B-D-DEAL"
 DEAL_MESSAGE = "SECRET-B-D-MESSAGE"
 DEAL_FILE = "secret-b-d-drawing.pdf"
+FINANCING_NOTE = "SECRET-B-FINANCING-NOTE"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -91,6 +94,8 @@ MAY_SEE = {
     DEAL_SUBJECT: {"audience_buyer", "operator", "risk_officer"},
     DEAL_MESSAGE: {"audience_buyer", "operator", "risk_officer"},
     DEAL_FILE: {"audience_buyer", "operator", "risk_officer"},
+    # B's financing with a partner bank: never the buyer (D), only the platform's risk officers besides B.
+    FINANCING_NOTE: {"risk_officer"},
 }
 
 # Routes left out of the walk, with the reason.
@@ -221,6 +226,7 @@ def _ordered_deal(b, d):
     order = OrderFactory(deal=deal, offer=deal.accepted_offer)
     milestone = MilestoneFactory(order=order, deal=deal, seq=1)
     return {
+        "financing": FinancingApplicationFactory(order=order, note=FINANCING_NOTE),
         "ordered_deal": deal,
         "contract": contract,
         "voided_contract": voided,
@@ -270,6 +276,18 @@ def _kwargs(w):
         "deals:dispute_resolve": [{"pk": w["deal"].pk}],
         "deals:dispute_evidence": [{"pk": w["deal"].pk, "file_pk": w["dispute_evidence"].pk}],
         "deals:rating_create": [{"pk": w["deal"].pk}],
+        "financing:application_list": [{}],
+        "financing:application_create": [{"pk": w["ordered_deal"].pk}],
+        "financing:bank_queue": [{}],
+        "financing:application_detail": [{"pk": w["financing"].pk}],
+        "financing:application_decide": [
+            {"pk": w["financing"].pk, "decision": d} for d in ("approve", "counter", "decline")
+        ],
+        "financing:application_answer": [
+            {"pk": w["financing"].pk, "answer": a} for a in ("accept", "decline", "withdraw")
+        ],
+        "financing:application_disburse": [{"pk": w["financing"].pk}],
+        "financing:repayment_create": [{"pk": w["financing"].pk}],
         "notifications:notification_list": [{}],
         "notifications:notification_read": [{}],
         "fairs:session_list": [{}],
@@ -367,6 +385,8 @@ def _state(w):
         sorted(FactDispute.objects.filter(subject=b).values_list("pk", "status", "evidence__pk")),
         # The deal between B and D: only its parties act in it.
         Deal.objects.values_list("state", "record_length").get(pk=w["deal"].pk),
+        # B's financing: only B and its bank move it.
+        FinancingApplication.objects.values_list("status", "offer_amount").get(pk=w["financing"].pk),
     )
 
 

@@ -138,7 +138,7 @@ class FinancingApplication(models.Model):
     ceiling = _money_field(_("ceiling"))
     fx_rate = models.DecimalField(max_digits=20, decimal_places=10, default=Decimal(1))
     fx_date = models.DateField(null=True, blank=True)
-    suggestion = models.JSONField(default=dict)
+    suggestion = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     # The bank's terms: what it approved, or its counter-offer (the same fields; status tells which).

@@ -227,7 +227,7 @@ def apply(
                     "amount": _("At most %(ceiling)s: %(rate)s %% of the order's value for grade %(grade)s.")
                     % {
                         "ceiling": money_text(suggestion.ceiling.amount, currency),
-                        "rate": (suggestion.advance_rate * 100).normalize(),
+                        "rate": format((suggestion.advance_rate * 100).normalize(), "f"),
                         "grade": suggestion.grade,
                     }
                 }
