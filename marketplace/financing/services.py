@@ -81,7 +81,24 @@ def _supplier_people(supplier_id: int):
     return [m.user for m in Membership.objects.select_related("user").filter(company_id=supplier_id)]
 
 
+class Later:
+    """A translatable message and its values, put together in the language active when it is read —
+    so `notify` words each notification in its recipient's language."""
+
+    def __init__(self, message, params: dict):
+        self.message, self.params = message, params
+
+    def __str__(self) -> str:
+        return str(self.message) % self.params
+
+
+def _text(value):
+    return Later(*value) if isinstance(value, tuple) else value
+
+
 def _tell(application, *, to_bank: bool, to_supplier: bool, title, body=""):
+    """Notify the bank's risk officers and/or the supplier's people; `title` and `body` are text, or a
+    (lazy message, values) pair rendered in each recipient's language."""
     recipients = []
     if to_bank:
         recipients += _bank_officers(application.bank_id)
@@ -90,8 +107,8 @@ def _tell(application, *, to_bank: bool, to_supplier: bool, title, body=""):
     if recipients:
         notify(
             recipients=recipients,
-            title=title,
-            body=body,
+            title=_text(title),
+            body=_text(body),
             url=reverse("financing:application_detail", kwargs={"pk": application.pk}),
         )
 
@@ -276,14 +293,11 @@ def apply(
             application,
             to_bank=True,
             to_supplier=False,
-            title=_("New financing application %(number)s") % {"number": application.number},
-            body=_("%(supplier)s asks for %(amount)s %(currency)s for %(days)d days.")
-            % {
-                "supplier": locked.supplier.display_name,
-                "amount": amount,
-                "currency": currency,
-                "days": term_days,
-            },
+            title=(_("New financing application %(number)s"), {"number": application.number}),
+            body=(
+                _("%(supplier)s asks for %(amount)s %(currency)s for %(days)d days."),
+                {"supplier": locked.supplier.name, "amount": amount, "currency": currency, "days": term_days},
+            ),
         )
         _announce(application, "submit", by_user)
     return application
@@ -340,21 +354,23 @@ def _bank_terms(application, by_user, event: str, *, amount, rate, term_days) ->
             data={"amount": str(amount), "rate": str(rate), "term_days": term_days},
         )
         if event == "approve":
-            title = _("Financing %(number)s approved") % {"number": moved.number}
+            title = (_("Financing %(number)s approved"), {"number": moved.number})
         else:
-            title = _("Counter-offer on financing %(number)s") % {"number": moved.number}
+            title = (_("Counter-offer on financing %(number)s"), {"number": moved.number})
         _tell(
             moved,
             to_bank=True,
             to_supplier=True,
             title=title,
-            body=_("%(amount)s %(currency)s for %(days)d days at %(rate)s %% a year.")
-            % {
-                "amount": moved.offer_amount,
-                "currency": moved.currency,
-                "days": moved.offer_term_days,
-                "rate": moved.offer_rate,
-            },
+            body=(
+                _("%(amount)s %(currency)s for %(days)d days at %(rate)s %% a year."),
+                {
+                    "amount": moved.offer_amount,
+                    "currency": moved.currency,
+                    "days": moved.offer_term_days,
+                    "rate": moved.offer_rate,
+                },
+            ),
         )
         _announce(moved, event, by_user)
     return moved
@@ -396,7 +412,7 @@ def decline(*, application: FinancingApplication, by_user, reason: str) -> Finan
             moved,
             to_bank=True,
             to_supplier=True,
-            title=_("Financing %(number)s declined") % {"number": moved.number},
+            title=(_("Financing %(number)s declined"), {"number": moved.number}),
             body=reason,
         )
         _announce(moved, "decline", by_user)
@@ -422,7 +438,7 @@ def _supplier_answer(application, by_user, event: str, title, data=None) -> Fina
             apply=apply_answer,
             data=data or {},
         )
-        _tell(moved, to_bank=True, to_supplier=True, title=title % {"number": moved.number})
+        _tell(moved, to_bank=True, to_supplier=True, title=(title, {"number": moved.number}))
         _announce(moved, event, by_user)
     return moved
 
@@ -491,14 +507,16 @@ def disburse(
             moved,
             to_bank=True,
             to_supplier=True,
-            title=_("Financing %(number)s disbursed") % {"number": moved.number},
-            body=_("%(amount)s %(currency)s paid out on %(date)s; repayment due on %(due)s.")
-            % {
-                "amount": moved.disbursed_amount,
-                "currency": moved.currency,
-                "date": moved.disbursed_on,
-                "due": moved.due_date,
-            },
+            title=(_("Financing %(number)s disbursed"), {"number": moved.number}),
+            body=(
+                _("%(amount)s %(currency)s paid out on %(date)s; repayment due on %(due)s."),
+                {
+                    "amount": moved.disbursed_amount,
+                    "currency": moved.currency,
+                    "date": moved.disbursed_on,
+                    "due": moved.due_date,
+                },
+            ),
         )
         _announce(moved, "disburse", by_user)
     return moved
@@ -579,10 +597,14 @@ def record_repayment(*, application: FinancingApplication, by_user, amount, paid
             moved,
             to_bank=True,
             to_supplier=True,
-            title=(_("Financing %(number)s repaid") if settles else _("Repayment on financing %(number)s"))
-            % {"number": moved.number},
-            body=_("%(amount)s %(currency)s received on %(date)s; %(left)s %(currency)s outstanding.")
-            % {"amount": paid, "currency": moved.currency, "date": day, "left": moved.outstanding},
+            title=(
+                _("Financing %(number)s repaid") if settles else _("Repayment on financing %(number)s"),
+                {"number": moved.number},
+            ),
+            body=(
+                _("%(amount)s %(currency)s received on %(date)s; %(left)s %(currency)s outstanding."),
+                {"amount": paid, "currency": moved.currency, "date": day, "left": moved.outstanding},
+            ),
         )
         _announce(moved, event, by_user)
     return repayment
@@ -627,9 +649,11 @@ def refresh_overdue(today: dt.date | None = None) -> dict[str, int]:
                     locked,
                     to_bank=True,
                     to_supplier=True,
-                    title=_("Repayment of financing %(number)s is overdue") % {"number": locked.number},
-                    body=_("%(amount)s %(currency)s was due on %(date)s.")
-                    % {"amount": locked.outstanding, "currency": locked.currency, "date": locked.due_date},
+                    title=(_("Repayment of financing %(number)s is overdue"), {"number": locked.number}),
+                    body=(
+                        _("%(amount)s %(currency)s was due on %(date)s."),
+                        {"amount": locked.outstanding, "currency": locked.currency, "date": locked.due_date},
+                    ),
                 )
                 _announce(locked, "go_overdue", None)
                 moved["overdue"] += 1

@@ -175,3 +175,13 @@ def test_the_supplier_cannot_finance_another_suppliers_deal(world, apply):
     other_deal, _order = ordered_deal(world["buyer"], world["other_supplier_user"].company)
     with pytest.raises(PermissionDenied):
         apply(deal=other_deal)
+
+
+def test_each_person_is_told_in_their_own_language(world, apply):
+    officer = world["bank_officer"]
+    officer.preferred_language = "zh-hans"
+    officer.save(update_fields=["preferred_language"])
+    application = apply(amount=Decimal("1000"))
+    note = Notification.objects.get(recipient=officer)
+    assert note.title == f"新的融资申请 {application.number}"
+    assert note.body == f"{world['supplier'].name} 申请 1000 USD，期限 90 天。"
