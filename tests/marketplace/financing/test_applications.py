@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from marketplace.core.models import AuditEvent
 from marketplace.deals.models import Deal, DealState
-from marketplace.financing import policy
+from marketplace.financing import policy, services
 from marketplace.financing.models import ApplicationStatus, FinancingApplication, FinancingKind
 from marketplace.financing.signals import application_changed
 from marketplace.notifications.models import Notification
+from tests.marketplace.deals.factories import agreed_deal
 from tests.marketplace.financing.conftest import grade, ordered_deal
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +145,6 @@ def test_only_a_confirmed_order_not_yet_shipped_can_be_financed(world, apply, st
 
 
 def test_a_deal_without_an_order_cannot_be_financed(world, apply):
-    from tests.marketplace.deals.factories import agreed_deal
-
     deal = agreed_deal(buyer=world["buyer"], supplier=world["supplier"])
     with pytest.raises(ValidationError):
         apply(deal=deal)
@@ -157,8 +156,6 @@ def test_no_second_open_application_for_the_same_order(world, apply):
         apply(amount=Decimal("20000"), bank=world["other_bank"])
     assert "already has an open financing application" in str(excinfo.value)
     # Once the first is closed (withdrawn), the order may be financed again.
-    from marketplace.financing import services
-
     services.withdraw(application=first, by_user=world["supplier_user"])
     assert apply(amount=Decimal("20000"), bank=world["other_bank"]).status == ApplicationStatus.SUBMITTED
 

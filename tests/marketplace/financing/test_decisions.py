@@ -11,6 +11,7 @@ from marketplace.financing import services
 from marketplace.financing.models import ApplicationStatus
 from marketplace.financing.signals import application_changed
 from marketplace.notifications.models import Notification
+from tests.marketplace.financing.conftest import grade
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +59,6 @@ def test_the_bank_cannot_approve_above_the_ceiling(world, apply):
 
 
 def test_approving_more_than_was_asked_must_fit_the_suppliers_limit(world, apply):
-    from tests.marketplace.financing.conftest import grade
-
     grade(world["supplier"], "BB")  # limit 50,000 USD; ceiling 60 % of 125,000 = 75,000
     application = apply(amount=Decimal("40000"))
     with pytest.raises(ValidationError) as excinfo:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from credit import gating
 from marketplace.financing import exposure, services
+from tests.marketplace.financing.conftest import grade, ordered_deal
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +56,6 @@ def test_declined_and_withdrawn_applications_count_nothing(world, apply):
 
 
 def test_financing_in_use_lowers_what_the_next_application_may_ask(world, apply):
-    from tests.marketplace.financing.conftest import grade, ordered_deal
-
     grade(world["supplier"], "BB")  # limit 50,000 USD
     apply(amount=Decimal("30000"))
     deal, _order = ordered_deal(world["buyer"], world["supplier"])

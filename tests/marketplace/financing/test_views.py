@@ -3,12 +3,15 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from marketplace.financing import services
 from marketplace.financing.models import ApplicationStatus, FinancingApplication
 from tests.marketplace.companies.factories import PASSWORD
+from tests.marketplace.financing.conftest import ordered_deal
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +227,35 @@ def test_the_pages_read_in_chinese(client, world, application):
         translation.activate("en")
     assert "融资申请" in queue and "TrustFair 的建议" in detail and "申请融资" in form
     assert "TrustFair's suggestion" not in detail and "Apply for financing" not in form
+
+
+def test_the_list_pages_make_the_same_queries_for_more_rows(client, world):
+    def counts():
+        result = []
+        for user, name in (
+            (world["bank_officer"], "financing:bank_queue"),
+            (world["supplier_user"], "financing:application_list"),
+        ):
+            sign_in(client, user)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse(name)).status_code == 200
+            result.append(len(queries))
+        return result
+
+    def add(n):
+        for _ in range(n):
+            deal, _order = ordered_deal(world["buyer"], world["supplier"], amount=Decimal("1000"))
+            services.apply(
+                deal=deal,
+                by_user=world["supplier_user"],
+                bank=world["bank"],
+                amount=Decimal("100"),
+                currency="USD",
+                term_days=30,
+            )
+
+    add(2)
+    counts()  # warm the per-process caches (content types, the policy) first
+    few = counts()
+    add(5)
+    assert counts() == few
