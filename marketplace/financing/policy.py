@@ -27,11 +27,13 @@ from decimal import ROUND_DOWN, Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from credit.gating import Decision, decide, grade_label, money_text
+from credit.gating import Decision, decide
 from marketplace.core import fx
 from marketplace.core.money import Money
 
 MAX_ADVANCE = Decimal("0.90")
+CENT = Decimal("0.01")
+UNRATED = "NR"
 DEFAULT_ADVANCE_RATES = {
     "AAA": "0.90",
     "AA": "0.85",
@@ -44,6 +46,17 @@ DEFAULT_ADVANCE_RATES = {
     # Not yet rated (thin file): less than the weakest grade that is financed at all.
     "NR": "0.40",
 }
+
+
+def money_text(amount: Decimal, currency: str) -> str:
+    """120000 USD → "120,000 USD"; cents only when there are any (as gating's own reasons write money)."""
+    amount = Decimal(amount).quantize(CENT)
+    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return f"{text} {currency}"
+
+
+def grade_label(grade: str) -> str:
+    return _("not yet rated") if grade == UNRATED else grade
 
 
 def advance_rate(grade: str) -> Decimal:

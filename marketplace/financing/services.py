@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from credit.facts import record as record_fact
-from credit.gating import money_text
 from marketplace.companies.models import Company, CompanyKind, Membership, PlatformRole
 from marketplace.companies.permissions import partner_of_officer
 from marketplace.core import audit, fx
@@ -42,6 +41,7 @@ from marketplace.financing.models import (
     FinancingKind,
     Repayment,
 )
+from marketplace.financing.policy import money_text
 from marketplace.financing.signals import application_changed
 from marketplace.notifications.services import notify
 

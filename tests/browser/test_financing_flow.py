@@ -13,12 +13,12 @@ from decimal import ROUND_DOWN, Decimal
 import pytest
 from django.core.management import call_command
 
-from credit.gating import money_text
 from credit.index import current
 from marketplace.companies.demo import DEMO_BANK_OWNER, DEMO_SUPPLIER_OWNER
 from marketplace.companies.models import User
 from marketplace.deals.models import Deal
 from marketplace.financing.models import ApplicationStatus, FinancingApplication
+from marketplace.financing.policy import money_text
 from tests.browser.test_deal_flow import as_demo
 from tests.credit.factories import AssessmentFactory
 
@@ -93,6 +93,7 @@ def test_supplier_applies_bank_approves_supplier_sees_it(live_server, page):
     page.goto(f"{base}/financing/")
     row = page.locator("tr", has_text=application.number)
     assert "Approved" in row.inner_text()
+    assert fits_phone(page) <= PHONE["width"]
     row.get_by_role("link", name=application.number).click()
     assert f"{asked:.2f} USD for 90 days at 6.500 % a year" in page.locator("#bank-terms").inner_text()
     page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": base}])
