@@ -4,7 +4,10 @@ Everyone else — another supplier, the buyer of the deal, another bank's or an 
 gets the same None (the view's 404) as for an application that does not exist.
 """
 
-from marketplace.companies.models import Membership
+from django.db.models import OuterRef, Subquery
+
+from credit.selectors import with_current_grade
+from marketplace.companies.models import Company, Membership
 from marketplace.deals.permissions import is_platform_risk_officer
 from marketplace.financing.models import PENDING_STATUSES, FinancingApplication
 from marketplace.financing.services import bank_of
@@ -42,9 +45,15 @@ def supplier_applications(company):
     return _base().filter(supplier=company)
 
 
+def _with_supplier_grade(qs):
+    """Each application annotated with `supplier_grade`, the supplier's current grade (None: never scored)."""
+    grades = with_current_grade(Company.objects.filter(pk=OuterRef("supplier_id"))).values("credit_grade")[:1]
+    return qs.annotate(supplier_grade=Subquery(grades))
+
+
 def bank_queue(bank, *, status: str = ""):
-    """The applications made to `bank`: those waiting for it first, then the newest."""
-    qs = _base().filter(bank=bank)
+    """The applications made to `bank`, newest first, with the supplier's current grade."""
+    qs = _with_supplier_grade(_base().filter(bank=bank))
     if status == "pending":
         qs = qs.filter(status__in=PENDING_STATUSES)
     elif status:
@@ -53,5 +62,7 @@ def bank_queue(bank, *, status: str = ""):
 
 
 def all_applications(*, status: str = ""):
-    qs = _base()
+    qs = _with_supplier_grade(_base())
+    if status == "pending":
+        return qs.filter(status__in=PENDING_STATUSES)
     return qs.filter(status=status) if status else qs

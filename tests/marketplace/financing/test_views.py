@@ -182,7 +182,8 @@ def test_the_supplier_answers_a_counter_offer_from_the_page(client, world, appli
 
 def test_the_bank_queue_holds_only_its_own_applications(client, world, application):
     sign_in(client, world["bank_officer"])
-    assert application.number in client.get(reverse("financing:bank_queue")).content.decode()
+    page = client.get(reverse("financing:bank_queue")).content.decode()
+    assert application.number in page and '<td class="supplier-grade">A</td>' in page
     assert (
         application.number in client.get(reverse("financing:bank_queue") + "?status=pending").content.decode()
     )
