@@ -16,6 +16,7 @@ from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.deals.models import Deal
 from marketplace.matchmaking.models.meetings import Meeting
+from marketplace.financing.models import FinancingApplication
 from marketplace.showcases.models import Showcase, ShowcaseAccess
 from tests.credit.factories import (
     DisputeEvidenceFactory,
@@ -62,6 +63,7 @@ from tests.marketplace.matchmaking.factories_rfq import (
     RfqFactory,
 )
 from tests.marketplace.matchmaking.factories_meetings import MeetingFactory, MeetingSlotFactory
+from tests.marketplace.financing.factories import FinancingApplicationFactory
 from tests.marketplace.notifications.factories import NotificationFactory
 from tests.marketplace.showcases.factories import (
     ShowcaseAccessFactory,
@@ -89,6 +91,7 @@ DEAL_FILE = "secret-b-d-drawing.pdf"
 RFQ_TITLE = "SECRET-D-RFQ-FOR-B-ONLY"
 QUOTATION_MESSAGE = "SECRET-B-QUOTATION-TO-D"
 MEETING_SUBJECT = "SECRET-B-D-MEETING"
+FINANCING_NOTE = "SECRET-B-FINANCING-NOTE"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -107,6 +110,8 @@ MAY_SEE = {
     RFQ_TITLE: {"audience_buyer"},
     QUOTATION_MESSAGE: {"audience_buyer"},
     MEETING_SUBJECT: {"audience_buyer", "operator"},
+    # B's financing with a partner bank: never the buyer (D), only the platform's risk officers besides B.
+    FINANCING_NOTE: {"risk_officer"},
 }
 
 # Routes left out of the walk, with the reason.
@@ -250,6 +255,7 @@ def _ordered_deal(b, d):
     order = OrderFactory(deal=deal, offer=deal.accepted_offer)
     milestone = MilestoneFactory(order=order, deal=deal, seq=1)
     return {
+        "financing": FinancingApplicationFactory(order=order, note=FINANCING_NOTE),
         "ordered_deal": deal,
         "contract": contract,
         "voided_contract": voided,
@@ -337,6 +343,18 @@ def _kwargs(w):
             {"pk": w["rfq"].pk, "quotation_pk": w["quotation"].pk, "decision": d}
             for d in ("shortlist", "decline", "accept")
         ],
+        "financing:application_list": [{}],
+        "financing:application_create": [{"pk": w["ordered_deal"].pk}],
+        "financing:bank_queue": [{}],
+        "financing:application_detail": [{"pk": w["financing"].pk}],
+        "financing:application_decide": [
+            {"pk": w["financing"].pk, "decision": d} for d in ("approve", "counter", "decline")
+        ],
+        "financing:application_answer": [
+            {"pk": w["financing"].pk, "answer": a} for a in ("accept", "decline", "withdraw")
+        ],
+        "financing:application_disburse": [{"pk": w["financing"].pk}],
+        "financing:repayment_create": [{"pk": w["financing"].pk}],
         "notifications:notification_list": [{}],
         "notifications:notification_read": [{}],
         "fairs:session_list": [{}],
@@ -436,6 +454,8 @@ def _state(w):
         Deal.objects.values_list("state", "record_length").get(pk=w["deal"].pk),
         # B's meeting request to D: only D answers it, only B or D changes it.
         Meeting.objects.values_list("state", "sequence").get(pk=w["meeting"].pk),
+        # B's financing: only B and its bank move it.
+        FinancingApplication.objects.values_list("status", "offer_amount").get(pk=w["financing"].pk),
     )
 
 

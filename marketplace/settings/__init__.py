@@ -288,7 +288,12 @@ DEALS_CONTRACT_CLAUSES = "cms.contracts.governing_clauses"
 # second risk officer must approve.
 CREDIT_EXPOSURE = [
     "marketplace.deals.exposure.outstanding",
+    # Financing asked for, approved or outstanding with partner banks (the supplier's borrowing).
+    "marketplace.financing.exposure.outstanding",
 ]
+# Financing (marketplace/financing/policy.py): the advance rate TrustFair suggests by the supplier's
+# grade ({grade: rate}, at most 0.90); None: the defaults in policy.DEFAULT_ADVANCE_RATES.
+FINANCING_ADVANCE_RATES = None
 CREDIT_OVERRIDE_FOUR_EYES_AMOUNT = Decimal(os.environ.get("CREDIT_OVERRIDE_FOUR_EYES_AMOUNT", "50000"))
 # ...asks this predicate (user, subject_id) -> bool who works for a company (fact disputes), and gives
 # a dispute's reviewers this many days (shown to both sides as a countdown).
