@@ -15,6 +15,7 @@ from credit.models import FactDispute, GatingOverride
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.deals.models import Deal
+from marketplace.insurance.models import Claim, CreditLimit, Declaration
 from marketplace.showcases.models import Showcase, ShowcaseAccess
 from tests.credit.factories import (
     DisputeEvidenceFactory,
@@ -53,6 +54,12 @@ from tests.marketplace.deals.factories import (
 )
 from tests.marketplace.deals.factories import DisputeEvidenceFactory as DealDisputeEvidenceFactory
 from tests.marketplace.fairs.factories import FairSessionFactory
+from tests.marketplace.insurance.factories import (
+    ClaimFactory,
+    CreditLimitFactory,
+    DeclarationFactory,
+    PolicyFactory,
+)
 from tests.marketplace.notifications.factories import NotificationFactory
 from tests.marketplace.showcases.factories import (
     ShowcaseAccessFactory,
@@ -209,6 +216,13 @@ def world():
     w["dispute_evidence"] = DealDisputeEvidenceFactory(
         dispute=DisputeFactory(deal=w["deal"]), original_name=DEAL_FILE
     )
+    # --- export credit insurance: B's limit on D with an insurer, a declared shipment and its claim ---
+    limit = CreditLimitFactory(
+        policy=PolicyFactory(insured=b), deal=w["ordered_deal"], buyer=d, approved=True
+    )
+    w["insurance_limit"] = limit
+    w["insurance_claim"] = ClaimFactory(declaration=DeclarationFactory(limit=limit, status="claimed"))
+    w["insurance_declaration"] = w["insurance_claim"].declaration
     return w
 
 
@@ -270,6 +284,16 @@ def _kwargs(w):
         "deals:dispute_resolve": [{"pk": w["deal"].pk}],
         "deals:dispute_evidence": [{"pk": w["deal"].pk, "file_pk": w["dispute_evidence"].pk}],
         "deals:rating_create": [{"pk": w["deal"].pk}],
+        "insurance:queue": [{}],
+        "insurance:rates": [{}],
+        "insurance:limit_detail": [{"pk": w["insurance_limit"].pk}],
+        "insurance:claim_detail": [{"pk": w["insurance_claim"].pk}],
+        "insurance:deal_insurance": [{"pk": w["ordered_deal"].pk}],
+        "insurance:request_cover": [{"pk": w["ordered_deal"].pk}],
+        "insurance:declare": [{"pk": w["ordered_deal"].pk}],
+        "insurance:certificate": [{"pk": w["insurance_declaration"].pk}],
+        "insurance:report_overdue": [{"pk": w["insurance_declaration"].pk}],
+        "insurance:file_claim": [{"pk": w["insurance_declaration"].pk}],
         "notifications:notification_list": [{}],
         "notifications:notification_read": [{}],
         "fairs:session_list": [{}],
@@ -367,6 +391,10 @@ def _state(w):
         sorted(FactDispute.objects.filter(subject=b).values_list("pk", "status", "evidence__pk")),
         # The deal between B and D: only its parties act in it.
         Deal.objects.values_list("state", "record_length").get(pk=w["deal"].pk),
+        # B's insurance: only B applies and claims, only the insurer decides.
+        CreditLimit.objects.values_list("status", "amount", "used").get(pk=w["insurance_limit"].pk),
+        Declaration.objects.values_list("status").get(pk=w["insurance_declaration"].pk),
+        Claim.objects.values_list("status").get(pk=w["insurance_claim"].pk),
     )
 
 
