@@ -53,7 +53,7 @@ def _stop_cover(limit: CreditLimit, declaration: Declaration, today: dt.date) ->
         return ["stopped_at", "stop_reason"]
 
     transition(locked, table=LIMIT_TRANSITIONS, event="stop_cover", by_user=None, apply=apply)
-    services._fact(
+    services.insurer_fact(
         locked,
         "insurance_limit_cut",
         {"limit": "0", "currency": locked.currency, "policy": locked.policy.number},
@@ -73,7 +73,7 @@ def run(today: dt.date | None = None) -> dict[str, int]:
     )
     for declaration in open_rows:
         policy = declaration.limit.policy
-        insured = services._members(policy.insured_id)
+        insured = services.members_of(policy.insured_id)
         with transaction.atomic():
             locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
             if locked.status not in (DeclarationStatus.COVERED, DeclarationStatus.OVERDUE):
@@ -87,7 +87,7 @@ def run(today: dt.date | None = None) -> dict[str, int]:
                     return ["settled_on"]
 
                 transition(locked, table=DECLARATION_TRANSITIONS, event="settle", by_user=None, apply=settle)
-                services._release(locked)
+                services.release_limit(locked)
                 done["settled"] += 1
                 continue
             url = services.deal_url(declaration.deal)
@@ -112,7 +112,7 @@ def run(today: dt.date | None = None) -> dict[str, int]:
                     return ["lapsed_on"]
 
                 transition(locked, table=DECLARATION_TRANSITIONS, event="lapse", by_user=None, apply=lapse)
-                services._release(locked)
+                services.release_limit(locked)
                 done["lapsed"] += 1
                 done["stopped"] += int(_stop_cover(declaration.limit, locked, today))
                 notify(

@@ -97,7 +97,7 @@ def may_view_insurer(user, insurer_id: int) -> bool:
     return decides_for(user, insurer_id) or deal_permissions.is_platform_risk_officer(user)
 
 
-def _members(company_id: int):
+def members_of(company_id: int):
     return [m.user for m in Membership.objects.filter(company_id=company_id).select_related("user")]
 
 
@@ -127,7 +127,7 @@ def policy_for(*, insurer: Company, insured: Company) -> Policy:
     return policy
 
 
-def _fact(limit: CreditLimit, kind: str, payload: dict, ref: str, on) -> None:
+def insurer_fact(limit: CreditLimit, kind: str, payload: dict, ref: str, on) -> None:
     record_fact(
         source=insurer_source(limit.insurer),
         kind=kind,
@@ -220,7 +220,7 @@ def request_cover(
             data={"deal": deal.pk, "amount": amount, "currency": currency, "term_days": term_days},
         )
         notify(
-            recipients=[u for u in _members(insurer.pk) if decides_for(u, insurer.pk)],
+            recipients=[u for u in members_of(insurer.pk) if decides_for(u, insurer.pk)],
             title=gettext_lazy("A buyer credit limit is applied for"),
             body=f"{deal.supplier.name} → {deal.buyer.name}: {amount:,.2f} {currency}",
             url=limit.get_absolute_url(),
@@ -296,7 +296,7 @@ def decide_limit(
         )
         policy = limit.policy
         if outcome == "refuse":
-            _fact(
+            insurer_fact(
                 limit,
                 "insurance_limit_cut",
                 {"limit": "0", "currency": limit.currency, "policy": policy.number},
@@ -305,7 +305,7 @@ def decide_limit(
             )
             title = gettext_lazy("The insurer refused the buyer credit limit")
         else:
-            _fact(
+            insurer_fact(
                 limit,
                 "insurance_limit_granted",
                 {"limit": format(limit.amount, "f"), "currency": limit.currency, "policy": policy.number},
@@ -314,7 +314,7 @@ def decide_limit(
             )
             title = gettext_lazy("The insurer approved a buyer credit limit")
         notify(
-            recipients=_members(policy.insured_id),
+            recipients=members_of(policy.insured_id),
             title=title,
             body=f"{limit.buyer.name}: {reason}" if reason else limit.buyer.name,
             url=deal_url(limit.deal),
@@ -476,7 +476,7 @@ def declare(*, deal: Deal, shipment: Shipment, by_user, insured_amount: Decimal 
     return declaration
 
 
-def _release(declaration: Declaration) -> None:
+def release_limit(declaration: Declaration) -> None:
     """The declaration stops using its limit (paid, lapsed, indemnified or rejected)."""
     limit = CreditLimit.objects.select_for_update().get(pk=declaration.limit_id)
     CreditLimit.objects.filter(pk=limit.pk).update(
@@ -522,7 +522,7 @@ def report_overdue(*, declaration: Declaration, by_user) -> Declaration:
         notify(
             recipients=[
                 u
-                for u in _members(declaration.limit.insurer_id)
+                for u in members_of(declaration.limit.insurer_id)
                 if decides_for(u, declaration.limit.insurer_id)
             ],
             title=gettext_lazy("An insured invoice is reported overdue"),
@@ -588,7 +588,7 @@ def file_claim(*, declaration: Declaration, by_user) -> Claim:
         )
         claim = holder["claim"]
         limit = declaration.limit
-        _fact(
+        insurer_fact(
             limit,
             "insurance_claim_filed",
             {"amount": format(claim.amount, "f"), "currency": claim.currency, "claim": claim.number},
@@ -609,7 +609,7 @@ def file_claim(*, declaration: Declaration, by_user) -> Claim:
             },
         )
         notify(
-            recipients=[u for u in _members(limit.insurer_id) if decides_for(u, limit.insurer_id)],
+            recipients=[u for u in members_of(limit.insurer_id) if decides_for(u, limit.insurer_id)],
             title=gettext_lazy("A claim is filed"),
             body=f"{claim.number} · {declaration.deal.buyer.name}",
             url=claim.get_absolute_url(),
@@ -663,11 +663,11 @@ def decide_claim(
             event="pay_claim" if pay else "reject_claim",
             by_user=by_user,
         )
-        _release(declaration)
+        release_limit(declaration)
         limit = declaration.limit
         deal = declaration.deal
         if pay:
-            _fact(
+            insurer_fact(
                 limit,
                 "insurance_claim_paid",
                 {
@@ -693,7 +693,7 @@ def decide_claim(
                 actor_company=limit.insurer_id,
             )
         notify(
-            recipients=_members(limit.policy.insured_id),
+            recipients=members_of(limit.policy.insured_id),
             title=gettext_lazy("The insurer paid the claim")
             if pay
             else gettext_lazy("The insurer rejected the claim"),
