@@ -7,10 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from credit.gating import decide as gating_decide
 from credit.models import Fact
 from marketplace.core.models import AuditEvent
 from marketplace.insurance import services
+from marketplace.insurance.exposure import limits_in_force
 from marketplace.insurance.models import CreditLimit, LimitStatus
+from tests.marketplace.insurance.helpers import ordered_deal, rate
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +53,6 @@ def test_only_the_suppliers_people_apply(deal, people):
 
 
 def test_a_prepaid_order_is_not_insurable(people):
-    from tests.marketplace.insurance.helpers import ordered_deal, rate
-
     rate(people["buyer"], "A")
     prepaid = ordered_deal(
         buyer=people["buyer"],
@@ -128,3 +129,20 @@ def test_a_decided_application_cannot_be_decided_again(deal, people):
     limit = decide(apply(deal, people), people["officer"])
     with pytest.raises(ValidationError):
         decide(limit, people["officer"], "refuse", reason="changed my mind")
+
+
+def test_limits_in_force_are_the_insurers_exposure_and_not_added_to_the_buyers_debt(deal, people):
+    before = gating_decide(
+        people["buyer"], "open_account", Decimal("1000"), "USD", term_days=30
+    ).exposure_before
+    limit = apply(deal, people)
+    assert limits_in_force(people["buyer"]) == []  # an application is not a limit
+    decide(limit, people["officer"])
+    assert limits_in_force(people["buyer"]) == [(Decimal("50000"), "USD")]
+    # The insured invoice is already the buyer's exposure (an unpaid milestone); the limit is not debt.
+    after = gating_decide(
+        people["buyer"], "open_account", Decimal("1000"), "USD", term_days=30
+    ).exposure_before
+    assert after == before == Decimal("50000.00")
+    CreditLimit.objects.filter(pk=limit.pk).update(valid_until=timezone.localdate() - dt.timedelta(days=1))
+    assert limits_in_force(people["buyer"]) == []
