@@ -195,11 +195,14 @@ def request_cover(
             )
         if existing is not None and existing.in_force_on(today):
             return existing
-        if existing is not None:  # approved but expired: it lapses, a new application replaces it
-            existing.status = LimitStatus.STOPPED
-            existing.stop_reason = "expired"
-            existing.stopped_at = timezone.now()
-            existing.save(update_fields=["status", "stop_reason", "stopped_at"])
+        if existing is not None:  # approved but expired: it closes, a new application replaces it
+
+            def expire(row: CreditLimit):
+                row.stop_reason = "expired"
+                row.stopped_at = timezone.now()
+                return ["stop_reason", "stopped_at"]
+
+            transition(existing, table=LIMIT_TRANSITIONS, event="stop_cover", by_user=by_user, apply=expire)
         advice = suggest(deal, amount=amount, currency=currency, term_days=term_days)
         limit = CreditLimit.objects.create(
             policy=policy,

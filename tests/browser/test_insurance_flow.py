@@ -103,3 +103,21 @@ def test_the_supplier_insures_a_deal_with_the_demo_insurer(live_server, page):
     # The deal page's insurance step shows the certificate.
     page.goto(deal_url)
     assert page.locator("#insurance").get_by_role("link", name=declaration.number).is_visible()
+
+    # Every insurance page fits a 390 px phone, in English and in Chinese.
+    phone_pages = [
+        (DEMO_SUPPLIER_OWNER, [f"/insurance/deals/{deal.pk}/", deal.get_absolute_url()]),
+        (DEMO_INSURER_OWNER, ["/insurance/queue/", limit.get_absolute_url(), "/insurance/rates/"]),
+    ]
+    page.set_viewport_size({"width": 390, "height": 844})
+    too_wide = []
+    for language in ("en", "zh-hans"):
+        for email, paths in phone_pages:
+            sign_in(page, base, email)
+            page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+            for path in paths:
+                assert page.goto(f"{base}{path}").status == 200
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > 390:
+                    too_wide.append(f"{language} {path}: {width}px")
+    assert not too_wide, too_wide

@@ -146,3 +146,12 @@ def test_limits_in_force_are_the_insurers_exposure_and_not_added_to_the_buyers_d
     assert after == before == Decimal("50000.00")
     CreditLimit.objects.filter(pk=limit.pk).update(valid_until=timezone.localdate() - dt.timedelta(days=1))
     assert limits_in_force(people["buyer"]) == []
+
+
+def test_an_expired_limit_is_closed_and_a_new_application_made(deal, people):
+    limit = decide(apply(deal, people), people["officer"])
+    CreditLimit.objects.filter(pk=limit.pk).update(valid_until=timezone.localdate() - dt.timedelta(days=1))
+    again = apply(deal, people)
+    assert again.pk != limit.pk and again.status == LimitStatus.PENDING
+    limit.refresh_from_db()
+    assert limit.status == LimitStatus.STOPPED and limit.stop_reason == "expired"

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from marketplace.insurance import services
 from marketplace.insurance.models import LimitStatus
+from tests.marketplace.insurance.factories import CreditLimitFactory, PolicyFactory
 from tests.marketplace.insurance.helpers import ship
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +144,19 @@ def test_the_queue_reads_in_chinese(client, application, people):
         assert page.status_code == 200 and "保险申请" in page.content.decode()
     finally:
         translation.activate("en")
+
+
+def test_the_queue_costs_the_same_queries_for_many_applications(
+    client, people, django_assert_max_num_queries
+):
+    policy = PolicyFactory(insurer=people["insurer"])
+    CreditLimitFactory(policy=policy)
+    client.force_login(people["officer"])
+    url = reverse("insurance:queue")
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(url).status_code == 200
+    CreditLimitFactory.create_batch(8, policy=policy)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert page.content.decode().count('href="/insurance/limits/') == 9
