@@ -6,10 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from credit.gating import POLICY_GRADES
 from marketplace.companies.models import Company
 from marketplace.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
-from marketplace.insurance.rates import TERM_BANDS
+from marketplace.insurance.rates import GRADE_ROWS, TERM_BANDS
 
 
 def _amount(label, **kwargs):
@@ -77,7 +76,7 @@ class ClaimDecisionForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    grade = forms.ChoiceField(label=_("Buyer grade"), choices=[(g, g) for g in POLICY_GRADES])
+    grade = forms.ChoiceField(label=_("Buyer grade"), choices=[(g, g) for g in GRADE_ROWS])
     max_term_days = forms.TypedChoiceField(
         label=_("Up to term (days)"), coerce=int, choices=[(b, str(b)) for b in TERM_BANDS]
     )

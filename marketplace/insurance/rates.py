@@ -12,8 +12,11 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from credit.gating import POLICY_GRADES
+from credit.grading import GRADES
 from marketplace.insurance.models import PremiumRate
+
+# The rows of a rate table: credit's grades, best first, then "NR" (a thin file, not yet rated).
+GRADE_ROWS = (*(grade.code for grade in GRADES), "NR")
 
 TERM_BANDS = (30, 60, 90, 120, 180)
 # Base rate (%) by grade for terms up to 30 days, and the factor of each longer band.
@@ -45,7 +48,7 @@ def ensure_table(insurer) -> None:
                 PremiumRate(
                     insurer=insurer, grade=grade, max_term_days=band, rate_percent=default_rate(grade, band)
                 )
-                for grade in POLICY_GRADES
+                for grade in GRADE_ROWS
                 if grade in _BASE
                 for band in TERM_BANDS
             )
@@ -59,7 +62,7 @@ def table(insurer) -> dict[str, dict[int, PremiumRate]]:
     rows: dict[str, dict[int, PremiumRate]] = {}
     for rate in PremiumRate.objects.filter(insurer=insurer).order_by("max_term_days"):
         rows.setdefault(rate.grade, {})[rate.max_term_days] = rate
-    return {grade: rows[grade] for grade in POLICY_GRADES if grade in rows}
+    return {grade: rows[grade] for grade in GRADE_ROWS if grade in rows}
 
 
 def rate_for(insurer, grade: str, term_days: int) -> Decimal | None:

@@ -33,10 +33,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from credit.facts import partner_source
 from credit.facts import record as record_fact
-from credit.gating import UNRATED
 from credit.index import current as current_assessment
-from credit.models import Source, SourcePartner, SourceType
 from marketplace.companies.models import Company, CompanyKind, Membership
 from marketplace.companies.permissions import partner_of_officer
 from marketplace.core import audit, fx
@@ -73,6 +72,8 @@ from marketplace.insurance.suggestion import suggest
 from marketplace.notifications.services import notify
 
 MAX_VALIDITY_DAYS = 730
+# credit's grade for a thin file (not yet rated); the rate table has a row for it.
+UNRATED = "NR"
 
 
 # -- who ------------------------------------------------------------------------------------------
@@ -104,20 +105,9 @@ def members_of(company_id: int):
 # -- the insurer's credit source and the policy ---------------------------------------------------
 
 
-def insurer_source(insurer: Company) -> Source:
-    """The insurer's credit data source (facts it is behind), created and linked on first use."""
-    link = (
-        SourcePartner.objects.select_related("source")
-        .filter(partner_id=insurer.pk, source__source_type=SourceType.INSURER)
-        .first()
-    )
-    if link is not None:
-        return link.source
-    source, _created = Source.objects.get_or_create(
-        code=f"insurer-{insurer.pk}", defaults={"name": insurer.name[:200], "source_type": SourceType.INSURER}
-    )
-    SourcePartner.objects.get_or_create(source=source, defaults={"partner_id": insurer.pk})
-    return source
+def insurer_source(insurer: Company):
+    """The insurer's credit data source (the facts of its own decisions), created and linked on first use."""
+    return partner_source(insurer, source_type="insurer")
 
 
 def policy_for(*, insurer: Company, insured: Company) -> Policy:

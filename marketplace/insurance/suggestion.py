@@ -16,10 +16,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from credit.gating import decide, grade_label, term_label
+from credit.gating import decide, term_label
 from marketplace.deals.models import Deal, MilestoneStatus
 
 CENT = Decimal("0.01")
+
+
+def grade_label(grade: str) -> str:
+    return _("not yet rated") if grade == "NR" else grade
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from credit.facts import partner_source
 from credit.gating import decide as gating_decide
 from credit.models import Fact
 from marketplace.core.models import AuditEvent
@@ -155,3 +156,13 @@ def test_an_expired_limit_is_closed_and_a_new_application_made(deal, people):
     assert again.pk != limit.pk and again.status == LimitStatus.PENDING
     limit.refresh_from_db()
     assert limit.status == LimitStatus.STOPPED and limit.stop_reason == "expired"
+
+
+def test_the_insurers_facts_come_from_its_own_linked_source_created_once(people):
+    source = partner_source(people["insurer"], source_type="insurer")
+    assert source.source_type == "insurer" and source.partner_link.partner_id == people["insurer"].pk
+    assert partner_source(people["insurer"], source_type="insurer") == source
+    assert partner_source(people["other_insurer"], source_type="insurer") != source
+    assert source.may_write("insurance_claim_paid") and not source.may_write("order_placed")
+    with pytest.raises(ValueError):
+        partner_source(people["insurer"], source_type="platform")
