@@ -34,7 +34,7 @@ def claims_for(*, insurer_id: int) -> QuerySet[Claim]:
 def declarations_of(deal: Deal) -> QuerySet[Declaration]:
     return (
         Declaration.objects.filter(deal=deal)
-        .select_related("shipment", "limit__insurer", "claim")
+        .select_related("shipment", "milestone", "limit__insurer", "limit__policy", "claim")
         .order_by("pk")
     )
 

@@ -246,6 +246,10 @@ def decide_limit(
             errors["amount"] = _("The limit must be more than zero.")
         elif outcome == "reduce" and Decimal(amount) >= limit.requested_amount:
             errors["amount"] = _("A reduced limit is less than the amount applied for.")
+        elif outcome == "approve" and Decimal(amount) < limit.requested_amount:
+            errors["amount"] = _(
+                "Less than the amount applied for is a reduced limit: choose reduce, with a reason."
+            )
         if outcome == "reduce" and not reason:
             errors["reason"] = _("Say why the limit is reduced.")
         if not max_term_days or not 1 <= int(max_term_days) <= 720:

@@ -98,6 +98,9 @@ def test_reducing_needs_less_than_applied_for_and_a_reason(deal, people):
     with pytest.raises(ValidationError) as error:
         decide(limit, people["officer"], "reduce", amount=Decimal("60000"))
     assert "amount" in error.value.error_dict and "reason" in error.value.error_dict
+    with pytest.raises(ValidationError) as error:  # less than applied for is a reduction, not an approval
+        decide(limit, people["officer"], "approve", amount=Decimal("30000"))
+    assert "amount" in error.value.error_dict
     limit = decide(limit, people["officer"], "reduce", amount=Decimal("30000"), reason="Thin payment history")
     assert limit.status == LimitStatus.APPROVED and limit.amount == Decimal("30000")
     assert limit.reason == "Thin payment history"
