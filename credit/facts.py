@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credit.kinds import KINDS, FactKind, PayloadError
-from credit.models import ApiToken, Fact, ImportBatch, Source, SourceType
+from credit.models import ApiToken, Fact, ImportBatch, Source, SourcePartner, SourceType
 from credit.signals import fact_recorded
 
 # Row keys that describe the fact itself; in CSV every other column is a payload field.
@@ -87,6 +87,27 @@ def source_by_code(code: str) -> Source:
         return Source.objects.get(code=code)
     except Source.DoesNotExist:
         raise ValidationError({"source": _("no data source with code %(code)r") % {"code": code}}) from None
+
+
+def partner_source(partner: Any, *, source_type: str) -> Source:
+    """The data source of a partner company (a bank's, an insurer's) of `source_type`, linked to it by a
+    `SourcePartner`; created on first use as "<type>-<partner id>". The marketplace records a partner's
+    own decisions (an insurer's limits and claims) as facts of this source, so the kind registry applies
+    (only an insurer's source writes insurance facts) and the partner's staff review disputes of them."""
+    if source_type not in SourceType.values or source_type == SourceType.PLATFORM:
+        raise ValueError(f"{source_type!r} is not a partner's source type")
+    link = (
+        SourcePartner.objects.select_related("source")
+        .filter(partner_id=partner.pk, source__source_type=source_type)
+        .first()
+    )
+    if link is not None:
+        return link.source
+    source, _created = Source.objects.get_or_create(
+        code=f"{source_type}-{partner.pk}", defaults={"name": str(partner)[:200], "source_type": source_type}
+    )
+    SourcePartner.objects.get_or_create(source=source, defaults={"partner_id": partner.pk})
+    return source
 
 
 def parse_timestamp(raw: Any) -> dt.datetime:

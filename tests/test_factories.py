@@ -18,6 +18,7 @@ FACTORY_MODULES = {
     "fairs": "tests.marketplace.fairs.factories",
     "notifications": "tests.marketplace.notifications.factories",
     "deals": "tests.marketplace.deals.factories",
+    "insurance": "tests.marketplace.insurance.factories",
     "credit": "tests.credit.factories",
     "financing": "tests.marketplace.financing.factories",
 }

@@ -17,6 +17,7 @@ from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.deals.models import Deal
 from marketplace.matchmaking.models.meetings import Meeting
 from marketplace.financing.models import FinancingApplication
+from marketplace.insurance.models import Claim, CreditLimit, Declaration
 from marketplace.showcases.models import Showcase, ShowcaseAccess
 from tests.credit.factories import (
     DisputeEvidenceFactory,
@@ -64,6 +65,12 @@ from tests.marketplace.matchmaking.factories_rfq import (
 )
 from tests.marketplace.matchmaking.factories_meetings import MeetingFactory, MeetingSlotFactory
 from tests.marketplace.financing.factories import FinancingApplicationFactory
+from tests.marketplace.insurance.factories import (
+    ClaimFactory,
+    CreditLimitFactory,
+    DeclarationFactory,
+    PolicyFactory,
+)
 from tests.marketplace.notifications.factories import NotificationFactory
 from tests.marketplace.showcases.factories import (
     ShowcaseAccessFactory,
@@ -243,6 +250,13 @@ def world():
         requester=b_owner, requester_company=b, invitee_company=d, subject=MEETING_SUBJECT
     )
     w["meeting_slot"] = MeetingSlotFactory(meeting=w["meeting"])
+    # --- export credit insurance: B's limit on D with an insurer, a declared shipment and its claim ---
+    limit = CreditLimitFactory(
+        policy=PolicyFactory(insured=b), deal=w["ordered_deal"], buyer=d, approved=True
+    )
+    w["insurance_limit"] = limit
+    w["insurance_claim"] = ClaimFactory(declaration=DeclarationFactory(limit=limit, status="claimed"))
+    w["insurance_declaration"] = w["insurance_claim"].declaration
     return w
 
 
@@ -355,6 +369,16 @@ def _kwargs(w):
         ],
         "financing:application_disburse": [{"pk": w["financing"].pk}],
         "financing:repayment_create": [{"pk": w["financing"].pk}],
+        "insurance:queue": [{}],
+        "insurance:rates": [{}],
+        "insurance:limit_detail": [{"pk": w["insurance_limit"].pk}],
+        "insurance:claim_detail": [{"pk": w["insurance_claim"].pk}],
+        "insurance:deal_insurance": [{"pk": w["ordered_deal"].pk}],
+        "insurance:request_cover": [{"pk": w["ordered_deal"].pk}],
+        "insurance:declare": [{"pk": w["ordered_deal"].pk}],
+        "insurance:certificate": [{"pk": w["insurance_declaration"].pk}],
+        "insurance:report_overdue": [{"pk": w["insurance_declaration"].pk}],
+        "insurance:file_claim": [{"pk": w["insurance_declaration"].pk}],
         "notifications:notification_list": [{}],
         "notifications:notification_read": [{}],
         "fairs:session_list": [{}],
@@ -456,6 +480,10 @@ def _state(w):
         Meeting.objects.values_list("state", "sequence").get(pk=w["meeting"].pk),
         # B's financing: only B and its bank move it.
         FinancingApplication.objects.values_list("status", "offer_amount").get(pk=w["financing"].pk),
+        # B's insurance: only B applies and claims, only the insurer decides.
+        CreditLimit.objects.values_list("status", "amount", "used").get(pk=w["insurance_limit"].pk),
+        Declaration.objects.values_list("status").get(pk=w["insurance_declaration"].pk),
+        Claim.objects.values_list("status").get(pk=w["insurance_claim"].pk),
     )
 
 

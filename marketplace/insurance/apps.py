@@ -6,3 +6,8 @@ class InsuranceConfig(AppConfig):
     name = "marketplace.insurance"
     label = "insurance"
     verbose_name = _("Export credit insurance")
+
+    def ready(self):
+        from marketplace.insurance import timeline
+
+        timeline.register()

@@ -285,6 +285,14 @@ SEEDER_MAY_NOT_IMPORT = {
     "marketplace.showcases.demo": ("marketplace.fairs", "cms"),
     "marketplace.fairs.demo": ("marketplace.showcases", "cms"),
     "marketplace.deals.demo": ("marketplace.showcases", "marketplace.fairs", "cms", "credit"),
+    "marketplace.insurance.demo": (
+        "marketplace.payments",
+        "marketplace.financing",
+        "marketplace.matchmaking",
+        "marketplace.showcases",
+        "marketplace.fairs",
+        "cms",
+    ),
     "credit.demo": ("marketplace", "cms"),
 }
 

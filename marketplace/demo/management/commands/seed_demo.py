@@ -37,6 +37,7 @@ from marketplace.fairs.models import FairSession
 from marketplace.matchmaking import rfq_demo
 from marketplace.matchmaking import meetings_demo
 from marketplace.financing import demo as financing_demo
+from marketplace.insurance import demo as insurance_demo
 from marketplace.showcases import demo as showcases_demo
 
 DEFAULT_SEED = 2026
@@ -170,6 +171,7 @@ class Command(BaseCommand):
         added["meetings"] = meetings_demo.seed_meetings(users=world.users, now=anchor, stage=stage)
         # After the deals: the demo supplier's order financed by the demo bank.
         added["financing"] = financing_demo.seed_financing(users=world.users, stage=stage)
+        added["insured deals"] = insurance_demo.seed_insurance(users=world.users, stage=stage)
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_demo done in {time.monotonic() - started:.1f} s: {Industry.objects.count()} industries, "

@@ -1,0 +1,88 @@
+"""Reading insurance: an insurer's queue, a deal's cover, and the insured receivable financing builds on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from marketplace.deals.models import Deal
+from marketplace.insurance.models import USING_LIMIT, Claim, CreditLimit, Declaration, LimitStatus
+
+
+def queue(*, insurer_id: int, status: str = "") -> QuerySet[CreditLimit]:
+    """The limit applications and limits made to one insurer, pending first, newest first."""
+    rows = CreditLimit.objects.filter(insurer_id=insurer_id).select_related(
+        "buyer", "policy__insured", "deal"
+    )
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by(
+        Case(When(status=LimitStatus.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        "-requested_at",
+        "-pk",
+    )
+
+
+def claims_for(*, insurer_id: int) -> QuerySet[Claim]:
+    return Claim.objects.filter(declaration__limit__insurer_id=insurer_id).select_related(
+        "declaration__deal__buyer", "declaration__limit__policy__insured"
+    )
+
+
+def declarations_of(deal: Deal) -> QuerySet[Declaration]:
+    return (
+        Declaration.objects.filter(deal=deal)
+        .select_related("shipment", "milestone", "limit__insurer", "limit__policy", "claim")
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class InsuredReceivable:
+    """A deal's invoice insured against the buyer's non-payment: what a bank may finance after shipment,
+    with the policy's indemnity assigned to it."""
+
+    deal_id: int
+    declaration_id: int
+    policy_number: str
+    certificate_number: str
+    insurer_id: int
+    insured_id: int
+    buyer_id: int
+    insured_amount: Decimal
+    currency: str
+    indemnity_percent: int
+    indemnity_amount: Decimal
+    due_date: object
+    status: str
+
+
+def insured_receivable(deal: Deal) -> list[InsuredReceivable]:
+    """The deal's declarations in cover (not paid by the buyer, not lapsed, not already indemnified),
+    oldest first; empty when nothing on the deal is insured. Financing reads this to take the assignment
+    of the indemnity (`indemnity_amount` is `insured_amount` × `indemnity_percent` / 100)."""
+    rows = (
+        Declaration.objects.filter(deal=deal, status__in=USING_LIMIT)
+        .select_related("limit__policy")
+        .order_by("pk")
+    )
+    return [
+        InsuredReceivable(
+            deal_id=d.deal_id,
+            declaration_id=d.pk,
+            policy_number=d.limit.policy.number,
+            certificate_number=d.number,
+            insurer_id=d.limit.insurer_id,
+            insured_id=d.limit.policy.insured_id,
+            buyer_id=d.limit.buyer_id,
+            insured_amount=d.insured_amount,
+            currency=d.currency,
+            indemnity_percent=d.indemnity_percent,
+            indemnity_amount=d.indemnity.amount,
+            due_date=d.due_date,
+            status=d.status,
+        )
+        for d in rows
+    ]
