@@ -18,6 +18,7 @@ FACTORY_MODULES = {
     "fairs": "tests.marketplace.fairs.factories",
     "notifications": "tests.marketplace.notifications.factories",
     "deals": "tests.marketplace.deals.factories",
+    "payments": "tests.marketplace.payments.factories",
     "credit": "tests.credit.factories",
 }
 
