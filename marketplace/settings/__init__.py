@@ -253,6 +253,9 @@ DEALS_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # The largest proof of payment (bank slip, L/C copy) a buyer may upload for a milestone.
 DEALS_PROOF_MAX_BYTES = int(os.environ.get("DEALS_PROOF_MAX_BYTES", 10 * 1024 * 1024))
 DEALS_DEFAULT_CURRENCY = "USD"
+# The deal page's order section includes this template under each payment milestone (deals stands below
+# payments and names it only here): the payment line and the buyer's "Pay by card" link.
+DEALS_MILESTONE_PANEL = "payments/includes/milestone_row.html"
 # Payments (marketplace/payments): the methods a buyer may pay a milestone with, in the order shown
 # (stripe = card, protected payment; tt, lc, dp, da = manual, with proof and the payee's confirmation).
 PAYMENTS_METHODS = env_list("PAYMENTS_METHODS", "stripe,tt,lc,dp,da")
