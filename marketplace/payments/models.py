@@ -14,7 +14,7 @@ from marketplace.deals.models import Deal, Milestone
 
 
 class AttemptState(models.TextChoices):
-    CREATED = "created", _("Started")
+    CREATED = "created", _("Waiting for payment details")
     REQUIRES_ACTION = "requires_action", _("Waiting for the card's verification")
     PENDING = "pending", _("Waiting for the payee's confirmation")
     AUTHORIZED = "authorized", _("Held on the card")

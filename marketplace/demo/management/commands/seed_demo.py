@@ -34,6 +34,7 @@ from marketplace.companies.models import Company, Industry, User
 from marketplace.deals import demo as deals_demo
 from marketplace.fairs import demo as fairs_demo
 from marketplace.fairs.models import FairSession
+from marketplace.payments import demo as payments_demo
 from marketplace.showcases import demo as showcases_demo
 
 DEFAULT_SEED = 2026
@@ -152,7 +153,9 @@ class Command(BaseCommand):
                 supplier=world.supplier, companies=world.companies, seed=seed, stage=stage
             )
         added |= credit_demo.seed_credit(
-            Company.objects.trading().exclude(slug__startswith=companies_demo.SCALE_SLUG_PREFIX).order_by("pk"),
+            Company.objects.trading()
+            .exclude(slug__startswith=companies_demo.SCALE_SLUG_PREFIX)
+            .order_by("pk"),
             seed=seed,
             today=anchor,
             say=self._say,
@@ -161,6 +164,7 @@ class Command(BaseCommand):
         )
         # After credit: the deals' payment terms follow the demo buyer's grade, as gating decides it.
         added["deals"] = deals_demo.seed_deals(users=world.users, now=anchor, stage=stage)
+        added["payments"] = payments_demo.seed_payments(users=world.users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_demo done in {time.monotonic() - started:.1f} s: {Industry.objects.count()} industries, "
