@@ -49,4 +49,7 @@ def deal_moved(sender, instance: Deal, event: str, **kwargs):
 @receiver(state_changed, sender=Milestone, dispatch_uid="payments.milestone_paid")
 def milestone_moved(sender, instance: Milestone, event: str, **kwargs):
     if event == "confirm_payment":
-        services.milestone_paid(instance)
+        try:
+            services.milestone_paid(instance)
+        except gateway.StripeError as error:
+            log.warning("payments: card hold of milestone %s not cancelled: %s", instance.pk, error)

@@ -115,3 +115,25 @@ def test_reconcile_command_repairs_a_missed_event(held, capsys):
     call_command("reconcile_payments")
     assert "0 repaired" in capsys.readouterr().out
     assert PaymentAttempt.objects.count() == 1
+
+
+def test_an_account_updated_event_makes_the_payout_account_ready_and_releases_held_money(
+    client, stripe_server, ordered, parties
+):
+    from marketplace.payments import services
+    from tests.marketplace.payments.conftest import complete_onboarding
+
+    attempt = pay(ordered.milestones.get(seq=1), parties["buyer_user"])
+    assert attempt.state == AttemptState.CAPTURED
+    link = services.onboarding_link(
+        company=parties["supplier"],
+        by_user=parties["supplier_user"],
+        refresh_url="http://testserver/r/",
+        return_url="http://testserver/ok/",
+    )
+    complete_onboarding(link)
+    account = parties["supplier"].connected_account
+    snapshot = gateway.retrieve_account(account.provider_account_id)
+    assert post(client, event(snapshot, "account.updated", "evt_acct")).status_code == 200
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.RELEASED and attempt.released_amount == Decimal("37500.00")
