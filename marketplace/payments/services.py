@@ -509,7 +509,12 @@ def refund(*, attempt: PaymentAttempt, amount: Money, by_user, reason: str = "")
             raise ValidationError(
                 {
                     "amount": _("At most %(left)s %(c)s can still be refunded.")
-                    % {"left": locked.captured_amount - locked.refunded_amount, "c": locked.currency}
+                    % {
+                        "left": Money(locked.captured_amount - locked.refunded_amount, locked.currency)
+                        .quantize()
+                        .amount,
+                        "c": locked.currency,
+                    }
                 }
             )
         held = locked.captured_amount - locked.refunded_amount - locked.released_amount

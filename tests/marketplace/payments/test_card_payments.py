@@ -308,3 +308,26 @@ def test_reconcile_repairs_a_capture_whose_webhook_was_lost(stripe_server, order
 def test_stripe_errors_are_the_clients(stripe_server):
     with pytest.raises(stripe.InvalidRequestError):
         gateway.retrieve_intent("pi_missing")
+
+
+def test_a_full_refund_decision_gives_back_everything_taken_by_card_reversing_released_transfers(
+    stripe_server, ordered, parties, payout_account, django_capture_on_commit_callbacks
+):
+    deposit_attempt = pay(deposit(ordered), parties["buyer_user"])
+    balance_attempt = pay(balance(ordered), parties["buyer_user"])
+    deliver(ordered, parties, django_capture_on_commit_callbacks)
+    balance_attempt.refresh_from_db()
+    assert {deposit_attempt.state, balance_attempt.state} == {AttemptState.RELEASED}
+    with django_capture_on_commit_callbacks(execute=True):
+        disputes.open_dispute(
+            deal=ordered, by_user=parties["buyer_user"], reason="quality", description="Wrong model"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        disputes.resolve_dispute(
+            deal=ordered, by_user=parties["operator"], resolution="refund", reason="Wrong model delivered"
+        )
+    for attempt in (deposit_attempt, balance_attempt):
+        attempt.refresh_from_db()
+        assert attempt.state == AttemptState.REFUNDED and attempt.refunded_amount == attempt.captured_amount
+        assert attempt.released_amount == 0
+        assert gateway.client().v1.transfers.retrieve(attempt.transfer_id).reversed

@@ -150,3 +150,23 @@ def test_the_payment_page_in_chinese(client, stripe_server, ordered, parties):
     finally:
         translation.activate("en")
     assert "银行电汇" in page and "继续付款" in page
+
+
+def test_an_operator_refunds_from_the_attempt_page_and_an_over_refund_is_refused_at_the_field(
+    client, stripe_server, ordered, parties
+):
+    client.force_login(parties["buyer_user"])
+    attempt = start_card(client, ordered)
+    client.post(card_url(attempt), CARD)
+    refund_url = reverse("payments:attempt_refund", kwargs={"pk": attempt.pk})
+    client.force_login(parties["supplier_user"])
+    assert client.post(refund_url, {"amount": "10.00"}).status_code == 403
+    client.force_login(parties["operator"])
+    page = client.get(reverse("payments:attempt_detail", kwargs={"pk": attempt.pk})).content.decode()
+    assert "At most USD 37500.00 can still be refunded." in page
+    response = client.post(refund_url, {"amount": "37500.01", "reason": "test"})
+    assert response.status_code == 400
+    assert response.context["refund_form"].errors["amount"] == ["At most 37500.00 USD can still be refunded."]
+    assert client.post(refund_url, {"amount": "500.00", "reason": "two units short"}).status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.refunded_amount == 500
