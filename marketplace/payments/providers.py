@@ -15,12 +15,19 @@ _registry: dict[str, type[PaymentProvider]] = {}
 
 
 class PaymentProvider:
-    """The base of every provider. Subclasses set `code`, `name`, `manual` and `description`."""
+    """The base of every provider. Subclasses set `code`, `name`, `manual` and `description`.
+
+    `initial_event` is the attempt's first move once created (a manual payment waits for the payee's
+    confirmation at once; a card waits for its details); `supports_refund` says whether TrustFair can give
+    the money back itself (only money it took).
+    """
 
     code: str = ""
     name = ""
     description = ""
     manual = True
+    initial_event: str | None = "await_confirmation"
+    supports_refund = False
 
     def __str__(self):
         return str(self.name)
@@ -112,6 +119,8 @@ class StripeCard(PaymentProvider):
         "(the deposit: the order stands; the balance: you confirm delivery), then releases it to the supplier."
     )
     manual = False
+    initial_event = None
+    supports_refund = True
 
     @property
     def enabled(self) -> bool:

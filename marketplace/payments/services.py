@@ -172,8 +172,8 @@ def start(*, milestone: Milestone, method: str, by_user) -> PaymentAttempt:
             "currency": money.currency,
         },
     )
-    if provider.manual:
-        attempt = _move(attempt, "await_confirmation", by_user=by_user)
+    if provider.initial_event:
+        attempt = _move(attempt, provider.initial_event, by_user=by_user)
     return attempt
 
 
@@ -496,7 +496,10 @@ def refund(*, attempt: PaymentAttempt, amount: Money, by_user, reason: str = "")
         raise PermissionDenied
     with transaction.atomic():
         locked = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
-        if locked.state not in (AttemptState.CAPTURED, AttemptState.RELEASED):
+        if not providers.get(locked.provider).supports_refund or locked.state not in (
+            AttemptState.CAPTURED,
+            AttemptState.RELEASED,
+        ):
             raise ValidationError({"amount": _("Only money TrustFair took by card can be refunded.")})
         if amount.currency != locked.currency:
             raise ValidationError(

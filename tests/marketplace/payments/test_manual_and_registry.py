@@ -70,3 +70,13 @@ def test_a_card_hold_is_cancelled_when_the_payee_confirms_money_that_came_anothe
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.CANCELED
     assert PaymentAttempt.objects.filter(state__in=["authorized", "captured"]).count() == 0
+
+
+def test_money_sent_outside_trustfair_is_not_refunded_by_it(stripe_server, ordered, parties):
+    from marketplace.core.money import Money
+
+    attempt = services.start(
+        milestone=ordered.milestones.get(seq=1), method="tt", by_user=parties["buyer_user"]
+    )
+    with pytest.raises(Exception, match="Only money TrustFair took by card"):
+        services.refund(attempt=attempt, amount=Money("1.00", "USD"), by_user=parties["operator"])
