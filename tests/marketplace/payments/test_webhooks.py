@@ -137,3 +137,10 @@ def test_an_account_updated_event_makes_the_payout_account_ready_and_releases_he
     assert post(client, event(snapshot, "account.updated", "evt_acct")).status_code == 200
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.RELEASED and attempt.released_amount == Decimal("37500.00")
+
+
+def test_without_a_configured_secret_nothing_is_accepted(client, held, settings):
+    _attempt, _before, after = held
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    response = post(client, event(after, "payment_intent.succeeded", "evt_5"), secret="")
+    assert response.status_code == 400 and not WebhookEvent.objects.exists()
