@@ -19,6 +19,7 @@ FACTORY_MODULES = {
     "notifications": "tests.marketplace.notifications.factories",
     "deals": "tests.marketplace.deals.factories",
     "insurance": "tests.marketplace.insurance.factories",
+    "payments": "tests.marketplace.payments.factories",
     "credit": "tests.credit.factories",
     "financing": "tests.marketplace.financing.factories",
 }

@@ -72,6 +72,7 @@ from tests.marketplace.insurance.factories import (
     PolicyFactory,
 )
 from tests.marketplace.notifications.factories import NotificationFactory
+from tests.marketplace.payments.factories import PaymentAttemptFactory
 from tests.marketplace.showcases.factories import (
     ShowcaseAccessFactory,
     ShowcaseFactory,
@@ -131,6 +132,7 @@ SKIPPED = {
     "wagtailcore_login": "Wagtail's own login form",
     "wagtailcore_authenticate_with_password": "tested in tests/cms/test_restricted_pages.py",
     "wagtail_serve": "pages of the CMS; tested in tests/cms",
+    "payments:stripe_webhook": "signed by Stripe, no session; tested in tests/marketplace/payments/test_webhooks.py",
 }
 PREFIXES_SKIPPED = (
     "django-admin/",
@@ -275,6 +277,7 @@ def _ordered_deal(b, d):
         "voided_contract": voided,
         "milestone": milestone,
         "proof": PaymentProofFactory(milestone=milestone),
+        "attempt": PaymentAttemptFactory(milestone=milestone),
     }
 
 
@@ -325,6 +328,16 @@ def _kwargs(w):
         "deals:milestone_proof": [{"pk": w["ordered_deal"].pk, "seq": 1}],
         "deals:milestone_confirm": [{"pk": w["ordered_deal"].pk, "seq": 1}],
         "deals:proof_file": [{"pk": w["ordered_deal"].pk, "proof_pk": w["proof"].pk}],
+        # --- payments ---
+        "payments:milestone_payment": [{"pk": w["ordered_deal"].pk, "seq": 1}],
+        **{
+            f"payments:attempt_{name}": [{"pk": w["attempt"].pk}]
+            for name in ("detail", "card", "verify", "cancel", "proof", "refund")
+        },
+        "payments:payout_account": [{}],
+        "payments:payout_onboard": [{}],
+        "payments:payout_return": [{}],
+        "payments:operator_attempts": [{}],
         # --- visits, shipments, disputes, ratings (D3) ---
         "deals:visit_request": [{"pk": w["deal"].pk}],
         "deals:visit_confirm": [{"pk": w["deal"].pk, "visit_pk": w["visit"].pk}],

@@ -206,12 +206,21 @@ def _credit_facts(milestone: Milestone, deal: Deal) -> None:
         )
 
 
-def confirm_payment(*, milestone: Milestone, by_user, paid_on: dt.date) -> Milestone:
-    """The supplier (or an operator) confirms the money arrived on `paid_on`."""
+def confirm_payment(*, milestone: Milestone, by_user, paid_on: dt.date, provider: str = "") -> Milestone:
+    """The supplier (or an operator) confirms the money arrived on `paid_on`.
+
+    A payment provider that took the money itself (a captured card payment, marketplace/payments) confirms
+    as the system: `by_user=None` with the provider's code in `provider`, which the record keeps.
+    """
     today = timezone.localdate()
+    system = by_user is None and bool(provider)
+
+    def may_confirm(user, deal: Deal) -> bool:
+        return system or _may_confirm(user, deal)
+
     with transaction.atomic():
         deal = Deal.objects.select_for_update().get(pk=milestone.deal_id)
-        if not _may_confirm(by_user, deal):
+        if not may_confirm(by_user, deal):
             raise PermissionDenied
         _running(deal)
         placed_on = timezone.localdate(deal.order.placed_at)
@@ -236,24 +245,21 @@ def confirm_payment(*, milestone: Milestone, by_user, paid_on: dt.date) -> Miles
             table=MILESTONE_TRANSITIONS,
             event="confirm_payment",
             by_user=by_user,
-            allowed=lambda user, m: _may_confirm(user, deal),
+            allowed=lambda user, m: may_confirm(user, deal),
             apply=apply,
             data={"deal": deal.pk, "seq": milestone.seq, "paid_on": paid_on.isoformat()},
         )
-        services.side_step(
-            deal,
-            "payment_confirmed",
-            by_user=by_user,
-            allowed=_may_confirm,
-            data={
-                "milestone": milestone.seq,
-                "amount": milestone.amount,
-                "currency": milestone.currency,
-                "due_date": milestone.due_date.isoformat(),
-                "paid_on": paid_on.isoformat(),
-                "days_late": max(0, (paid_on - milestone.due_date).days),
-            },
-        )
+        data = {
+            "milestone": milestone.seq,
+            "amount": milestone.amount,
+            "currency": milestone.currency,
+            "due_date": milestone.due_date.isoformat(),
+            "paid_on": paid_on.isoformat(),
+            "days_late": max(0, (paid_on - milestone.due_date).days),
+        }
+        if system:
+            data["provider"] = provider
+        services.side_step(deal, "payment_confirmed", by_user=by_user, allowed=may_confirm, data=data)
         _credit_facts(milestone, deal)
     return milestone
 

@@ -6,3 +6,6 @@ class PaymentsConfig(AppConfig):
     name = "marketplace.payments"
     label = "payments"
     verbose_name = _("Payments")
+
+    def ready(self):
+        from marketplace.payments import receivers  # noqa: F401 - connects the deal's signals

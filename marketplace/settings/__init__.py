@@ -253,6 +253,22 @@ DEALS_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # The largest proof of payment (bank slip, L/C copy) a buyer may upload for a milestone.
 DEALS_PROOF_MAX_BYTES = int(os.environ.get("DEALS_PROOF_MAX_BYTES", 10 * 1024 * 1024))
 DEALS_DEFAULT_CURRENCY = "USD"
+# The deal page's order section includes this template under each payment milestone (deals stands below
+# payments and names it only here): the payment line and the buyer's "Pay by card" link.
+DEALS_MILESTONE_PANEL = "payments/includes/milestone_row.html"
+# Payments (marketplace/payments): the methods a buyer may pay a milestone with, in the order shown
+# (stripe = card, protected payment; tt, lc, dp, da = manual, with proof and the payee's confirmation).
+PAYMENTS_METHODS = env_list("PAYMENTS_METHODS", "stripe,tt,lc,dp,da")
+# Stripe keys (test keys in development; empty = card payments off). STRIPE_API_BASE points the client at
+# another server that speaks Stripe's API (localstripe in the tests); empty = Stripe itself.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "").rstrip("/")
+# Seconds a webhook signature stays valid (Stripe's default tolerance).
+STRIPE_WEBHOOK_TOLERANCE = int(os.environ.get("STRIPE_WEBHOOK_TOLERANCE", "300"))
+# Days a card authorisation holds when the provider does not say (Stripe: 7 days for online card payments).
+PAYMENTS_AUTHORISATION_DAYS = int(os.environ.get("PAYMENTS_AUTHORISATION_DAYS", "7"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "TrustFair"

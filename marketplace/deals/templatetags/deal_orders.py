@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -85,6 +86,8 @@ def order_section(context, deal):
         "may_confirm": acting == "supplier" or permissions.is_platform_staff(user),
         "override_url": override_url,
         "milestones": milestone_rows,
+        # A template an app above deals adds under each milestone (payments: "Pay by card"), by setting.
+        "milestone_panel": settings.DEALS_MILESTONE_PANEL,
         "today": today,
         "agreed": deal.state == DealState.AGREED,
         "both_accepted": both_accepted,

@@ -38,6 +38,7 @@ from marketplace.matchmaking import rfq_demo
 from marketplace.matchmaking import meetings_demo
 from marketplace.financing import demo as financing_demo
 from marketplace.insurance import demo as insurance_demo
+from marketplace.payments import demo as payments_demo
 from marketplace.showcases import demo as showcases_demo
 
 DEFAULT_SEED = 2026
@@ -172,6 +173,7 @@ class Command(BaseCommand):
         # After the deals: the demo supplier's order financed by the demo bank.
         added["financing"] = financing_demo.seed_financing(users=world.users, stage=stage)
         added["insured deals"] = insurance_demo.seed_insurance(users=world.users, stage=stage)
+        added["payments"] = payments_demo.seed_payments(users=world.users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_demo done in {time.monotonic() - started:.1f} s: {Industry.objects.count()} industries, "
