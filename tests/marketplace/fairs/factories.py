@@ -5,7 +5,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from marketplace.fairs.models import FairPhase, FairSession, Hall
+from marketplace.fairs.models import Badge, CheckIn, FairPhase, FairSession, Hall, Registration, ServicePoint
+from tests.marketplace.companies.factories import CompanyFactory, UserFactory
 
 
 class FairSessionFactory(factory.django.DjangoModelFactory):
@@ -40,3 +41,46 @@ class HallFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: f"Hall {o.code}")
     name_zh = factory.LazyAttribute(lambda o: f"{o.code}号馆")
     area_sqm = 10_000
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A buyer pre-registered online: an account, a company, a name as the badge prints it."""
+
+    class Meta:
+        model = Registration
+
+    session = factory.SubFactory(FairSessionFactory)
+    role = "buyer"
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory, kind="buyer", country="DE")
+    full_name = factory.LazyAttribute(
+        lambda o: f"{o.user.first_name} {o.user.last_name}".strip() or "Anna Weber"
+    )
+    company_name = factory.LazyAttribute(lambda o: o.company.name)
+    country = factory.LazyAttribute(lambda o: o.company.country)
+    email = factory.LazyAttribute(lambda o: o.user.email)
+
+
+class BadgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Badge
+
+    registration = factory.SubFactory(RegistrationFactory)
+
+
+class ServicePointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServicePoint
+
+    session = factory.SubFactory(FairSessionFactory)
+    name = factory.Sequence(lambda n: f"Service point {n + 1}")
+    name_zh = factory.Sequence(lambda n: f"服务点 {n + 1}")
+    location = "Hall 1.1, north entrance"
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckIn
+
+    badge = factory.SubFactory(BadgeFactory)
+    day = factory.LazyAttribute(lambda o: o.badge.registration.session.starts_on)

@@ -1,4 +1,4 @@
-"""Fair sessions with their phases, venue and halls. Booths, badges and leads come later."""
+"""Fair sessions with their phases, venue and halls."""
 
 from django.db import models
 from django.urls import reverse
@@ -7,6 +7,8 @@ from django_countries.fields import CountryField
 
 from marketplace.companies.models import Industry
 from marketplace.core.languages import localized
+
+__all__ = ["FairSession", "FairPhase", "Hall"]
 
 
 class FairSession(models.Model):

@@ -1,0 +1,3 @@
+"""Booth grids, exhibitor applications and booth assignments."""
+
+__all__: list[str] = []

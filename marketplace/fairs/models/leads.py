@@ -1,0 +1,3 @@
+"""Leads captured at the booth by scanning badges."""
+
+__all__: list[str] = []
