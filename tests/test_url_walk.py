@@ -234,6 +234,8 @@ def _kwargs(w):
     sc, item, draft = w["showcase"], w["item"], w["draft"]
     return {
         "deals:deal_list": [{}],
+        "matches:match_list": [{}],
+        "matches:match_feedback": [{}],
         "deals:inquiry_from_product": [{"product_pk": w["public"].pk}, {"product_pk": draft.pk}],
         "deals:inquiry_from_company": [{"slug": w["b"].slug}],
         "deals:message_post": [{"pk": w["deal"].pk}],

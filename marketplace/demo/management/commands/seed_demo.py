@@ -34,6 +34,7 @@ from marketplace.companies.models import Company, Industry, User
 from marketplace.deals import demo as deals_demo
 from marketplace.fairs import demo as fairs_demo
 from marketplace.fairs.models import FairSession
+from marketplace.matchmaking import matches_demo
 from marketplace.showcases import demo as showcases_demo
 
 DEFAULT_SEED = 2026
@@ -152,7 +153,9 @@ class Command(BaseCommand):
                 supplier=world.supplier, companies=world.companies, seed=seed, stage=stage
             )
         added |= credit_demo.seed_credit(
-            Company.objects.trading().exclude(slug__startswith=companies_demo.SCALE_SLUG_PREFIX).order_by("pk"),
+            Company.objects.trading()
+            .exclude(slug__startswith=companies_demo.SCALE_SLUG_PREFIX)
+            .order_by("pk"),
             seed=seed,
             today=anchor,
             say=self._say,
@@ -161,6 +164,23 @@ class Command(BaseCommand):
         )
         # After credit: the deals' payment terms follow the demo buyer's grade, as gating decides it.
         added["deals"] = deals_demo.seed_deals(users=world.users, now=anchor, stage=stage)
+        # After the deals (response figures, markets) and credit (grades); fairs hands its sessions over as values.
+        added["fair presences"] = matches_demo.seed_matches(
+            [
+                matches_demo.SessionInfo(
+                    key=s.slug,
+                    name=s.name,
+                    name_zh=s.name_zh,
+                    starts_on=s.starts_on,
+                    ends_on=s.ends_on,
+                    halls=tuple((h.code, h.name, h.name_zh) for h in s.halls.order_by("code")),
+                )
+                for s in FairSession.objects.order_by("starts_on")
+            ],
+            demo_supplier_slug=companies_demo.DEMO_SUPPLIER["slug"],
+            seed=seed,
+            stage=stage,
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_demo done in {time.monotonic() - started:.1f} s: {Industry.objects.count()} industries, "
