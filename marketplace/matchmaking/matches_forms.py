@@ -4,6 +4,9 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MinValueValidator
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -12,6 +15,22 @@ from marketplace.catalog.money import CURRENCY_CHOICES
 from marketplace.core.money import Money
 from marketplace.matchmaking.models import FeedbackKind
 from marketplace.matchmaking.ranking import Need
+
+
+class PlainSelect(forms.Select):
+    """A select drawn in Python: the country list has ~250 options, and Django's per-option templates
+    cost more than the whole ranking (bench/ranking_speed.py)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = "" if value is None else str(value)
+        final = self.build_attrs(self.attrs, attrs) | {"name": name}
+        options = "".join(
+            f'<option value="{conditional_escape(code)}"{" selected" if str(code) == selected else ""}>'
+            f"{conditional_escape(label)}</option>"
+            for code, label in self.choices
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308 - escaped above
+
 
 NEED_PARAMS = ("q", "hs", "quantity", "unit", "price", "currency", "country", "incoterm", "cert", "lead")
 
@@ -26,7 +45,9 @@ class NeedForm(forms.Form):
         decimal_places=3,
         validators=[MinValueValidator(Decimal("0.001"))],
     )
-    unit = forms.ChoiceField(label=_("Unit"), required=False, choices=[("", "—"), *Unit.choices])
+    unit = forms.ChoiceField(
+        widget=PlainSelect, label=_("Unit"), required=False, choices=[("", "—"), *Unit.choices]
+    )
     price = forms.DecimalField(
         label=_("Target unit price"),
         required=False,
@@ -34,9 +55,13 @@ class NeedForm(forms.Form):
         decimal_places=4,
         validators=[MinValueValidator(Decimal("0.0001"))],
     )
-    currency = forms.ChoiceField(label=_("Currency"), required=False, choices=CURRENCY_CHOICES, initial="USD")
-    country = forms.ChoiceField(label=_("Destination country"), required=False)
-    incoterm = forms.ChoiceField(label=_("Incoterm"), required=False, choices=[("", "—"), *Incoterm.choices])
+    currency = forms.ChoiceField(
+        widget=PlainSelect, label=_("Currency"), required=False, choices=CURRENCY_CHOICES, initial="USD"
+    )
+    country = forms.ChoiceField(widget=PlainSelect, label=_("Destination country"), required=False)
+    incoterm = forms.ChoiceField(
+        widget=PlainSelect, label=_("Incoterm"), required=False, choices=[("", "—"), *Incoterm.choices]
+    )
     cert = forms.MultipleChoiceField(
         label=_("Certifications required"),
         required=False,

@@ -70,11 +70,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 from django_countries import countries
 
 from marketplace.catalog.money import to_usd
@@ -141,7 +144,7 @@ class Need:
         digits = re.sub(r"\D", "", self.hs_code)
         return digits[:2] if len(digits) >= 2 else ""
 
-    @property
+    @cached_property
     def target_usd(self) -> Decimal | None:
         if self.target_price is None or self.target_price.amount <= 0:
             return None
@@ -160,13 +163,27 @@ class Presence:
     booth: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Reason:
-    """One term of a match's score: which signal, how many points, and the sentence that says it."""
+    """One term of a match's score: which signal, how many points, and the sentence that says it.
+
+    The sentence is kept as its message and values and put into words (in the active language) only
+    when read: most candidates are scored and never shown.
+    """
 
     signal: str
     points: float
-    text: str
+    message: str
+    params: dict | None = None
+
+    @property
+    def text(self) -> str:
+        if not self.params:
+            return gettext(self.message)
+        return gettext(self.message) % {key: _render(key, value) for key, value in self.params.items()}
+
+    def __str__(self):
+        return self.text
 
 
 @dataclass
@@ -233,10 +250,19 @@ def text_matches(supplier_ids: list[int], terms: list[str]) -> dict[int, int]:
 # -- reasons in words ---------------------------------------------------------------------------------
 
 
-def _and(items: list[str]) -> str:
+def _and(items) -> str:
+    items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return _("%(list)s and %(last)s") % {"list": ", ".join(items[:-1]), "last": items[-1]}
+    return gettext(N_("%(list)s and %(last)s")) % {"list": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def _render(key: str, value) -> str:
+    if isinstance(value, tuple):
+        return _and(value)
+    if key == "country":
+        return countries.name(value) or value
+    return value
 
 
 def _hours(hours: float) -> str:
@@ -295,22 +321,24 @@ class Candidate:
 
 def _category(need: Need, c: Candidate) -> Reason | None:
     if need.heading and need.heading in c.headings:
-        return Reason("category", W_HEADING, _("sells under HS heading %(code)s") % {"code": need.heading})
+        return Reason("category", W_HEADING, N_("sells under HS heading %(code)s"), {"code": need.heading})
     if need.chapter and need.chapter in c.chapters:
-        return Reason("category", W_CHAPTER, _("sells in HS chapter %(code)s") % {"code": need.chapter})
+        return Reason("category", W_CHAPTER, N_("sells in HS chapter %(code)s"), {"code": need.chapter})
     for code in need.related_codes:
         if len(code) >= 4 and code[:4] in c.headings:
             return Reason(
                 "category",
                 W_HEADING / 2,
-                _("sells under HS heading %(code)s, as in your past deals") % {"code": code[:4]},
+                N_("sells under HS heading %(code)s, as in your past deals"),
+                {"code": code[:4]},
             )
     for code in need.related_codes:
         if code[:2] in c.chapters:
             return Reason(
                 "category",
                 W_CHAPTER / 2,
-                _("sells in HS chapter %(code)s, as in your past deals") % {"code": code[:2]},
+                N_("sells in HS chapter %(code)s, as in your past deals"),
+                {"code": code[:2]},
             )
     return None
 
@@ -322,8 +350,8 @@ def _text(terms: list[str], c: Candidate) -> Reason | None:
     return Reason(
         "text",
         W_TEXT * share,
-        _("its products match %(found)s of %(asked)s words of your need")
-        % {"found": c.terms_matched, "asked": len(terms)},
+        N_("its products match %(found)s of %(asked)s words of your need"),
+        {"found": c.terms_matched, "asked": len(terms)},
     )
 
 
@@ -333,13 +361,13 @@ def _certifications(need: Need, c: Candidate) -> Reason | None:
         return None
     held = [s for s in required if s in c.certifications]
     if not held:
-        return Reason("certifications", P_NO_CERTS, _("holds none of %(list)s") % {"list": _and(required)})
+        return Reason("certifications", P_NO_CERTS, N_("holds none of %(list)s"), {"list": tuple(required)})
     if len(held) == len(required):
-        text = _("holds %(list)s as required") % {"list": _and(held)}
+        text = N_("holds %(list)s as required"), {"list": tuple(held)}
     else:
         missing = [s for s in required if s not in held]
-        text = _("holds %(held)s (not %(missing)s)") % {"held": _and(held), "missing": _and(missing)}
-    return Reason("certifications", W_CERTS * len(held) / len(required), text)
+        text = N_("holds %(held)s (not %(missing)s)"), {"held": tuple(held), "missing": tuple(missing)}
+    return Reason("certifications", W_CERTS * len(held) / len(required), *text)
 
 
 def _quantity(need: Need, c: Candidate) -> Reason | None:
@@ -350,29 +378,29 @@ def _quantity(need: Need, c: Candidate) -> Reason | None:
         return Reason(
             "quantity",
             P_MOQ_ABOVE,
-            _("its lowest MOQ, %(moq)s, is above your %(quantity)s")
-            % {"moq": c.min_moq, "quantity": f"{quantity.normalize():f}"},
+            N_("its lowest MOQ, %(moq)s, is above your %(quantity)s"),
+            {"moq": c.min_moq, "quantity": f"{quantity.normalize():f}"},
         )
     if c.max_capacity and quantity > CAPACITY_MONTHS * c.max_capacity:
         return Reason(
             "quantity",
             P_OVER_CAPACITY,
-            _("makes %(capacity)s a month, short of your %(quantity)s in three months")
-            % {"capacity": c.max_capacity, "quantity": f"{quantity.normalize():f}"},
+            N_("makes %(capacity)s a month, short of your %(quantity)s in three months"),
+            {"capacity": c.max_capacity, "quantity": f"{quantity.normalize():f}"},
         )
     return Reason(
         "quantity",
         W_MOQ,
-        _("takes orders of %(quantity)s (MOQ from %(moq)s)")
-        % {"quantity": f"{quantity.normalize():f}", "moq": c.min_moq},
+        N_("takes orders of %(quantity)s (MOQ from %(moq)s)"),
+        {"quantity": f"{quantity.normalize():f}", "moq": c.min_moq},
     )
 
 
-def typical_price(need: Need, c: Candidate) -> Decimal | None:
+def typical_price(need: Need, c: Candidate) -> float | None:
     prices = c.typical_price_usd or {}
     for key in (need.heading, need.chapter, "all"):
         if key and prices.get(key):
-            return Decimal(prices[key])
+            return float(prices[key])
     return None
 
 
@@ -381,7 +409,7 @@ def _price(need: Need, c: Candidate) -> Reason | None:
     price = typical_price(need, c)
     if target is None or price is None:
         return None
-    ratio = float(price / target)
+    ratio = price / float(target)
     if ratio <= 1.0:
         points = W_PRICE
     elif ratio <= 1.5:
@@ -390,10 +418,10 @@ def _price(need: Need, c: Candidate) -> Reason | None:
         points = -W_PRICE * min(1.0, (ratio - 1.5) / 0.5)
     percent = round(abs(ratio - 1) * 100)
     if ratio <= 1.0:
-        text = _("typical price within your target")
+        text = N_("typical price within your target"), None
     else:
-        text = _("typical price %(percent)s%% above your target") % {"percent": percent}
-    return Reason("price", points, text)
+        text = N_("typical price %(percent)s%% above your target"), {"percent": percent}
+    return Reason("price", points, *text)
 
 
 def _lead_time(need: Need, c: Candidate) -> Reason | None:
@@ -407,17 +435,19 @@ def _lead_time(need: Need, c: Candidate) -> Reason | None:
             return Reason(
                 "lead_time",
                 points,
-                _("ships in %(days)s days (you need %(limit)s)") % {"days": days, "limit": limit},
+                N_("ships in %(days)s days (you need %(limit)s)"),
+                {"days": days, "limit": limit},
             )
         return Reason(
             "lead_time",
             points,
-            _("ships in %(days)s days, later than your %(limit)s") % {"days": days, "limit": limit},
+            N_("ships in %(days)s days, later than your %(limit)s"),
+            {"days": days, "limit": limit},
         )
     points = W_LEAD_FREE * max(0.0, (60 - days) / 60)
     if points <= 0:
         return None
-    return Reason("lead_time", points, _("ships in %(days)s days") % {"days": days})
+    return Reason("lead_time", points, N_("ships in %(days)s days"), {"days": days})
 
 
 def _markets(need: Need, c: Candidate) -> Reason | None:
@@ -427,7 +457,8 @@ def _markets(need: Need, c: Candidate) -> Reason | None:
     return Reason(
         "markets",
         W_MARKET,
-        _("already sells to %(country)s") % {"country": countries.name(country) or country},
+        N_("already sells to %(country)s"),
+        {"country": country},
     )
 
 
@@ -436,16 +467,19 @@ def _fair(c: Candidate) -> Reason | None:
     if p is None:
         return None
     if p.hall and p.booth:
-        text = _("exhibits at %(hall)s, booth %(booth)s, in the %(session)s") % {
-            "hall": p.hall,
-            "booth": p.booth,
-            "session": p.session,
-        }
+        text = (
+            N_("exhibits at %(hall)s, booth %(booth)s, in the %(session)s"),
+            {
+                "hall": p.hall,
+                "booth": p.booth,
+                "session": p.session,
+            },
+        )
     elif p.hall:
-        text = _("exhibits at %(hall)s in the %(session)s") % {"hall": p.hall, "session": p.session}
+        text = N_("exhibits at %(hall)s in the %(session)s"), {"hall": p.hall, "session": p.session}
     else:
-        text = _("exhibits in the %(session)s") % {"session": p.session}
-    return Reason("fair", W_FAIR, text)
+        text = N_("exhibits in the %(session)s"), {"session": p.session}
+    return Reason("fair", W_FAIR, *text)
 
 
 def response_points(c: Candidate) -> tuple[Reason | None, Reason | None]:
@@ -454,8 +488,8 @@ def response_points(c: Candidate) -> tuple[Reason | None, Reason | None]:
         smoothed = (c.replied + 1) / (c.inquiries + 2)
         points = W_RESPONSE_RATE * (smoothed - 0.5) * 2
         percent = round(100 * c.replied / c.inquiries)
-        text = _("answers %(percent)s%% of inquiries") % {"percent": percent}
-        rate_reason = Reason("response_rate", points, text)
+        text = N_("answers %(percent)s%% of inquiries"), {"percent": percent}
+        rate_reason = Reason("response_rate", points, *text)
     if c.median_response_hours is not None:
         points = W_RESPONSE_TIME * max(
             0.0, (RESPONSE_HOURS_ZERO - c.median_response_hours) / RESPONSE_HOURS_ZERO
@@ -464,7 +498,8 @@ def response_points(c: Candidate) -> tuple[Reason | None, Reason | None]:
             time_reason = Reason(
                 "response_time",
                 points,
-                _("replies within %(hours)s h on average") % {"hours": _hours(c.median_response_hours)},
+                N_("replies within %(hours)s h on average"),
+                {"hours": _hours(c.median_response_hours)},
             )
     return rate_reason, time_reason
 
@@ -475,7 +510,7 @@ def _meetings(c: Candidate) -> Reason | None:
         return None
     points = W_MEETINGS * (kept - missed) / (kept + missed + 2)
     return Reason(
-        "meetings", points, _("kept %(kept)s of %(total)s meetings") % {"kept": kept, "total": kept + missed}
+        "meetings", points, N_("kept %(kept)s of %(total)s meetings"), {"kept": kept, "total": kept + missed}
     )
 
 
@@ -483,11 +518,11 @@ def _grade(c: Candidate) -> Reason | None:
     points = GRADE_POINTS.get(c.grade)
     if points is None:
         return None
-    return Reason("grade", points, _("grade %(grade)s") % {"grade": c.grade})
+    return Reason("grade", points, N_("grade %(grade)s"), {"grade": c.grade})
 
 
 def _verified(c: Candidate) -> Reason | None:
-    return Reason("verified", W_VERIFIED, _("verified company")) if c.verified else None
+    return Reason("verified", W_VERIFIED, N_("verified company")) if c.verified else None
 
 
 def prior_terms(c: Candidate) -> list[Reason]:
@@ -499,10 +534,9 @@ def prior_points(c: Candidate) -> float:
     return sum(r.points for r in prior_terms(c))
 
 
-def score(need: Need, c: Candidate, *, terms: list[str] | None = None) -> Match:
-    """The documented scoring function: one Match with its points, reasons (best first) and cautions."""
-    terms = need_terms(need.text) if terms is None else terms
-    parts = [
+def need_terms_of(need: Need, c: Candidate, terms: list[str]) -> list[Reason | None]:
+    """The terms that depend on the need (everything but `prior_terms`)."""
+    return [
         _category(need, c),
         _text(terms, c),
         _certifications(need, c),
@@ -511,8 +545,19 @@ def score(need: Need, c: Candidate, *, terms: list[str] | None = None) -> Match:
         _lead_time(need, c),
         _markets(need, c),
         _fair(c),
-        *prior_terms(c),
     ]
+
+
+def quick_points(need: Need, c: Candidate, prior: float, terms: list[str]) -> float:
+    """`score(need, c).score`, given the candidate's stored prior (`prior_points(c)`, kept at refresh):
+    what `rank` sorts every candidate by before putting only the best into words."""
+    return round(sum(p.points for p in need_terms_of(need, c, terms) if p is not None) + prior, 3)
+
+
+def score(need: Need, c: Candidate, *, terms: list[str] | None = None) -> Match:
+    """The documented scoring function: one Match with its points, reasons (best first) and cautions."""
+    terms = need_terms(need.text) if terms is None else terms
+    parts = [*need_terms_of(need, c, terms), *prior_terms(c)]
     parts = [p for p in parts if p is not None and p.points != 0]
     total = sum(p.points for p in parts)
     reasons = sorted((p for p in parts if p.points > 0), key=lambda r: -r.points)
@@ -597,16 +642,31 @@ def candidates(need: Need, *, terms: list[str], limit: int = CANDIDATES) -> list
     return list(ids)
 
 
+SESSIONS_TTL = 600
+
+
+def sessions_cache_key(today: dt.date) -> str:
+    return f"matchmaking:fair-sessions:{today.isoformat()}"
+
+
+def _current_or_next(today: dt.date) -> list[str]:
+    """The sessions on today, or else the next one to start (one per key; a handful of rows to read)."""
+    upcoming = FairPresence.objects.filter(ends_on__gte=today)
+    current = list(upcoming.filter(starts_on__lte=today).values_list("session_key", flat=True).distinct())
+    if current:
+        return current
+    first = upcoming.order_by("starts_on").values_list("session_key", flat=True).first()
+    return [first] if first else []
+
+
 def presences(supplier_ids: list[int], *, today: dt.date | None = None) -> dict[int, Presence]:
     """Each supplier's booth in the current fair session, or else the next one."""
     today = today or timezone.localdate()
-    upcoming = FairPresence.objects.filter(ends_on__gte=today)
-    first = upcoming.order_by("starts_on").values_list("session_key", flat=True).first()
-    if first is None:
+    current_or_next = cache.get_or_set(
+        sessions_cache_key(today), lambda: _current_or_next(today), SESSIONS_TTL
+    )
+    if not current_or_next:
         return {}
-    current_or_next = set(upcoming.filter(starts_on__lte=today).values_list("session_key", flat=True)) or {
-        first
-    }
     found: dict[int, Presence] = {}
     rows = FairPresence.objects.filter(company_id__in=supplier_ids, session_key__in=current_or_next).order_by(
         "starts_on"
@@ -647,21 +707,21 @@ def rank(
         ]
     else:
         at_fair = presences(ids, today=today)
-        rows = SupplierSignals.objects.filter(supplier_id__in=ids).values(*SIGNAL_FIELDS)
-        scored = [
-            score(
-                need,
-                Candidate.from_row(
-                    row,
-                    terms_matched=matched.get(row["supplier_id"], 0),
-                    presence=at_fair.get(row["supplier_id"]),
-                ),
-                terms=terms,
+        rows = SupplierSignals.objects.filter(supplier_id__in=ids).values(*SIGNAL_FIELDS, "prior")
+        quick = []
+        for row in rows:
+            c = Candidate.from_row(
+                row,
+                terms_matched=matched.get(row["supplier_id"], 0),
+                presence=at_fair.get(row["supplier_id"]),
             )
-            for row in rows
-        ]
-        scored.sort(key=lambda m: (-m.score, m.supplier_id))
-        matches = scored[:limit]
+            quick.append((-quick_points(need, c, row["prior"], terms), c.supplier_id, c))
+        quick.sort(key=lambda t: t[:2])
+        # Only the best are scored term by term, with their reasons; a few spare in case a stored prior
+        # lags its row by a rounding step.
+        matches = [score(need, c, terms=terms) for _q, _i, c in quick[: limit + 5]]
+        matches.sort(key=lambda m: (-m.score, m.supplier_id))
+        matches = matches[:limit]
     companies = Company.objects.in_bulk([m.supplier_id for m in matches])
     for m in matches:
         m.supplier = companies.get(m.supplier_id)

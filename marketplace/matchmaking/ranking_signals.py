@@ -28,6 +28,7 @@ import threading
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
@@ -37,7 +38,7 @@ from marketplace.catalog.models import Product, ProductCertification
 from marketplace.companies.models import Company
 from marketplace.deals.models import Deal, DealState, Message
 from marketplace.matchmaking.models.matching import FairPresence, SupplierCategory, SupplierSignals
-from marketplace.matchmaking.ranking import Candidate, prior_points
+from marketplace.matchmaking.ranking import Candidate, prior_points, sessions_cache_key
 
 CHUNK = 2000
 MAX_DOCUMENT = 20_000  # characters of product text kept per supplier
@@ -319,12 +320,14 @@ def record_presence(
             "booth": booth,
         },
     )
+    transaction.on_commit(lambda: cache.delete(sessions_cache_key(timezone.localdate())))
     return presence
 
 
 def withdraw_presence(*, company: Company, session_key: str) -> int:
     """The company no longer exhibits in that session (booth given up)."""
     deleted, _rows = FairPresence.objects.filter(company=company, session_key=session_key).delete()
+    cache.delete(sessions_cache_key(timezone.localdate()))
     return deleted
 
 

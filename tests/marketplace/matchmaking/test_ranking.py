@@ -211,3 +211,42 @@ def test_reasons_in_chinese():
     assert "持有所需的CE和ISO 9001认证" in texts
     assert "平均6小时内回复" in texts
     assert "信用等级A" in texts
+
+
+def test_quick_points_equal_the_full_score():
+    """`rank` sorts every candidate by quick_points (need terms + the stored prior) and words only the best."""
+    import random
+
+    rng = random.Random(7)
+    need = Need(
+        text="injection moulding machine",
+        hs_code="847710",
+        quantity=50,
+        target_price=Money("100", "USD"),
+        destination_country="DE",
+        certifications=("CE", "RoHS"),
+        max_lead_time_days=30,
+    )
+    terms = need_terms(need.text)
+    for n in range(300):
+        c = Candidate(
+            supplier_id=n,
+            chapters=rng.choice(((), ("84",))),
+            headings=rng.choice(((), ("8477",), ("8458",))),
+            certifications=tuple(rng.sample(["CE", "RoHS", "UL"], rng.randint(0, 3))),
+            min_moq=rng.choice((None, 1, 100)),
+            max_capacity=rng.choice((None, 10, 1000)),
+            typical_price_usd={"8477": str(rng.randint(50, 250))},
+            lead_time_days=rng.choice((None, 10, 40, 80)),
+            markets=rng.choice(((), ("DE",))),
+            inquiries=rng.randint(0, 9),
+            replied=0,
+            median_response_hours=rng.choice((None, 2.0, 30.0)),
+            meetings_kept=rng.randint(0, 3),
+            meetings_missed=rng.randint(0, 2),
+            grade=rng.choice(("", "A", "C", "NR")),
+            verified=rng.random() < 0.5,
+            terms_matched=rng.randint(0, 3),
+        )
+        full = score(need, c, terms=terms).score
+        assert ranking.quick_points(need, c, ranking.prior_points(c), terms) == pytest.approx(full, abs=0.002)

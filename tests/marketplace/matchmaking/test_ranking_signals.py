@@ -2,6 +2,7 @@
 and the ranking over them moves suppliers the documented way (database end to end)."""
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -243,10 +244,10 @@ def test_each_need_field_moves_real_suppliers():
     ranking_signals.refresh_all()
     base = NEED
     for need in (
-        Need(**{**base.__dict__, "quantity": 5}),
-        Need(**{**base.__dict__, "target_price": Money("16000", "USD")}),
-        Need(**{**base.__dict__, "certifications": ("CE",)}),
-        Need(**{**base.__dict__, "max_lead_time_days": 30}),
+        replace(base, quantity=5),
+        replace(base, target_price=Money("16000", "USD")),
+        replace(base, certifications=("CE",)),
+        replace(base, max_lead_time_days=30),
     ):
         matches = {m.supplier_id: m.score for m in ranking.rank(need)}
         assert matches[fits.pk] > matches[misfits.pk], need
