@@ -19,6 +19,8 @@ The labelled set comes from the demo simulation, and never enters the ranking's 
   capacity, median lead time, the heading's median price, certificates on any product), not the
   per-product facts the labels use.
 - Baseline: the same candidates ranked by text relevance only (`rank(text_only=True)`).
+- Ablation ("fit"): the full score without the reputation terms (response, meetings, grade,
+  verification, fair presence), which rank a good partner higher whether or not it can fill the need.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tf_rank python manage.py seed_demo
     DATABASE_URL=... python bench/ranking_eval.py [--buyers 600] [--seed 2026]
@@ -121,6 +123,15 @@ def fillers(hs6: str, need: ranking.Need, *, products, certs) -> set[int]:
     return found
 
 
+REPUTATION = {"response_rate", "response_time", "meetings", "grade", "verified", "fair"}
+
+
+def fit_points(match: ranking.Match) -> float:
+    """An ablation: the score without the terms that say how good a partner the supplier is rather than
+    whether it can fill the need (response, meetings, grade, verification, fair presence)."""
+    return sum(r.points for r in match.reasons + match.cautions if r.signal not in REPUTATION)
+
+
 def ndcg(ranked: list[int], relevant: set[int], k: int = 10) -> float:
     dcg = sum(1 / math.log2(i + 2) for i, s in enumerate(ranked[:k]) if s in relevant)
     ideal = sum(1 / math.log2(i + 2) for i in range(min(k, len(relevant))))
@@ -138,6 +149,8 @@ def main():
     args = parser.parse_args()
     if not SupplierSignals.objects.exists():
         sys.exit("No supplier signals: run seed_demo (or refresh_match_signals) first.")
+    if SupplierSignals.objects.filter(supplier__slug__startswith="rank-bench-").exists():
+        sys.exit("Benchmark suppliers without a catalog are loaded: run bench/ranking_speed.py --drop first.")
     today = timezone.localdate()
     products = defaultdict(list)
     for p in Product.objects.public().values(
@@ -173,8 +186,14 @@ def main():
         sizes.append(len(relevant))
         kind = "hs + text" if need.hs_code else "text only"
         language = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in need.text) else "en"
-        for name, text_only in (("full", False), ("text", True)):
-            ranked = [m.supplier_id for m in ranking.rank(need, buyer=buyer, text_only=text_only, limit=20)]
+        everyone = ranking.rank(need, buyer=buyer, limit=10_000)
+        fit = sorted(everyone, key=lambda m: (-fit_points(m), m.supplier_id))
+        orders = {
+            "full": [m.supplier_id for m in everyone[:20]],
+            "text": [m.supplier_id for m in ranking.rank(need, buyer=buyer, text_only=True, limit=20)],
+            "fit": [m.supplier_id for m in fit[:20]],
+        }
+        for name, ranked in orders.items():
             for group in ("all", kind, language):
                 rows[group][f"{name} ndcg"].append(ndcg(ranked, relevant))
                 rows[group][f"{name} recall"].append(recall(ranked, relevant))
@@ -183,15 +202,17 @@ def main():
         f"needs {len(sizes)} (skipped {skipped}: no product type or nobody can fill it); relevant suppliers per need: "
         f"median {statistics.median(sizes)}, max {max(sizes)}; {elapsed:.1f} s"
     )
-    print(f"{'needs':<12}{'n':>5}  {'nDCG@10 full':>13} {'text':>6}  {'recall@20 full':>15} {'text':>6}")
+    print(
+        f"{'needs':<12}{'n':>5}  {'nDCG@10 full':>13} {'text':>6} {'fit':>6}  {'recall@20 full':>15} {'text':>6} {'fit':>6}"
+    )
     for group in ("all", "hs + text", "text only", "en", "zh"):
         r = rows[group]
         if not r:
             continue
         m = {key: statistics.mean(values) for key, values in r.items()}
         print(
-            f"{group:<12}{len(r['full ndcg']):>5}  {m['full ndcg']:>13.3f} {m['text ndcg']:>6.3f}  "
-            f"{m['full recall']:>15.3f} {m['text recall']:>6.3f}"
+            f"{group:<12}{len(r['full ndcg']):>5}  {m['full ndcg']:>13.3f} {m['text ndcg']:>6.3f} {m['fit ndcg']:>6.3f}  "
+            f"{m['full recall']:>15.3f} {m['text recall']:>6.3f} {m['fit recall']:>6.3f}"
         )
 
 

@@ -8,4 +8,5 @@ class MatchmakingConfig(AppConfig):
     verbose_name = _("Matchmaking")
 
     def ready(self):
-        from marketplace.matchmaking import ranking_receivers  # noqa: F401  (connects the ranking's receivers)
+        # The ranking's receivers, and its admin pages (the app's admin.py is shared by its parts).
+        from marketplace.matchmaking import matches_admin, ranking_receivers  # noqa: F401

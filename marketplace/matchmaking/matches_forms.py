@@ -32,13 +32,52 @@ class PlainSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308 - escaped above
 
 
+class PlainCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes drawn in Python, for the same reason as PlainSelect."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in (value or ())}
+        base = (self.build_attrs(self.attrs, attrs) or {}).get("id", f"id_{name}")
+        boxes = "".join(
+            format_html(
+                '<div><label for="{id}"><input type="checkbox" name="{name}" value="{value}" id="{id}"{checked}> {label}</label></div>',
+                id=f"{base}_{i}",
+                name=name,
+                value=code,
+                checked=mark_safe(" checked") if str(code) in chosen else "",  # noqa: S308 - a constant
+                label=label,
+            )
+            for i, (code, label) in enumerate(self.choices)
+        )
+        return format_html('<div id="{}">{}</div>', base, mark_safe(boxes))  # noqa: S308 - escaped above
+
+
+class PlainInput(forms.TextInput):
+    """An <input> drawn in Python (a widget template per field costs more than the field)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs) | {"type": self.input_type, "name": name}
+        if value not in (None, ""):
+            final["value"] = self.format_value(value)
+        return format_html("<input{}>", flatatt(final))
+
+
+class PlainNumber(forms.NumberInput):
+    """A number <input> drawn in Python; a NumberInput, so decimal fields still give it their `step`."""
+
+    render = PlainInput.render
+
+
 NEED_PARAMS = ("q", "hs", "quantity", "unit", "price", "currency", "country", "incoterm", "cert", "lead")
 
 
 class NeedForm(forms.Form):
-    q = forms.CharField(label=_("What you need"), max_length=300, required=False)
-    hs = forms.CharField(label=_("HS code"), max_length=14, required=False, help_text=_("e.g. 8477.10"))
+    q = forms.CharField(widget=PlainInput, label=_("What you need"), max_length=300, required=False)
+    hs = forms.CharField(
+        widget=PlainInput, label=_("HS code"), max_length=14, required=False, help_text=_("e.g. 8477.10")
+    )
     quantity = forms.DecimalField(
+        widget=PlainNumber,
         label=_("Quantity"),
         required=False,
         max_digits=14,
@@ -49,6 +88,7 @@ class NeedForm(forms.Form):
         widget=PlainSelect, label=_("Unit"), required=False, choices=[("", "—"), *Unit.choices]
     )
     price = forms.DecimalField(
+        widget=PlainNumber,
         label=_("Target unit price"),
         required=False,
         max_digits=19,
@@ -66,9 +106,11 @@ class NeedForm(forms.Form):
         label=_("Certifications required"),
         required=False,
         choices=CertificationStandard.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=PlainCheckboxes,
     )
-    lead = forms.IntegerField(label=_("Longest lead time (days)"), required=False, min_value=1, max_value=365)
+    lead = forms.IntegerField(
+        widget=PlainNumber, label=_("Longest lead time (days)"), required=False, min_value=1, max_value=365
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -146,3 +146,16 @@ def test_page_in_chinese(client, buyer_owner, market):
     assert names(response) == ["hengtai"]
     assert "按您的需求排序的供应商" in page and "持有所需的CE认证" in page
     assert "参展140th Session" in page or "参展第140届" in page
+
+
+def test_query_count_does_not_grow_with_the_matches(client, buyer_owner, market, django_assert_max_num_queries):
+    """A fixed number of queries however many suppliers match (candidates, text, fair, signals, companies)."""
+    for n in range(15):
+        company = CompanyFactory(kind=CompanyKind.SUPPLIER)
+        ProductFactory(supplier=company, name=f"Injection moulding machine {n}", hs_code="847710")
+        FairPresenceFactory(company=company)
+    ranking_signals.refresh_all()
+    client.force_login(buyer_owner)
+    with django_assert_max_num_queries(16):
+        response = client.get(URL, {"q": "injection moulding machine", "hs": "847710", "cert": "CE"})
+    assert len(response.context["matches"]) == 17
