@@ -148,7 +148,9 @@ def test_page_in_chinese(client, buyer_owner, market):
     assert "参展140th Session" in page or "参展第140届" in page
 
 
-def test_query_count_does_not_grow_with_the_matches(client, buyer_owner, market, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_the_matches(
+    client, buyer_owner, market, django_assert_max_num_queries
+):
     """A fixed number of queries however many suppliers match (candidates, text, fair, signals, companies)."""
     for n in range(15):
         company = CompanyFactory(kind=CompanyKind.SUPPLIER)
