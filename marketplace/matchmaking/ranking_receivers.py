@@ -23,8 +23,9 @@ def product_changed(sender, instance: Product, **kwargs):
 @receiver(post_save, sender=ProductCertification, dispatch_uid="matchmaking.certificate_saved_signals")
 @receiver(post_delete, sender=ProductCertification, dispatch_uid="matchmaking.certificate_deleted_signals")
 def certificate_changed(sender, instance: ProductCertification, **kwargs):
-    supplier_id = Product.objects.filter(pk=instance.product_id).values_list("supplier_id", flat=True).first()
-    schedule_refresh(supplier_id)
+    # Resolved to its supplier when the refresh runs (no query in the request itself); a certificate
+    # deleted with its product is covered by the product's own delete.
+    schedule_refresh(product_id=instance.product_id)
 
 
 @receiver(event_recorded, sender=Deal, dispatch_uid="matchmaking.deal_event_signals")

@@ -267,26 +267,44 @@ class _Batch:
 
     def __init__(self):
         self.ids: set[int] = set()
+        self.product_ids: set[int] = set()
         self.done = False
 
     def __call__(self):
         self.done = True
-        refresh_suppliers(sorted(self.ids))
+        ids = set(self.ids)
+        if self.product_ids:
+            ids.update(Product.objects.filter(pk__in=self.product_ids).values_list("supplier_id", flat=True))
+        refresh_suppliers(sorted(ids))
 
 
-def schedule_refresh(supplier_id: int | None) -> None:
-    """Refresh this supplier's signals after the transaction commits (now, outside one); once per transaction."""
-    if not supplier_id:
-        return
+def _batch() -> _Batch | None:
     if not connection.in_atomic_block:
-        refresh_suppliers([supplier_id])
-        return
+        return None
     batch = getattr(_local, "batch", None)
     # A batch whose transaction rolled back (or already ran) is no longer in the commit hooks: start another.
     if batch is None or batch.done or not any(hook[1] is batch for hook in connection.run_on_commit):
         batch = _local.batch = _Batch()
         transaction.on_commit(batch)
-    batch.ids.add(supplier_id)
+    return batch
+
+
+def schedule_refresh(supplier_id: int | None = None, *, product_id: int | None = None) -> None:
+    """Refresh a supplier's signals (given it, or one of its products) after the transaction commits (now,
+    outside one); once per supplier and transaction, and without a query until then."""
+    if not supplier_id and not product_id:
+        return
+    batch = _batch()
+    if batch is None:
+        batch = _Batch()
+        batch.ids.update([supplier_id] if supplier_id else [])
+        batch.product_ids.update([product_id] if product_id else [])
+        batch()
+        return
+    if supplier_id:
+        batch.ids.add(supplier_id)
+    if product_id:
+        batch.product_ids.add(product_id)
 
 
 # -- what other apps report ---------------------------------------------------------------------------
