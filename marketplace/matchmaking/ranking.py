@@ -32,8 +32,9 @@ MOQ and capacity    +10     its lowest MOQ ≤ the quantity and the quantity ≤
 price vs target     −10..+10  ↓ its typical price (median lowest tier, USD, in the need's heading,
                             else chapter, else all products) against the target: +10 at or below the
                             target, falling linearly to 0 at 1.5 × target and to −10 at 2 × target.
-lead time           −8..+8  ↓ its median lead time: +8 within the need's longest lead time, down to
-                            −8 at twice it. No limit given: up to +4 for faster than 60 days.
+lead time           −8..+8  ↓ its median lead time: +8 within the need's longest lead time; beyond
+                            it, from 0 down to −8 at twice it. No limit given: up to +4 for faster
+                            than 60 days.
 markets served      +6      it has sold to buyers in the destination country.
 fair presence       +8      it exhibits in the current fair session, or the next one.
 response            −8..+8  ↑ the share of inquiries it answered, smoothed ((replied + 1) / (inquiries +
@@ -77,8 +78,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 from django_countries import countries
 
 from marketplace.catalog.money import to_usd
@@ -270,7 +270,7 @@ def _and(items) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return gettext(N_("%(list)s and %(last)s")) % {"list": ", ".join(items[:-1]), "last": items[-1]}
+    return gettext(gettext_noop("%(list)s and %(last)s")) % {"list": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _render(key: str, value) -> str:
@@ -337,15 +337,19 @@ class Candidate:
 
 def _category(need: Need, c: Candidate) -> Reason | None:
     if need.heading and need.heading in c.headings:
-        return Reason("category", W_HEADING, N_("sells under HS heading %(code)s"), {"code": need.heading})
+        return Reason(
+            "category", W_HEADING, gettext_noop("sells under HS heading %(code)s"), {"code": need.heading}
+        )
     if need.chapter and need.chapter in c.chapters:
-        return Reason("category", W_CHAPTER, N_("sells in HS chapter %(code)s"), {"code": need.chapter})
+        return Reason(
+            "category", W_CHAPTER, gettext_noop("sells in HS chapter %(code)s"), {"code": need.chapter}
+        )
     for code in need.related_codes:
         if len(code) >= 4 and code[:4] in c.headings:
             return Reason(
                 "category",
                 W_HEADING / 2,
-                N_("sells under HS heading %(code)s, as in your past deals"),
+                gettext_noop("sells under HS heading %(code)s, as in your past deals"),
                 {"code": code[:4]},
             )
     for code in need.related_codes:
@@ -353,7 +357,7 @@ def _category(need: Need, c: Candidate) -> Reason | None:
             return Reason(
                 "category",
                 W_CHAPTER / 2,
-                N_("sells in HS chapter %(code)s, as in your past deals"),
+                gettext_noop("sells in HS chapter %(code)s, as in your past deals"),
                 {"code": code[:2]},
             )
     return None
@@ -366,7 +370,7 @@ def _text(terms: list[str], c: Candidate) -> Reason | None:
     return Reason(
         "text",
         W_TEXT * share,
-        N_("its products match %(found)s of %(asked)s words of your need"),
+        gettext_noop("its products match %(found)s of %(asked)s words of your need"),
         {"found": c.terms_matched, "asked": len(terms)},
     )
 
@@ -377,12 +381,17 @@ def _certifications(need: Need, c: Candidate) -> Reason | None:
         return None
     held = [s for s in required if s in c.certifications]
     if not held:
-        return Reason("certifications", P_NO_CERTS, N_("holds none of %(list)s"), {"list": tuple(required)})
+        return Reason(
+            "certifications", P_NO_CERTS, gettext_noop("holds none of %(list)s"), {"list": tuple(required)}
+        )
     if len(held) == len(required):
-        text = N_("holds %(list)s as required"), {"list": tuple(held)}
+        text = gettext_noop("holds %(list)s as required"), {"list": tuple(held)}
     else:
         missing = [s for s in required if s not in held]
-        text = N_("holds %(held)s (not %(missing)s)"), {"held": tuple(held), "missing": tuple(missing)}
+        text = (
+            gettext_noop("holds %(held)s (not %(missing)s)"),
+            {"held": tuple(held), "missing": tuple(missing)},
+        )
     return Reason("certifications", W_CERTS * len(held) / len(required), *text)
 
 
@@ -394,20 +403,20 @@ def _quantity(need: Need, c: Candidate) -> Reason | None:
         return Reason(
             "quantity",
             P_MOQ_ABOVE,
-            N_("its lowest MOQ, %(moq)s, is above your %(quantity)s"),
+            gettext_noop("its lowest MOQ, %(moq)s, is above your %(quantity)s"),
             {"moq": c.min_moq, "quantity": f"{quantity.normalize():f}"},
         )
     if c.max_capacity and quantity > CAPACITY_MONTHS * c.max_capacity:
         return Reason(
             "quantity",
             P_OVER_CAPACITY,
-            N_("makes %(capacity)s a month, short of your %(quantity)s in three months"),
+            gettext_noop("makes %(capacity)s a month, short of your %(quantity)s in three months"),
             {"capacity": c.max_capacity, "quantity": f"{quantity.normalize():f}"},
         )
     return Reason(
         "quantity",
         W_MOQ,
-        N_("takes orders of %(quantity)s (MOQ from %(moq)s)"),
+        gettext_noop("takes orders of %(quantity)s (MOQ from %(moq)s)"),
         {"quantity": f"{quantity.normalize():f}", "moq": c.min_moq},
     )
 
@@ -434,9 +443,9 @@ def _price(need: Need, c: Candidate) -> Reason | None:
         points = -W_PRICE * min(1.0, (ratio - 1.5) / 0.5)
     percent = round(abs(ratio - 1) * 100)
     if ratio <= 1.0:
-        text = N_("typical price within your target"), None
+        text = gettext_noop("typical price within your target"), None
     else:
-        text = N_("typical price %(percent)s%% above your target"), {"percent": percent}
+        text = gettext_noop("typical price %(percent)s%% above your target"), {"percent": percent}
     return Reason("price", points, *text)
 
 
@@ -446,24 +455,23 @@ def _lead_time(need: Need, c: Candidate) -> Reason | None:
         return None
     limit = need.max_lead_time_days
     if limit:
-        points = W_LEAD if days <= limit else W_LEAD - 2 * W_LEAD * min(1.0, (days - limit) / limit)
-        if points > 0:
+        if days <= limit:
             return Reason(
                 "lead_time",
-                points,
-                N_("ships in %(days)s days (you need %(limit)s)"),
+                W_LEAD,
+                gettext_noop("ships in %(days)s days (you need %(limit)s)"),
                 {"days": days, "limit": limit},
             )
         return Reason(
             "lead_time",
-            points,
-            N_("ships in %(days)s days, later than your %(limit)s"),
+            -W_LEAD * min(1.0, (days - limit) / limit),
+            gettext_noop("ships in %(days)s days, later than your %(limit)s"),
             {"days": days, "limit": limit},
         )
     points = W_LEAD_FREE * max(0.0, (60 - days) / 60)
     if points <= 0:
         return None
-    return Reason("lead_time", points, N_("ships in %(days)s days"), {"days": days})
+    return Reason("lead_time", points, gettext_noop("ships in %(days)s days"), {"days": days})
 
 
 def _markets(need: Need, c: Candidate) -> Reason | None:
@@ -473,7 +481,7 @@ def _markets(need: Need, c: Candidate) -> Reason | None:
     return Reason(
         "markets",
         W_MARKET,
-        N_("already sells to %(country)s"),
+        gettext_noop("already sells to %(country)s"),
         {"country": country},
     )
 
@@ -484,7 +492,7 @@ def _fair(c: Candidate) -> Reason | None:
         return None
     if p.hall and p.booth:
         text = (
-            N_("exhibits at %(hall)s, booth %(booth)s, in the %(session)s"),
+            gettext_noop("exhibits at %(hall)s, booth %(booth)s, in the %(session)s"),
             {
                 "hall": p.hall,
                 "booth": p.booth,
@@ -492,9 +500,9 @@ def _fair(c: Candidate) -> Reason | None:
             },
         )
     elif p.hall:
-        text = N_("exhibits at %(hall)s in the %(session)s"), {"hall": p.hall, "session": p.session}
+        text = gettext_noop("exhibits at %(hall)s in the %(session)s"), {"hall": p.hall, "session": p.session}
     else:
-        text = N_("exhibits in the %(session)s"), {"session": p.session}
+        text = gettext_noop("exhibits in the %(session)s"), {"session": p.session}
     return Reason("fair", W_FAIR, *text)
 
 
@@ -504,7 +512,7 @@ def response_points(c: Candidate) -> tuple[Reason | None, Reason | None]:
         smoothed = (c.replied + 1) / (c.inquiries + 2)
         points = W_RESPONSE_RATE * (smoothed - 0.5) * 2
         percent = round(100 * c.replied / c.inquiries)
-        text = N_("answers %(percent)s%% of inquiries"), {"percent": percent}
+        text = gettext_noop("answers %(percent)s%% of inquiries"), {"percent": percent}
         rate_reason = Reason("response_rate", points, *text)
     if c.median_response_hours is not None:
         points = W_RESPONSE_TIME * max(
@@ -514,7 +522,7 @@ def response_points(c: Candidate) -> tuple[Reason | None, Reason | None]:
             time_reason = Reason(
                 "response_time",
                 points,
-                N_("replies within %(hours)s h on average"),
+                gettext_noop("replies within %(hours)s h on average"),
                 {"hours": _hours(c.median_response_hours)},
             )
     return rate_reason, time_reason
@@ -526,7 +534,10 @@ def _meetings(c: Candidate) -> Reason | None:
         return None
     points = W_MEETINGS * (kept - missed) / (kept + missed + 2)
     return Reason(
-        "meetings", points, N_("kept %(kept)s of %(total)s meetings"), {"kept": kept, "total": kept + missed}
+        "meetings",
+        points,
+        gettext_noop("kept %(kept)s of %(total)s meetings"),
+        {"kept": kept, "total": kept + missed},
     )
 
 
@@ -534,11 +545,11 @@ def _grade(c: Candidate) -> Reason | None:
     points = GRADE_POINTS.get(c.grade)
     if points is None:
         return None
-    return Reason("grade", points, N_("grade %(grade)s"), {"grade": c.grade})
+    return Reason("grade", points, gettext_noop("grade %(grade)s"), {"grade": c.grade})
 
 
 def _verified(c: Candidate) -> Reason | None:
-    return Reason("verified", W_VERIFIED, N_("verified company")) if c.verified else None
+    return Reason("verified", W_VERIFIED, gettext_noop("verified company")) if c.verified else None
 
 
 def prior_terms(c: Candidate) -> list[Reason]:
