@@ -342,10 +342,11 @@ def record_presence(
     return presence
 
 
+@transaction.atomic
 def withdraw_presence(*, company: Company, session_key: str) -> int:
     """The company no longer exhibits in that session (booth given up)."""
     deleted, _rows = FairPresence.objects.filter(company=company, session_key=session_key).delete()
-    cache.delete(sessions_cache_key(timezone.localdate()))
+    transaction.on_commit(lambda: cache.delete(sessions_cache_key(timezone.localdate())))
     return deleted
 
 
