@@ -36,8 +36,9 @@ def deal_event(sender, deal: Deal, **kwargs):
 
 @receiver(post_save, sender=Company, dispatch_uid="matchmaking.company_saved_signals")
 def company_changed(sender, instance: Company, created=False, update_fields=None, **kwargs):
-    """Verification granted or withdrawn (or the company became a supplier)."""
-    if created or not instance.is_supplier:
+    """Verification granted or withdrawn, or the company started or stopped selling (the refresh drops a
+    company that no longer sells)."""
+    if created:
         return
     if update_fields is not None and "verified_at" not in update_fields and "kind" not in update_fields:
         return

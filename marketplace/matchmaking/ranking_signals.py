@@ -236,7 +236,12 @@ def write_rows(rows: list[SupplierSignals]) -> None:
 
 def refresh_suppliers(ids, *, today: dt.date | None = None) -> int:
     """Rebuild the signals of these suppliers (companies that sell); returns how many rows were written."""
-    ids = list(Company.objects.suppliers().filter(pk__in=list(ids)).values_list("pk", flat=True))
+    asked = list(ids)
+    ids = list(Company.objects.suppliers().filter(pk__in=asked).values_list("pk", flat=True))
+    gone = set(asked) - set(ids)  # no longer a supplier (or deleted): out of the ranking
+    if gone:
+        SupplierCategory.objects.filter(supplier_id__in=gone).delete()
+        SupplierSignals.objects.filter(supplier_id__in=gone).delete()
     written = 0
     for start in range(0, len(ids), CHUNK):
         rows = build_rows(ids[start : start + CHUNK], today=today)

@@ -266,3 +266,15 @@ def test_profile_need_from_past_deals_and_industry():
     newcomer = CompanyFactory(kind=CompanyKind.BUYER, industry=company.industry)
     assert ranking.profile_need(newcomer).related_codes == ("84",)
     assert _ranked(ranking.profile_need(newcomer), buyer=newcomer) == [company.pk]
+
+
+def test_a_company_that_stops_selling_leaves_the_ranking(django_capture_on_commit_callbacks):
+    company = supplier()
+    with django_capture_on_commit_callbacks(execute=True):
+        machine(company)
+    assert _ranked() == [company.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        company.kind = CompanyKind.BUYER
+        company.save()
+    assert _ranked() == []
+    assert not SupplierCategory.objects.filter(supplier=company).exists()
