@@ -305,6 +305,8 @@ def _kwargs(w):
                 "resolve",
             )
         },
+        "matches:match_list": [{}],
+        "matches:match_feedback": [{}],
         "deals:inquiry_from_product": [{"product_pk": w["public"].pk}, {"product_pk": draft.pk}],
         "deals:inquiry_from_company": [{"slug": w["b"].slug}],
         "deals:message_post": [{"pk": w["deal"].pk}],

@@ -8,4 +8,5 @@ class MatchmakingConfig(AppConfig):
     verbose_name = _("Matchmaking")
 
     def ready(self):
-        from marketplace.matchmaking import meetings_receivers  # noqa: F401 - meetings' notifications
+        # Meetings' notifications and the ranking's receivers.
+        from marketplace.matchmaking import meetings_receivers, ranking_receivers  # noqa: F401

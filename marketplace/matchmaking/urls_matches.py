@@ -1,3 +1,10 @@
+from django.urls import path
+
+from marketplace.matchmaking import matches_views
+
 app_name = "matches"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", matches_views.match_list, name="match_list"),
+    path("feedback/", matches_views.match_feedback, name="match_feedback"),
+]

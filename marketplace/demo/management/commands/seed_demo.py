@@ -39,6 +39,7 @@ from marketplace.matchmaking import meetings_demo
 from marketplace.financing import demo as financing_demo
 from marketplace.insurance import demo as insurance_demo
 from marketplace.payments import demo as payments_demo
+from marketplace.matchmaking import matches_demo
 from marketplace.showcases import demo as showcases_demo
 
 DEFAULT_SEED = 2026
@@ -174,6 +175,23 @@ class Command(BaseCommand):
         added["financing"] = financing_demo.seed_financing(users=world.users, stage=stage)
         added["insured deals"] = insurance_demo.seed_insurance(users=world.users, stage=stage)
         added["payments"] = payments_demo.seed_payments(users=world.users)
+        # After the deals (response figures, markets) and credit (grades); fairs hands its sessions over as values.
+        added["fair presences"] = matches_demo.seed_matches(
+            [
+                matches_demo.SessionInfo(
+                    key=s.slug,
+                    name=s.name,
+                    name_zh=s.name_zh,
+                    starts_on=s.starts_on,
+                    ends_on=s.ends_on,
+                    halls=tuple((h.code, h.name, h.name_zh) for h in s.halls.order_by("code")),
+                )
+                for s in FairSession.objects.order_by("starts_on")
+            ],
+            demo_supplier_slug=companies_demo.DEMO_SUPPLIER["slug"],
+            seed=seed,
+            stage=stage,
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_demo done in {time.monotonic() - started:.1f} s: {Industry.objects.count()} industries, "
