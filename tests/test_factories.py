@@ -10,8 +10,13 @@ from django.conf import settings
 
 pytestmark = pytest.mark.django_db
 
-# app label -> the one factories module for it
+# app label -> the factories module for it (an app built in parts may name one module per part)
 FACTORY_MODULES = {
+    "matchmaking": (
+        "tests.marketplace.matchmaking.factories_rfq",
+        "tests.marketplace.matchmaking.factories_meetings",
+        "tests.marketplace.matchmaking.factories_matches",
+    ),
     "companies": "tests.marketplace.companies.factories",
     "catalog": "tests.marketplace.catalog.factories",
     "showcases": "tests.marketplace.showcases.factories",
@@ -25,15 +30,18 @@ FACTORY_MODULES = {
 }
 
 
-def _factories(module_name: str) -> list[type[factory.django.DjangoModelFactory]]:
-    module = importlib.import_module(module_name)
-    return [
-        obj
-        for obj in vars(module).values()
-        if inspect.isclass(obj)
-        and issubclass(obj, factory.django.DjangoModelFactory)
-        and obj.__module__ == module_name
-    ]
+def _factories(module_names: str | tuple[str, ...]) -> list[type[factory.django.DjangoModelFactory]]:
+    found = []
+    for module_name in (module_names,) if isinstance(module_names, str) else module_names:
+        module = importlib.import_module(module_name)
+        found += [
+            obj
+            for obj in vars(module).values()
+            if inspect.isclass(obj)
+            and issubclass(obj, factory.django.DjangoModelFactory)
+            and obj.__module__ == module_name
+        ]
+    return found
 
 
 def _model(factory_class):

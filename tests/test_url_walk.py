@@ -15,9 +15,9 @@ from credit.models import FactDispute, GatingOverride
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.deals.models import Deal
-from marketplace.matchmaking.models.meetings import Meeting
 from marketplace.financing.models import FinancingApplication
 from marketplace.insurance.models import Claim, CreditLimit, Declaration
+from marketplace.matchmaking.models.meetings import Meeting
 from marketplace.showcases.models import Showcase, ShowcaseAccess
 from tests.credit.factories import (
     DisputeEvidenceFactory,
@@ -56,20 +56,20 @@ from tests.marketplace.deals.factories import (
 )
 from tests.marketplace.deals.factories import DisputeEvidenceFactory as DealDisputeEvidenceFactory
 from tests.marketplace.fairs.factories import FairSessionFactory
-from tests.marketplace.matchmaking.factories_rfq import (
-    QuotationAttachmentFactory,
-    QuotationFactory,
-    QuotationTierFactory,
-    RfqAttachmentFactory,
-    RfqFactory,
-)
-from tests.marketplace.matchmaking.factories_meetings import MeetingFactory, MeetingSlotFactory
 from tests.marketplace.financing.factories import FinancingApplicationFactory
 from tests.marketplace.insurance.factories import (
     ClaimFactory,
     CreditLimitFactory,
     DeclarationFactory,
     PolicyFactory,
+)
+from tests.marketplace.matchmaking.factories_meetings import MeetingFactory, MeetingSlotFactory
+from tests.marketplace.matchmaking.factories_rfq import (
+    QuotationAttachmentFactory,
+    QuotationFactory,
+    QuotationTierFactory,
+    RfqAttachmentFactory,
+    RfqFactory,
 )
 from tests.marketplace.notifications.factories import NotificationFactory
 from tests.marketplace.payments.factories import PaymentAttemptFactory

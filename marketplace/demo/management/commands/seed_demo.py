@@ -34,12 +34,10 @@ from marketplace.companies.models import Company, Industry, User
 from marketplace.deals import demo as deals_demo
 from marketplace.fairs import demo as fairs_demo
 from marketplace.fairs.models import FairSession
-from marketplace.matchmaking import rfq_demo
-from marketplace.matchmaking import meetings_demo
 from marketplace.financing import demo as financing_demo
 from marketplace.insurance import demo as insurance_demo
+from marketplace.matchmaking import matches_demo, meetings_demo, rfq_demo
 from marketplace.payments import demo as payments_demo
-from marketplace.matchmaking import matches_demo
 from marketplace.showcases import demo as showcases_demo
 
 DEFAULT_SEED = 2026
