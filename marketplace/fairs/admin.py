@@ -26,3 +26,7 @@ class FairSessionAdmin(admin.ModelAdmin):
 
         super().save_related(request, form, formsets, change)
         session_sync_dates(session=form.instance)
+
+
+# Each part of the fair floor registers its own models.
+from marketplace.fairs import badges_admin, exhibitors_admin, hosted_admin, leads_admin  # noqa: E402, F401

@@ -1,0 +1,3 @@
+app_name = "buyer_meetings"
+
+urlpatterns: list = []
