@@ -12,7 +12,15 @@ from marketplace.companies.models import Company
 from marketplace.companies.permissions import member_required
 from marketplace.matchmaking import matches_services, ranking
 from marketplace.matchmaking.matches_forms import FeedbackForm, NeedForm, asks_for_need
-from marketplace.matchmaking.models import MatchFeedback
+from marketplace.matchmaking.models import MatchFeedback, Rfq
+from marketplace.matchmaking.rfq_selectors import need_of
+
+
+def need_from_rfq(rfq: Rfq) -> ranking.Need:
+    """The ranking's need for an RFQ (its fields as `rfq_selectors.need_of` reads them)."""
+    fields = need_of(rfq)
+    return ranking.Need(**{**fields, "certifications": tuple(fields["certifications"])})
+
 
 PAGE = 20
 
@@ -20,8 +28,15 @@ PAGE = 20
 @member_required(buyer=True)
 def match_list(request):
     buyer = request.company
+    rfq = None
     form = NeedForm(request.GET if asks_for_need(request.GET) else None)
-    if form.is_bound:
+    if request.GET.get("rfq", "").isdigit():
+        # An RFQ of this buyer's own (anyone else's is a 404): rank suppliers for what it asks.
+        rfq = get_object_or_404(Rfq.objects.select_related("category"), pk=request.GET["rfq"], buyer=buyer)
+        need = need_from_rfq(rfq)
+        form = NeedForm()
+        for_you = False
+    elif form.is_bound:
         need = form.need() if form.is_valid() else None
         for_you = False
     else:
@@ -34,6 +49,7 @@ def match_list(request):
         "matchmaking/matches/match_list.html",
         {
             "form": form if form.is_bound else NeedForm(),
+            "rfq": rfq,
             "for_you": for_you,
             "need": need,
             "matches": matches,

@@ -11,6 +11,8 @@ from marketplace.catalog.models import Product, ProductCertification
 from marketplace.companies.models import Company
 from marketplace.deals.models import Deal
 from marketplace.deals.signals import event_recorded
+from marketplace.matchmaking.meetings_signals import attendance_settled
+from marketplace.matchmaking.models.meetings import Meeting
 from marketplace.matchmaking.ranking_signals import schedule_refresh
 
 
@@ -43,3 +45,10 @@ def company_changed(sender, instance: Company, created=False, update_fields=None
     if update_fields is not None and "verified_at" not in update_fields and "kind" not in update_fields:
         return
     schedule_refresh(instance.pk)
+
+
+@receiver(attendance_settled, sender=Meeting, dispatch_uid="matchmaking.meeting_attendance_signals")
+def meeting_settled(sender, meeting: Meeting, **kwargs):
+    """A meeting was held or missed: the supplier side's meetings kept and missed change."""
+    for company_id in (meeting.requester_company_id, meeting.invitee_company_id):
+        schedule_refresh(company_id)

@@ -8,7 +8,8 @@ and credit, and the fair presence the fairs app reports.
   when one of its products or certificates changes or a deal event involves it. Several changes in one
   transaction (a catalog import) refresh each supplier once.
 - `record_presence(...)` is how the fairs app, which stands above matchmaking, tells the ranking that a
-  company exhibits in a session; `record_meeting(...)` is how meetings count kept and missed ones.
+  company exhibits in a session. Meetings kept and missed are read from the meetings part
+  (`meetings_services.attendance_counts_by_company`) and refreshed when an attendance settles.
 
 Sources:
   chapters, headings, MOQ, capacity, typical price, lead time, text — its public products
@@ -37,6 +38,7 @@ from credit import selectors as credit_selectors
 from marketplace.catalog.models import Product, ProductCertification
 from marketplace.companies.models import Company
 from marketplace.deals.models import Deal, DealState, Message
+from marketplace.matchmaking.meetings_services import attendance_counts_by_company
 from marketplace.matchmaking.models.matching import FairPresence, SupplierCategory, SupplierSignals
 from marketplace.matchmaking.ranking import Candidate, prior_points, sessions_cache_key
 
@@ -148,12 +150,10 @@ def build_rows(ids: list[int], *, today: dt.date | None = None) -> list[Supplier
     certs = _certifications(ids, today)
     markets, replies, inquiries = _deals(ids)
     grades = _grades(ids)
-    # Meetings are counted as they settle (record_meeting), not rebuilt: carry them over.
+    # Meetings kept and missed, as the meetings part settled them (a missed one counts against the side
+    # that did not come).
     meetings = {
-        sid: (kept, missed)
-        for sid, kept, missed in SupplierSignals.objects.filter(supplier_id__in=ids).values_list(
-            "supplier_id", "meetings_kept", "meetings_missed"
-        )
+        sid: (counts["held"], counts["missed"]) for sid, counts in attendance_counts_by_company(ids).items()
     }
     now = timezone.now()
     rows = []
@@ -353,24 +353,3 @@ def withdraw_presence(*, company: Company, session_key: str) -> int:
     deleted, _rows = FairPresence.objects.filter(company=company, session_key=session_key).delete()
     transaction.on_commit(lambda: cache.delete(sessions_cache_key(timezone.localdate())))
     return deleted
-
-
-@transaction.atomic
-def record_meeting(*, supplier: Company, kept: bool) -> None:
-    """One meeting of this supplier happened (`kept`) or it did not show up: counts in its ranking.
-
-    For the meetings part: call it once per settled attendance of the supplier's side.
-    """
-    signals = SupplierSignals.objects.select_for_update().filter(supplier=supplier).first()
-    if signals is None:
-        refresh_suppliers([supplier.pk])
-        signals = SupplierSignals.objects.select_for_update().filter(supplier=supplier).first()
-        if signals is None:
-            return
-    if kept:
-        signals.meetings_kept += 1
-    else:
-        signals.meetings_missed += 1
-    signals.prior = prior_points(Candidate.from_row({f: getattr(signals, f) for f in _FIELDS}))
-    signals.save(update_fields=["meetings_kept", "meetings_missed", "prior"])
-    SupplierCategory.objects.filter(supplier=supplier).update(prior=signals.prior)

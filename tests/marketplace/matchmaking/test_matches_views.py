@@ -161,3 +161,33 @@ def test_query_count_does_not_grow_with_the_matches(
     with django_assert_max_num_queries(16):
         response = client.get(URL, {"q": "injection moulding machine", "hs": "847710", "cert": "CE"})
     assert len(response.context["matches"]) == 17
+
+
+def test_an_rfq_of_the_buyer_ranks_suppliers_for_what_it_asks(client, buyer_owner, market):
+    from tests.marketplace.matchmaking.factories_rfq import RfqFactory
+
+    rfq = RfqFactory(
+        buyer=buyer_owner.company,
+        created_by=buyer_owner,
+        title="Injection moulding machine",
+        description="Injection moulding machines for PP housings.",
+        certifications=["CE"],
+    )
+    client.force_login(buyer_owner)
+    response = client.get(URL, {"rfq": rfq.pk})
+    assert response.status_code == 200 and response.context["for_you"] is False
+    ranked = names(response)
+    # Machines first, the one holding the CE the RFQ requires ahead; the furniture maker is no match.
+    assert ranked[:2] == ["hengtai", "plain"] and "desks" not in ranked[:2]
+    assert rfq.title in response.content.decode()
+    # The RFQ page links here.
+    detail = client.get(reverse("rfq:rfq_detail", args=[rfq.pk])).content.decode()
+    assert f"{URL}?rfq={rfq.pk}" in detail
+
+
+def test_another_buyers_rfq_is_a_404(client, buyer_owner, market):
+    from tests.marketplace.matchmaking.factories_rfq import RfqFactory
+
+    other = RfqFactory()  # another buyer's request
+    client.force_login(buyer_owner)
+    assert client.get(URL, {"rfq": other.pk}).status_code == 404

@@ -14,11 +14,12 @@ from marketplace.companies.models import CompanyKind
 from marketplace.core.money import Money
 from marketplace.deals.models import DealState
 from marketplace.deals.services import Opening, open_deal
-from marketplace.matchmaking import ranking, ranking_signals
+from marketplace.matchmaking import meetings_signals, ranking, ranking_signals
 from marketplace.matchmaking.models import FeedbackKind, SupplierCategory, SupplierSignals
+from marketplace.matchmaking.models.meetings import Meeting
 from marketplace.matchmaking.ranking import Need
 from tests.marketplace.catalog.factories import CertificationFactory, ProductFactory
-from tests.marketplace.companies.factories import CompanyFactory
+from tests.marketplace.companies.factories import CompanyFactory, MembershipFactory
 from tests.marketplace.deals.factories import DealFactory, MessageFactory
 from tests.marketplace.matchmaking.factories_matches import FairPresenceFactory, MatchFeedbackFactory
 
@@ -134,18 +135,31 @@ def test_command_refreshes_every_supplier():
     assert set(SupplierSignals.objects.values_list("supplier_id", flat=True)) == {a.pk, b.pk}
 
 
-def test_record_meeting_counts_and_survives_a_refresh():
-    company = supplier()
-    machine(company)
-    ranking_signals.refresh_suppliers([company.pk])
-    before = signals_of(company).prior
-    ranking_signals.record_meeting(supplier=company, kept=True)
-    ranking_signals.record_meeting(supplier=company, kept=True)
-    ranking_signals.record_meeting(supplier=company, kept=False)
-    ranking_signals.refresh_suppliers([company.pk])
+def test_settled_meetings_count_as_kept_and_missed(django_capture_on_commit_callbacks):
+    """The meetings part settles attendance; the supplier's signals follow (a missed meeting counts against
+    the side that did not come)."""
+    from marketplace.matchmaking.models.meetings import AttendanceOutcome
+    from tests.marketplace.matchmaking.factories_meetings import MeetingFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        company = supplier()
+        machine(company)
+    assert (signals_of(company).meetings_kept, signals_of(company).meetings_missed) == (0, 0)
+    for _n in range(2):
+        MeetingFactory(invitee_company=company, state="confirmed", outcome=AttendanceOutcome.HELD)
+    missed = MeetingFactory(invitee_company=company, state="confirmed", outcome=AttendanceOutcome.MISSED)
+    missed.missed_by = MembershipFactory(company=company).user
+    missed.save()
+    # The buyer's no-show is not the supplier's.
+    buyer_missed = MeetingFactory(
+        invitee_company=company, state="confirmed", outcome=AttendanceOutcome.MISSED
+    )
+    buyer_missed.missed_by = buyer_missed.requester
+    buyer_missed.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        meetings_signals.attendance_settled.send(sender=Meeting, meeting=missed, outcome="missed", actor=None)
     s = signals_of(company)
     assert (s.meetings_kept, s.meetings_missed) == (2, 1)
-    assert s.prior > before
     assert set(SupplierCategory.objects.filter(supplier=company).values_list("prior", flat=True)) == {s.prior}
 
 
