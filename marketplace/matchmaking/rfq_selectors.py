@@ -31,7 +31,7 @@ from marketplace.catalog.models import Product, ProductCertification
 from marketplace.companies.models import Company
 from marketplace.core import fx
 from marketplace.core.money import Money
-from marketplace.matchmaking.models import Quotation, Rfq, RfqStatus, RfqVisibility, SourcingProfile
+from marketplace.matchmaking.models import FairPresence, Quotation, Rfq, RfqStatus, RfqVisibility, SourcingProfile
 from marketplace.matchmaking.rfq_services import tier_for
 
 RECENCY_DAYS = 30
@@ -149,6 +149,7 @@ class CompareRow:
     incoterm_differs: bool = False
     grade: str | None = None
     response_hours: float = 0.0
+    fair: FairPresence | None = None  # the supplier's booth in the current or next fair session, if any
 
 
 def _grade_rank(grade: str | None) -> int:
@@ -164,6 +165,7 @@ def sort_labels() -> list[tuple[str, str]]:
         ("incoterm", _("Incoterm")),
         ("grade", _("Supplier grade")),
         ("response", _("Response time")),
+        ("fair", _("At the fair")),
     ]
 
 
@@ -175,6 +177,7 @@ SORTS = {
     "incoterm": lambda r: (r.incoterm_differs, r.quotation.incoterm),
     "grade": lambda r: _grade_rank(r.grade),
     "response": lambda r: r.response_hours,
+    "fair": lambda r: (r.fair is None, r.fair.starts_on if r.fair else None),
 }
 
 
@@ -202,6 +205,11 @@ def compare(rfq: Rfq, *, currency: str, sort: str = "price", on: dt.date | None 
         .order_by("submitted_at", "pk")
     )
     required = list(rfq.certifications)
+    presence = {}
+    for booth in FairPresence.objects.filter(
+        company_id__in=[q.supplier_id for q in quotations], ends_on__gte=on
+    ).order_by("-starts_on"):
+        presence[booth.company_id] = booth  # the soonest session wins
     rows, missing_rates = [], set()
     for quotation in quotations:
         tier = tier_for(list(quotation.tiers.all()), rfq.quantity)
@@ -230,6 +238,7 @@ def compare(rfq: Rfq, *, currency: str, sort: str = "price", on: dt.date | None 
                 incoterm_differs=quotation.incoterm != rfq.incoterm,
                 grade=getattr(quotation.supplier, "credit_grade", None),
                 response_hours=round((quotation.submitted_at - rfq.created_at).total_seconds() / 3600, 1),
+                fair=presence.get(quotation.supplier_id),
             )
         )
     rows.sort(key=SORTS.get(sort, SORTS["price"]))

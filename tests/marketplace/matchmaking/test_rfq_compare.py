@@ -207,3 +207,33 @@ def test_need_of_is_the_ranking_input(setup):
         "certifications": ["CE", "RoHS"],
     }
     assert (need["target_price"].amount, need["target_price"].currency) == (Decimal("90"), "USD")
+
+
+def test_fair_presence_shows_and_sorts_exhibitors_first(setup, rates, client):
+    """A supplier with a booth in the current or next session shows it; a past session's booth does not."""
+    from tests.marketplace.matchmaking.factories_matches import FairPresenceFactory
+
+    today = timezone.localdate()
+    cert_company = setup["certified"].membership.company
+    cheap_company = setup["cheap"].membership.company
+    FairPresenceFactory(
+        company=cert_company,
+        session_key="next",
+        session_name="Spring session",
+        starts_on=today + dt.timedelta(days=40),
+        ends_on=today + dt.timedelta(days=45),
+        booth="11.2 B-07",
+    )
+    FairPresenceFactory(
+        company=cheap_company,
+        session_key="past",
+        session_name="Last autumn",
+        starts_on=today - dt.timedelta(days=60),
+        ends_on=today - dt.timedelta(days=55),
+    )
+    comparison = selectors.compare(setup["rfq"], currency="USD", sort="fair")
+    assert [r.quotation.pk for r in comparison.rows] == [setup["q_cert"].pk, setup["q_cheap"].pk]
+    assert comparison.rows[0].fair.booth == "11.2 B-07" and comparison.rows[1].fair is None
+    client.force_login(setup["buyer"])
+    page = client.get(f"/sourcing/{setup['rfq'].pk}/compare/?currency=USD&sort=fair").content.decode()
+    assert "Spring session" in page and "11.2 B-07" in page and "Last autumn" not in page
