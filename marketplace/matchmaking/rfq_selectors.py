@@ -31,7 +31,14 @@ from marketplace.catalog.models import Product, ProductCertification
 from marketplace.companies.models import Company
 from marketplace.core import fx
 from marketplace.core.money import Money
-from marketplace.matchmaking.models import FairPresence, Quotation, Rfq, RfqStatus, RfqVisibility, SourcingProfile
+from marketplace.matchmaking.models import (
+    FairPresence,
+    Quotation,
+    Rfq,
+    RfqStatus,
+    RfqVisibility,
+    SourcingProfile,
+)
 from marketplace.matchmaking.rfq_services import tier_for
 
 RECENCY_DAYS = 30
