@@ -35,6 +35,7 @@ system-deps:
 run: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo
+	$(PY) manage.py start_schedules
 	@if [ -n "$$REDIS_URL" ]; then $(PY) manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job default; \
 	  else $(PY) manage.py db_worker; fi >var/worker.log 2>&1 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	echo "Background worker running (log: var/worker.log). Portal: http://$(HOST):$(PORT)/"; \

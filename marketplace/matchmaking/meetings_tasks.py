@@ -155,11 +155,19 @@ def sweep(now: dt.datetime | None = None) -> dict:
     return {"expired": expire_due(now=now), "reminded": send_due_reminders(now=now)}
 
 
+def schedule_next(now: dt.datetime | None = None) -> dt.datetime | None:
+    """Queue the next sweep once; None when the queue cannot defer or that run is queued already."""
+    if not default_task_backend.supports_defer:
+        return None
+    when = (now or timezone.now()) + SWEEP_EVERY
+    if not cache.add(f"{SWEEP_KEY}:{when:%Y%m%d%H%M}", 1, int(SWEEP_EVERY.total_seconds()) * 2):
+        return None
+    meetings_sweep.using(run_after=when).enqueue()
+    return when
+
+
 @task()
 def meetings_sweep() -> dict:
     done = sweep()
-    if default_task_backend.supports_defer:
-        when = timezone.now() + SWEEP_EVERY
-        if cache.add(f"{SWEEP_KEY}:{when:%Y%m%d%H%M}", 1, int(SWEEP_EVERY.total_seconds()) * 2):
-            meetings_sweep.using(run_after=when).enqueue()
+    schedule_next()
     return done

@@ -159,6 +159,19 @@ if REDIS_URL:
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The recurring tasks: each names the function that queues its next run (`manage.py start_schedules` starts
+# them all; each run then queues the one after).
+SCHEDULED_TASKS = [
+    "marketplace.catalog.tasks.schedule_next",  # daily: documents and certificates past their validity
+    "marketplace.deals.tasks.schedule_next",  # daily: milestones falling due and overdue
+    "marketplace.matchmaking.rfq_tasks.schedule_next",  # daily: RFQs and quotations past their dates
+    "marketplace.matchmaking.ranking_tasks.schedule_next",  # daily: the ranking's supplier signals
+    "marketplace.matchmaking.meetings_tasks.schedule_next",  # every 5 min: expiries and reminders
+    "marketplace.insurance.tasks.schedule_next",  # daily: the insured's duties
+    "marketplace.financing.tasks.schedule_next",  # daily: repayments overdue
+    "marketplace.payments.tasks.schedule_next",  # hourly: card payments reconciled with the provider
+]
+
 AUTH_USER_MODEL = "companies.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
