@@ -4,20 +4,7 @@ whose services keep the catalog's rules and write the audit trail the History pa
 from django.contrib import admin
 
 from marketplace.catalog.models import Product, ProductImport
-from marketplace.core.admin import AuditHistoryMixin
-
-
-class ReadOnlyAdmin(AuditHistoryMixin, admin.ModelAdmin):
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from marketplace.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Product)

@@ -43,8 +43,27 @@ class AuditHistoryMixin:
         return super().history_view(request, object_id, extra_context=context)
 
 
+class ReadOnlyMixin:
+    """For a ModelAdmin or an inline that only shows: every change goes through the services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, AuditHistoryMixin, admin.ModelAdmin):
+    """A model to look at in the admin, with its audit history, and no bulk actions."""
+
+    actions = None
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only: the trail is append-only, corrected by new events, never edited here."""
 
     list_display = ["created_at", "actor_label", "action", "content_type", "object_repr", "company_id"]
@@ -68,30 +87,12 @@ class AuditEventAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(FxRate)
-class FxRateAdmin(admin.ModelAdmin):
+class FxRateAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only: rates come from the ECB upload on the operator page (core:fx_rates), never by hand."""
 
     list_display = ("date", "currency", "per_eur", "source", "uploaded_by", "created_at")
     list_filter = ("source", "currency")
     date_hierarchy = "date"
     search_fields = ("currency",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,18 +2,8 @@
 
 from django.contrib import admin
 
+from marketplace.core.admin import ReadOnlyAdmin
 from marketplace.deals.models import Attachment, Deal, DealEvent, Message, Offer, OfferLine
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DealEventInline(admin.TabularInline):

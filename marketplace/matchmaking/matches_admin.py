@@ -4,25 +4,12 @@ fairs app, feedback from buyers' buttons."""
 
 from django.contrib import admin
 
-from marketplace.core.admin import AuditHistoryMixin
+from marketplace.core.admin import ReadOnlyAdmin
 from marketplace.matchmaking.models import FairPresence, MatchFeedback, SupplierSignals
 
 
-class _ReadOnly(AuditHistoryMixin, admin.ModelAdmin):
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SupplierSignals)
-class SupplierSignalsAdmin(_ReadOnly):
+class SupplierSignalsAdmin(ReadOnlyAdmin):
     list_display = [
         "supplier",
         "grade",
@@ -42,7 +29,7 @@ class SupplierSignalsAdmin(_ReadOnly):
 
 
 @admin.register(FairPresence)
-class FairPresenceAdmin(_ReadOnly):
+class FairPresenceAdmin(ReadOnlyAdmin):
     list_display = ["company", "session_name", "hall", "booth", "starts_on", "ends_on"]
     list_filter = ["session_key"]
     search_fields = ["company__name", "booth"]
@@ -50,7 +37,7 @@ class FairPresenceAdmin(_ReadOnly):
 
 
 @admin.register(MatchFeedback)
-class MatchFeedbackAdmin(_ReadOnly):
+class MatchFeedbackAdmin(ReadOnlyAdmin):
     list_display = ["buyer", "supplier", "kind", "by_user", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["buyer", "supplier", "by_user"]

@@ -6,6 +6,7 @@ Imported by matchmaking/admin.py, which registers these on import.
 
 from django.contrib import admin
 
+from marketplace.core.admin import ReadOnlyMixin
 from marketplace.matchmaking.models.meetings import (
     Booking,
     Meeting,
@@ -15,25 +16,14 @@ from marketplace.matchmaking.models.meetings import (
 )
 
 
-class _ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class SlotInline(_ReadOnly, admin.TabularInline):
+class SlotInline(ReadOnlyMixin, admin.TabularInline):
     model = MeetingSlot
     fields = ("start", "end")
     readonly_fields = fields
     extra = 0
 
 
-class AttendanceInline(_ReadOnly, admin.TabularInline):
+class AttendanceInline(ReadOnlyMixin, admin.TabularInline):
     model = MeetingAttendance
     fields = ("created_at", "source", "marked_by", "mark", "absent", "note")
     readonly_fields = fields
@@ -41,7 +31,7 @@ class AttendanceInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(_ReadOnly, admin.ModelAdmin):
+class MeetingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("subject", "requester_company", "invitee_company", "mode", "state", "start", "outcome")
     list_filter = ("state", "mode", "outcome")
     search_fields = ("subject", "requester_company__name", "invitee_company__name", "requester__email")
@@ -50,7 +40,7 @@ class MeetingAdmin(_ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(_ReadOnly, admin.ModelAdmin):
+class BookingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("meeting", "user", "table", "kind", "start", "end", "hold_until")
     list_filter = ("kind",)
     list_select_related = ("meeting", "user", "table")

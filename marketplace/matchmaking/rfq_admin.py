@@ -7,22 +7,9 @@ Imported by matchmaking's `admin.py` (the lead's), so that Django's admin autodi
 
 from django.contrib import admin
 
-from marketplace.core.admin import AuditHistoryMixin
+from marketplace.core.admin import AuditHistoryMixin, ReadOnlyAdmin
 from marketplace.matchmaking import rfq_services
 from marketplace.matchmaking.models import Quotation, Rfq, SourcingProfile
-
-
-class ReadOnlyAdmin(AuditHistoryMixin, admin.ModelAdmin):
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Rfq)
