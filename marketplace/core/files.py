@@ -5,6 +5,7 @@ The callers keep their own rules (which types, how large, what to tell the user 
 this module holds the checks they share.
 """
 
+import hashlib
 from collections.abc import Collection, Mapping
 from io import BytesIO
 
@@ -38,6 +39,16 @@ def check_size(size: int, *, limit: int, too_large: str = "", empty: str = "") -
         )
     if size == 0:
         raise ValidationError(empty or _("The file is empty."))
+
+
+def sha256_of(upload) -> str:
+    """The SHA-256 of an upload's bytes (hex), read in chunks; the upload is left at its start."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def read_head(upload) -> bytes:

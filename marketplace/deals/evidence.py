@@ -4,7 +4,6 @@ Each is judged by its bytes (core.files), hashed, and stored privately; the reco
 and SHA-256 (`DealFile.as_record`). Views serve them only after the deal's permission check.
 """
 
-import hashlib
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -60,15 +59,6 @@ def check_photo(upload) -> str:
     return mime
 
 
-def sha256(upload) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 def check_all(uploads: Iterable, check: Callable[[object], str], *, field: str) -> list[tuple]:
     """(upload, MIME type, SHA-256) for each upload, or one ValidationError on `field` listing every bad file."""
     uploads = list(uploads)
@@ -77,7 +67,7 @@ def check_all(uploads: Iterable, check: Callable[[object], str], *, field: str) 
     problems, checked = [], []
     for upload in uploads:
         try:
-            checked.append((upload, check(upload), sha256(upload)))
+            checked.append((upload, check(upload), files.sha256_of(upload)))
         except ValidationError as error:
             problems.extend(error.messages)
     if problems:

@@ -10,7 +10,6 @@ with the date the money arrived. Confirmation tells the credit engine whether th
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -154,17 +153,13 @@ def upload_proof(*, milestone: Milestone, by_user, upload, note: str = "") -> Pa
             mime = detect_proof_type(upload)
         except ValidationError as error:
             raise ValidationError({"file": error.messages}) from None
-        digest = hashlib.sha256()
-        upload.seek(0)
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
+        digest = files.sha256_of(upload)
         proof = PaymentProof(
             milestone=milestone,
             content_type=mime,
             original_name=(upload.name or "proof")[-255:],
             size=upload.size,
-            sha256=digest.hexdigest(),
+            sha256=digest,
             note=note.strip()[:300],
             uploaded_by=by_user,
         )

@@ -9,7 +9,6 @@ Negotiation (offers) lives in `negotiation.py` on top of these.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -254,15 +253,6 @@ def check_attachment(upload) -> str:
         raise ValidationError(f"{upload.name}: {' '.join(error.messages)}") from None
 
 
-def _sha256(upload) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 def post_message(*, deal: Deal, by_user, body: str, uploads: Iterable = ()) -> Message:
     """A message from one party in the deal's thread, with its attachments (checked by content first).
 
@@ -276,7 +266,7 @@ def post_message(*, deal: Deal, by_user, body: str, uploads: Iterable = ()) -> M
         raise ValidationError(
             {"files": _("Attach at most %(n)d files to one message.") % {"n": MAX_ATTACHMENTS}}
         )
-    checked = [(upload, check_attachment(upload), _sha256(upload)) for upload in uploads]
+    checked = [(upload, check_attachment(upload), files.sha256_of(upload)) for upload in uploads]
     holder = {}
     data: dict = {}
 

@@ -15,7 +15,6 @@ exceeded. The supplier's monthly quota is read on its locked `SourcingProfile` r
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -101,21 +100,12 @@ def check_attachments(uploads: Sequence) -> list[tuple[object, str, str]]:
     checked, errors = [], []
     for upload in uploads:
         try:
-            checked.append((upload, check_attachment(upload), _sha256(upload)))
+            checked.append((upload, check_attachment(upload), files.sha256_of(upload)))
         except ValidationError as error:
             errors.extend(error.messages)
     if errors:
         raise ValidationError({"files": errors})
     return checked
-
-
-def _sha256(upload) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 def _decimal(value) -> Decimal | None:
