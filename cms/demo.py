@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import NamedTuple
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
@@ -215,6 +216,10 @@ def _rich_body(blocks) -> list:
     return [(kind, RichText(value) if kind == "paragraph" else value) for kind, value in blocks]
 
 
+def _page_type():
+    return ContentType.objects.get_for_model(Page)
+
+
 def seed_pages(
     *,
     supplier: Company,
@@ -283,7 +288,11 @@ class _Pages:
         """The English home page, in place of the "Welcome to your new Wagtail site!" page, as the site root."""
         home = HomePage.objects.filter(locale=en).first()
         if home is None:
-            root = Page.get_first_root_node()
+            # Wagtail's migrations make the tree's root; a flushed database (a transactional test, a hand
+            # clean-up) has none, and the demo makes it again.
+            root = Page.get_first_root_node() or Page.add_root(
+                instance=Page(title="Root", slug="root", locale=en, content_type=_page_type())
+            )
             # Wagtail's own placeholder; deleting it also deletes the Site pointing at it (recreated below).
             for placeholder in root.get_children().filter(
                 content_type__model="page", content_type__app_label="wagtailcore"
