@@ -239,7 +239,8 @@ class CheckInResult:
     created: bool
 
 
-def _record_attendance(registration: Registration, at: dt.datetime) -> None:
+def record_attendance_fact(registration: Registration, at: dt.datetime) -> None:
+    """The credit fact of a buyer's attendance at a session (once per company and session)."""
     if registration.role != RegistrationRole.BUYER or registration.company_id is None:
         return
     credit_facts.record(
@@ -280,6 +281,6 @@ def check_in(
         registration = Registration.objects.select_related("company", "session").get(
             pk=locked.registration_id
         )
-        transaction.on_commit(lambda: _record_attendance(registration, now))
+        transaction.on_commit(lambda: record_attendance_fact(registration, now))
     send_after_commit(badge_changed, sender=Badge, badge=locked, event="checked_in", actor=by_user)
     return CheckInResult(row, True)
