@@ -29,8 +29,16 @@ class RegistrationAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "company", "registered_by"]
     inlines = [BadgeInline]
 
+    # Registrations are made online or at a service point, and badges reprinted or revoked there, through
+    # the services (audited): the admin reads them.
     def has_add_permission(self, request):
-        return False  # registrations are made online or at a service point, through the services
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CheckIn)
@@ -40,4 +48,10 @@ class CheckInAdmin(admin.ModelAdmin):
     readonly_fields = ["badge", "day", "at", "service_point", "by_user"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

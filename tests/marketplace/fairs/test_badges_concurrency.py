@@ -37,7 +37,9 @@ def test_simultaneous_scans_of_one_badge_check_in_once():
     def scan(point):
         try:
             barrier.wait()
-            results.append(badges_services.check_in(code=code, service_point=point, by_user=point.staff.get()))
+            results.append(
+                badges_services.check_in(code=code, service_point=point, by_user=point.staff.get())
+            )
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

@@ -53,7 +53,14 @@ def test_the_qr_code_on_the_badge_decodes_to_exactly_its_token(tmp_path, languag
 def test_the_badge_prints_name_company_country_role_and_a_chinese_name(tmp_path):
     registration = RegistrationFactory(full_name="王小明", company_name="广州进出口有限公司", country="CN")
     badge = BadgeFactory(registration=registration)
-    text = pdf_text(badges_pdf.render(badge, language="zh-hans"), tmp_path)
+    rendered = badges_pdf.render(badge, language="zh-hans")
+    text = pdf_text(rendered, tmp_path)
+    fonts_file = tmp_path / "fonts.pdf"
+    fonts_file.write_bytes(rendered)
+    fonts = subprocess.run(  # noqa: S603 - poppler on our own rendered file
+        ["/usr/bin/pdffonts", str(fonts_file)], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Noto-Sans-CJK-SC" in fonts  # the Chinese name is drawn in the CJK face, not boxes
     assert "王小明" in text
     assert "广州进出口有限公司" in text
     assert "China" in text or "中国" in text
