@@ -6,9 +6,12 @@ import subprocess
 
 import pytest
 import zxingcpp
+from django.conf import settings
+from django.test import Client
 from PIL import Image
 
 from marketplace.companies.models import CompanyKind
+from marketplace.fairs import badges_services
 from marketplace.fairs.models import CheckIn, Registration
 from tests.factories import PASSWORD, CompanyFactory, MembershipFactory, UserFactory
 from tests.marketplace.fairs.factories import FairSessionFactory, ServicePointFactory
@@ -94,3 +97,47 @@ def test_buyer_registers_downloads_the_badge_and_is_checked_in_once(live_server,
     page.get_by_role("button", name="Check in").click()
     assert "not a TrustFair badge code" in page.locator(".field.has-error").inner_text()
     phone.close()
+
+
+@pytest.mark.parametrize("language", ["en-GB", "zh-CN"])
+def test_badge_pages_fit_a_phone(live_server, browser, language):
+    base = live_server.url
+    session = FairSessionFactory(name="141st Session", name_zh="第141届")
+    buyer = MembershipFactory(
+        user=UserFactory(first_name="小明", last_name="王"),
+        company=CompanyFactory(
+            name="Guangzhou Long Name Import and Export Trading Co., Ltd.", kind=CompanyKind.BUYER
+        ),
+    ).user
+    badge = badges_services.register_buyer(session=session, user=buyer, full_name="王小明")
+    desk_user = UserFactory()
+    point = ServicePointFactory(session=session, name="North entrance desk", name_zh="北门服务台")
+    point.staff.add(desk_user)
+    pages = {
+        buyer: ["/badges/", f"/badges/register/{FairSessionFactory().slug}/"],
+        desk_user: [
+            "/badges/desk/",
+            f"/badges/desk/{point.pk}/?q=Guangzhou",
+            f"/badges/desk/{point.pk}/walk-in/",
+            f"/badges/desk/{point.pk}/badge/{badge.pk}/",
+        ],
+    }
+    context = browser.new_context(locale=language, viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    too_wide = []
+    for user, paths in pages.items():
+        context.clear_cookies()
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base}])
+        if language == "zh-CN":
+            context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": base}])
+        for path in paths:
+            response = page.goto(f"{base}{path}")
+            assert response.status == 200, path
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                too_wide.append(f"{path}: {width}px")
+    context.close()
+    assert not too_wide, too_wide
