@@ -259,11 +259,15 @@ def check_in(
     *, code: str, service_point: ServicePoint, by_user, now: dt.datetime | None = None
 ) -> CheckInResult:
     """Check the holder of the badge `code` in today. Raises BadgeRefused (with the reason) for a code that
-    admits nobody here; a second scan on the same day returns the first check-in, unchanged."""
+    admits nobody here, or on a day outside the session; a second scan on the same day returns the first
+    check-in, unchanged."""
     _require_desk(by_user, service_point)
     now = now or timezone.now()
     day = timezone.localdate(now)
     badge = badge_tokens.read(code, session=service_point.session)
+    session = service_point.session
+    if not session.starts_on <= day <= session.ends_on:
+        raise badge_tokens.BadgeRefused(_("The fair session is not open today: nobody is checked in."))
     locked = _locked(badge)
     existing = CheckIn.objects.filter(badge=locked, day=day).first()
     if existing is not None:

@@ -8,6 +8,7 @@ import pytest
 import zxingcpp
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
 from marketplace.companies.models import CompanyKind
@@ -50,7 +51,7 @@ def qr_of(pdf_path, tmp_path) -> str:
 
 def test_buyer_registers_downloads_the_badge_and_is_checked_in_once(live_server, browser, tmp_path):
     base = live_server.url
-    session = FairSessionFactory(name="141st Session")
+    session = FairSessionFactory(name="141st Session", starts_on=timezone.localdate())
     buyer = MembershipFactory(
         user=UserFactory(email="anna@weber.example", first_name="Anna", last_name="Weber"),
         company=CompanyFactory(name="Weber Handel GmbH", kind=CompanyKind.BUYER, country="DE"),

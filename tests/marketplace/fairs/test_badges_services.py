@@ -192,6 +192,17 @@ def test_refused_codes_check_nobody_in(point, make_code, message):
     assert not CheckIn.objects.exists()
 
 
+def test_no_check_in_outside_the_sessions_days(django_capture_on_commit_callbacks):
+    point = ServicePointFactory()  # a session that starts in a month
+    point.staff.add(UserFactory())
+    badge = BadgeFactory(registration__session=point.session)
+    with pytest.raises(BadgeRefused, match="not open today"):
+        badges_services.check_in(
+            code=badge_tokens.token_for(badge), service_point=point, by_user=desk_user(point)
+        )
+    assert not CheckIn.objects.exists()
+
+
 def test_reprint_and_revoke_at_the_desk(point):
     badge = BadgeFactory(registration__session=point.session)
     old = badge_tokens.token_for(badge)
