@@ -15,6 +15,7 @@ from credit.models import FactDispute, GatingOverride
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.deals.models import Deal
+from marketplace.fairs.models import Badge
 from marketplace.financing.models import FinancingApplication
 from marketplace.insurance.models import Claim, CreditLimit, Declaration
 from marketplace.matchmaking.models.meetings import Meeting
@@ -55,7 +56,7 @@ from tests.marketplace.deals.factories import (
     agreed_deal,
 )
 from tests.marketplace.deals.factories import DisputeEvidenceFactory as DealDisputeEvidenceFactory
-from tests.marketplace.fairs.factories import FairSessionFactory
+from tests.marketplace.fairs.factories import BadgeFactory, FairSessionFactory, ServicePointFactory
 from tests.marketplace.financing.factories import FinancingApplicationFactory
 from tests.marketplace.insurance.factories import (
     ClaimFactory,
@@ -100,6 +101,7 @@ RFQ_TITLE = "SECRET-D-RFQ-FOR-B-ONLY"
 QUOTATION_MESSAGE = "SECRET-B-QUOTATION-TO-D"
 MEETING_SUBJECT = "SECRET-B-D-MEETING"
 FINANCING_NOTE = "SECRET-B-FINANCING-NOTE"
+BADGE_HOLDER = "SECRET-B-BADGE-HOLDER"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -120,6 +122,8 @@ MAY_SEE = {
     MEETING_SUBJECT: {"audience_buyer", "operator"},
     # B's financing with a partner bank: never the buyer (D), only the platform's risk officers besides B.
     FINANCING_NOTE: {"risk_officer"},
+    # B's owner's fair badge: only its holder and the staff of B's service point (B's owner here) see it.
+    BADGE_HOLDER: set(),
 }
 
 # Routes left out of the walk, with the reason.
@@ -259,6 +263,15 @@ def world():
     w["insurance_limit"] = limit
     w["insurance_claim"] = ClaimFactory(declaration=DeclarationFactory(limit=limit, status="claimed"))
     w["insurance_declaration"] = w["insurance_claim"].declaration
+    # --- fair badges (issue 15): B's owner registered for the session; a service point staffed by B's owner ---
+    w["badge"] = BadgeFactory(
+        registration__session=w["session"],
+        registration__user=b_owner,
+        registration__company=b,
+        registration__full_name=BADGE_HOLDER,
+    )
+    w["service_point"] = ServicePointFactory(session=w["session"])
+    w["service_point"].staff.add(b_owner)
     return w
 
 
@@ -398,6 +411,19 @@ def _kwargs(w):
         "notifications:notification_read": [{}],
         "fairs:session_list": [{}],
         "fairs:session_detail": [{"slug": w["session"].slug}],
+        "badges:my_badges": [{}],
+        "badges:badge_pdf": [{"pk": w["badge"].pk}],
+        "badges:register": [{"slug": w["session"].slug}],
+        "badges:register_staff": [{"slug": w["session"].slug}],
+        "badges:desk_list": [{}],
+        **{
+            f"badges:{name}": [{"pk": w["service_point"].pk}]
+            for name in ("desk", "desk_check_in", "desk_walk_in")
+        },
+        **{
+            f"badges:{name}": [{"pk": w["service_point"].pk, "badge_pk": w["badge"].pk}]
+            for name in ("desk_badge", "desk_badge_pdf", "desk_reprint", "desk_revoke")
+        },
         "credit:batch_list": [{}],
         "credit:batch_upload": [{}],
         "credit:batch_detail": [],
@@ -499,6 +525,8 @@ def _state(w):
         CreditLimit.objects.values_list("status", "amount", "used").get(pk=w["insurance_limit"].pk),
         Declaration.objects.values_list("status").get(pk=w["insurance_declaration"].pk),
         Claim.objects.values_list("status").get(pk=w["insurance_claim"].pk),
+        # B's owner's badge: only B's service point reprints or revokes it.
+        Badge.objects.values_list("nonce", "revoked_at").get(pk=w["badge"].pk),
     )
 
 

@@ -32,6 +32,7 @@ from marketplace.companies import demo as companies_demo
 from marketplace.companies.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
 from marketplace.companies.models import Company, Industry, User
 from marketplace.deals import demo as deals_demo
+from marketplace.fairs import badges_demo
 from marketplace.fairs import demo as fairs_demo
 from marketplace.fairs.models import FairSession
 from marketplace.financing import demo as financing_demo
@@ -190,6 +191,8 @@ class Command(BaseCommand):
             seed=seed,
             stage=stage,
         )
+        # After the fairs and the demo users: registered buyers with badges, a desk, the past session's check-ins.
+        added["fair badges"] = badges_demo.seed_badges(users=world.users, seed=seed, stage=stage)
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_demo done in {time.monotonic() - started:.1f} s: {Industry.objects.count()} industries, "
