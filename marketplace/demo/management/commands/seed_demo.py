@@ -33,6 +33,7 @@ from marketplace.companies.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
 from marketplace.companies.models import Company, Industry, User
 from marketplace.deals import demo as deals_demo
 from marketplace.fairs import demo as fairs_demo
+from marketplace.fairs import leads_demo
 from marketplace.fairs.models import FairSession
 from marketplace.financing import demo as financing_demo
 from marketplace.insurance import demo as insurance_demo
@@ -188,6 +189,13 @@ class Command(BaseCommand):
             ],
             demo_supplier_slug=companies_demo.DEMO_SUPPLIER["slug"],
             seed=seed,
+            stage=stage,
+        )
+        # After the fairs and the catalog: badges scanned at the demo supplier's booth in the past session.
+        added["fair leads"] = leads_demo.seed_leads(
+            users=world.users,
+            supplier_slug=companies_demo.DEMO_SUPPLIER["slug"],
+            domain=DEMO_DOMAIN,
             stage=stage,
         )
         self.stdout.write(
