@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -164,7 +165,7 @@ def lead_detail(request, pk):
                 by_user=request.user,
                 notes=request.POST.get("notes", lead.notes),
                 rating=request.POST.get("rating", lead.rating),
-                status=request.POST.get("status") or None if lead.status != LeadStatus.CONVERTED else None,
+                status=None if lead.status == LeadStatus.CONVERTED else (request.POST.get("status") or None),
             )
             return redirect("leads:lead_detail", pk=lead.pk)
         except ValidationError as e:
@@ -208,11 +209,8 @@ def convert(request, pk):
     try:
         deal = leads_services.convert_to_inquiry(lead=lead, by_user=request.user)
     except ValidationError as e:
-        lead_url = reverse("leads:lead_detail", kwargs={"pk": lead.pk})
-        from django.contrib import messages
-
         messages.error(request, " ".join(e.messages))
-        return redirect(lead_url)
+        return redirect("leads:lead_detail", pk=lead.pk)
     return redirect(deal.get_absolute_url())
 
 
