@@ -164,3 +164,53 @@ def test_a_walk_in_without_an_account_cannot_be_converted(world):
     with pytest.raises(ValidationError):
         leads_services.convert_to_inquiry(lead=lead, by_user=world["alpha_staff"])
     assert Lead.objects.get(pk=lead.pk).deal is None
+
+
+def test_capture_page_in_both_languages_and_its_service_worker(world, client):
+    from django.utils import translation
+
+    url = reverse("leads:capture", kwargs={"slug": "canton-140"})
+    client.force_login(world["buyer"])
+    assert client.get(url).status_code == 403
+    client.force_login(world["alpha_staff"])
+    page = client.get(url).content.decode()
+    assert "Save scan" in page and "fairs/leads/vendor/jsQR.js" in page and 'capture="environment"' in page
+    try:
+        chinese = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+        assert "扫描胸卡" in chinese and "保存扫描" in chinese
+    finally:
+        translation.activate("en")
+    worker = client.get(reverse("leads:service_worker"))
+    assert worker.status_code == 200 and worker["Content-Type"].startswith("application/javascript")
+    assert worker["Service-Worker-Allowed"] == reverse("leads:lead_list")
+    assert b"caches.open" in worker.content
+
+
+def test_capture_and_changes_are_announced_after_commit(world, django_capture_on_commit_callbacks):
+    from django.dispatch import receiver
+
+    from marketplace.fairs import badge_tokens
+
+    heard = []
+
+    @receiver(leads_services.lead_captured)
+    def captured(sender, lead, **kwargs):
+        heard.append(("captured", lead.pk))
+
+    @receiver(leads_services.lead_changed)
+    def changed(sender, lead, action, **kwargs):
+        heard.append((action, lead.pk))
+
+    try:
+        badge = BadgeFactory(registration=RegistrationFactory(session=world["session"]))
+        scan = {"client_id": "0b7c3a5e-5f2e-4d7a-9a43-6a3c3e1f0d11", "code": badge_tokens.token_for(badge)}
+        with django_capture_on_commit_callbacks(execute=True):
+            [result] = leads_services.upload_scans(
+                session=world["session"], by_user=world["alpha_staff"], scans=[scan]
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            leads_services.update_lead(lead=world["lead"], by_user=world["alpha_staff"], rating="cold")
+        assert heard == [("captured", result["lead"]), ("update", world["lead"].pk)]
+    finally:
+        leads_services.lead_captured.disconnect(captured)
+        leads_services.lead_changed.disconnect(changed)
