@@ -1,5 +1,5 @@
 """Lead capture on a phone: the demo supplier's staff scans the demo buyer's badge (typed code), goes
-offline, scans two more (a photo of a QR code fed to the camera input, and a typed code), comes back
+offline, reopens the page (from the service worker), scans two more (a photo of a QR code fed to the camera input, and a typed code), comes back
 online and sees three leads, no duplicates; then turns the demo buyer's lead into an inquiry."""
 
 import io
@@ -73,7 +73,14 @@ def test_staff_scans_badges_offline_and_turns_a_lead_into_an_inquiry(live_server
                 .map(e => e.tagName + '.' + e.className + '#' + e.id).slice(0, 8)"""
         )
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
-        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== undefined")
+        # The service worker keeps the page and its scripts for a visit without a connection.
+        page.wait_for_function(
+            """async () => {
+                const cache = await caches.open('trustfair-leads-v2');
+                const urls = [location.href, ...Array.from(document.querySelectorAll('script[src]'), (e) => e.src)];
+                return (await Promise.all(urls.map((u) => cache.match(u)))).every(Boolean);
+            }"""
+        )
 
         # 1. Online: the demo buyer's badge, code typed.
         page.get_by_label("Badge code", exact=True).fill(codes[0])
@@ -87,6 +94,9 @@ def test_staff_scans_badges_offline_and_turns_a_lead_into_an_inquiry(live_server
         # 2. Offline: a photo of a badge fed to the camera input, then a typed code.
         context.set_offline(True)
         page.wait_for_function("!navigator.onLine")
+        page.reload()  # opened again without a connection: from the service worker's cache
+        page.wait_for_function("typeof window.jsQR === 'function'")
+        assert page.locator("#scan-online").inner_text() == "Offline — scans wait on this phone"
         page.set_input_files("#scan-photo", str(qr_png))
         page.wait_for_function(f"document.getElementById('scan-code').value === {codes[1]!r}")
         page.get_by_label("Warm", exact=True).check()

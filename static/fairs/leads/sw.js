@@ -2,7 +2,7 @@
    The capture page and its assets are kept in a cache so the page opens without a connection;
    scans themselves wait in IndexedDB (capture.js), not here. */
 "use strict";
-const CACHE = "trustfair-leads-v1";
+const CACHE = "trustfair-leads-v2";
 
 self.addEventListener("install", (event) => { self.skipWaiting(); });
 self.addEventListener("activate", (event) => { event.waitUntil(self.clients.claim()); });
@@ -28,9 +28,9 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fetch(request).then((response) => {
       if (response.ok) { const copy = response.clone(); caches.open(CACHE).then((c) => c.put(request, copy)); }
       return response;
-    }).catch(() => caches.match(request, { ignoreSearch: true })));
+    }).catch(() => caches.match(request, { ignoreSearch: true, ignoreVary: true })));
   } else if (isStatic) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request).then((response) => {
+    event.respondWith(caches.match(request, { ignoreVary: true }).then((hit) => hit || fetch(request).then((response) => {
       if (response.ok) { const copy = response.clone(); caches.open(CACHE).then((c) => c.put(request, copy)); }
       return response;
     })));
