@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d $${PYENV_ROOT:-$$HOME/
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test system-deps lint messages
+.PHONY: install run test system-deps lint messages vendor-jsqr
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or 3.13 is required (Django 6.1 needs it): install python3.13 and run again." >&2; exit 1; fi
@@ -47,3 +47,7 @@ test: system-deps install
 lint: $(PY)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The QR decoder of the lead-capture page, refreshed from npm (see static/fairs/leads/vendor/).
+vendor-jsqr:
+	scripts/vendor_jsqr.sh

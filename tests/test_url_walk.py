@@ -15,7 +15,7 @@ from credit.models import FactDispute, GatingOverride
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.deals.models import Deal
-from marketplace.fairs.models import Badge
+from marketplace.fairs.models import Badge, Lead
 from marketplace.financing.models import FinancingApplication
 from marketplace.insurance.models import Claim, CreditLimit, Declaration
 from marketplace.matchmaking.models.meetings import Meeting
@@ -56,7 +56,13 @@ from tests.marketplace.deals.factories import (
     agreed_deal,
 )
 from tests.marketplace.deals.factories import DisputeEvidenceFactory as DealDisputeEvidenceFactory
-from tests.marketplace.fairs.factories import BadgeFactory, FairSessionFactory, ServicePointFactory
+from tests.marketplace.fairs.factories import (
+    BadgeFactory,
+    FairSessionFactory,
+    RegistrationFactory,
+    ServicePointFactory,
+)
+from tests.marketplace.fairs.factories_leads import LeadFactory
 from tests.marketplace.financing.factories import FinancingApplicationFactory
 from tests.marketplace.insurance.factories import (
     ClaimFactory,
@@ -102,6 +108,7 @@ QUOTATION_MESSAGE = "SECRET-B-QUOTATION-TO-D"
 MEETING_SUBJECT = "SECRET-B-D-MEETING"
 FINANCING_NOTE = "SECRET-B-FINANCING-NOTE"
 BADGE_HOLDER = "SECRET-B-BADGE-HOLDER"
+LEAD_NOTES = "SECRET-B-LEAD-NOTES-ON-D"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -124,6 +131,8 @@ MAY_SEE = {
     FINANCING_NOTE: {"risk_officer"},
     # B's owner's fair badge: only its holder and the staff of B's service point (B's owner here) see it.
     BADGE_HOLDER: set(),
+    # B's notes on the badge of D's buyer scanned at B's booth: D sees that B scanned it, never the notes.
+    LEAD_NOTES: set(),
 }
 
 # Routes left out of the walk, with the reason.
@@ -256,6 +265,15 @@ def world():
         requester=b_owner, requester_company=b, invitee_company=d, subject=MEETING_SUBJECT
     )
     w["meeting_slot"] = MeetingSlotFactory(meeting=w["meeting"])
+    # --- fair leads: B scanned the badge of D's buyer at B's booth, with notes ---
+    w["lead"] = LeadFactory(
+        company=b,
+        badge=BadgeFactory(
+            registration=RegistrationFactory(session=w["session"], user=people["audience_buyer"], company=d)
+        ),
+        notes=LEAD_NOTES,
+        scanned_by=b_owner,
+    )
     # --- export credit insurance: B's limit on D with an insurer, a declared shipment and its claim ---
     limit = CreditLimitFactory(
         policy=PolicyFactory(insured=b), deal=w["ordered_deal"], buyer=d, approved=True
@@ -424,6 +442,14 @@ def _kwargs(w):
             f"badges:{name}": [{"pk": w["service_point"].pk, "badge_pk": w["badge"].pk}]
             for name in ("desk_badge", "desk_badge_pdf", "desk_reprint", "desk_revoke")
         },
+        "leads:lead_list": [{}],
+        "leads:service_worker": [{}],
+        "leads:mine": [{}],
+        "leads:withdraw": [{"pk": w["lead"].pk}],
+        "leads:capture": [{"slug": w["session"].slug}],
+        "leads:upload": [{"slug": w["session"].slug}],
+        "leads:lead_detail": [{"pk": w["lead"].pk}],
+        "leads:convert": [{"pk": w["lead"].pk}],
         "credit:batch_list": [{}],
         "credit:batch_upload": [{}],
         "credit:batch_detail": [],
@@ -527,6 +553,8 @@ def _state(w):
         Claim.objects.values_list("status").get(pk=w["insurance_claim"].pk),
         # B's owner's badge: only B's service point reprints or revokes it.
         Badge.objects.values_list("nonce", "revoked_at").get(pk=w["badge"].pk),
+        # B's lead: only B edits or converts it.
+        Lead.objects.values_list("notes", "rating", "status", "deal").get(pk=w["lead"].pk),
     )
 
 

@@ -32,7 +32,7 @@ from marketplace.companies import demo as companies_demo
 from marketplace.companies.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
 from marketplace.companies.models import Company, Industry, User
 from marketplace.deals import demo as deals_demo
-from marketplace.fairs import badges_demo
+from marketplace.fairs import badges_demo, leads_demo
 from marketplace.fairs import demo as fairs_demo
 from marketplace.fairs.models import FairSession
 from marketplace.financing import demo as financing_demo
@@ -193,6 +193,13 @@ class Command(BaseCommand):
         )
         # After the fairs and the demo users: registered buyers with badges, a desk, the past session's check-ins.
         added["fair badges"] = badges_demo.seed_badges(users=world.users, seed=seed, stage=stage)
+        # After the fairs and the catalog: badges scanned at the demo supplier's booth in the past session.
+        added["fair leads"] = leads_demo.seed_leads(
+            users=world.users,
+            supplier_slug=companies_demo.DEMO_SUPPLIER["slug"],
+            domain=DEMO_DOMAIN,
+            stage=stage,
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_demo done in {time.monotonic() - started:.1f} s: {Industry.objects.count()} industries, "
