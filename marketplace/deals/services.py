@@ -154,9 +154,10 @@ class Opening:
 
 @transaction.atomic
 def open_deal(*, buyer: Company, supplier: Company, by_user, opening: Opening) -> Deal:
-    """Open a deal as an inquiry from `buyer` to `supplier`, asked by `by_user` (a member of the buyer).
+    """Open a deal as an inquiry from `buyer` to `supplier`, asked by `by_user`: a member of the buyer, or —
+    for a fair lead only, a visitor who let the exhibitor follow up — a member of the supplier.
 
-    The first record event ("open") holds the source and the buyer's words; the words also start the
+    The first record event ("open") holds the source and the opener's words; the words also start the
     thread as its first message. Showcases, the catalog, RFQ quotations and fair leads all call this.
     """
     if not buyer.is_buyer:
@@ -167,7 +168,11 @@ def open_deal(*, buyer: Company, supplier: Company, by_user, opening: Opening) -
         raise ValidationError(_("A company cannot open a deal with itself."))
     if opening.kind not in DealSource.values:
         raise ValidationError(_("Unknown source of a deal."))
-    if not permissions.can_act_for_company(by_user, buyer):
+    if permissions.can_act_for_company(by_user, buyer):
+        opener = buyer
+    elif opening.kind == DealSource.FAIR_LEAD and permissions.can_act_for_company(by_user, supplier):
+        opener = supplier  # the exhibitor follows up a badge it scanned at its booth
+    else:
         raise PermissionDenied
     now = timezone.now()
     deal = Deal(
@@ -193,7 +198,7 @@ def open_deal(*, buyer: Company, supplier: Company, by_user, opening: Opening) -
         deal,
         "open",
         actor_user=by_user,
-        actor_company=buyer.pk,
+        actor_company=opener.pk,
         data={
             "from": "",
             "to": deal.state,
@@ -213,12 +218,12 @@ def open_deal(*, buyer: Company, supplier: Company, by_user, opening: Opening) -
         actor=by_user,
         action="deals.deal.open",
         obj=deal,
-        company_id=buyer.pk,
+        company_id=opener.pk,
         data={"event": "open", "from": "", "to": deal.state, "source": opening.kind},
     )
     if opening.message.strip():
         message = Message.objects.create(
-            deal=deal, author=by_user, author_company=buyer, body=opening.message.strip(), created_at=now
+            deal=deal, author=by_user, author_company=opener, body=opening.message.strip(), created_at=now
         )
         Message.objects.filter(pk=message.pk).update(event=event)
     DealReadState.objects.update_or_create(deal=deal, user=by_user, defaults={"last_read_at": timezone.now()})

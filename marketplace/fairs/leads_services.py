@@ -22,7 +22,6 @@ from marketplace.core import audit
 from marketplace.core.signals import send_after_commit
 from marketplace.deals import services as deal_services
 from marketplace.deals.models import DealSource
-from marketplace.deals.permissions import can_act_for_company
 from marketplace.fairs import badge_tokens
 from marketplace.fairs.models import FairSession, Lead, LeadQuestion, LeadRating, LeadStatus
 
@@ -266,10 +265,9 @@ def withdraw_consent(*, lead: Lead, by_user) -> Lead:
 
 @transaction.atomic
 def convert_to_inquiry(*, lead: Lead, by_user, subject: str = "", message: str = ""):
-    """Turn a lead into an inquiry: a deal between the scanned buyer's company and the exhibitor.
-
-    The deal is opened in the name of the person whose badge was scanned (open_deal takes a member of
-    the buyer); the audit event names the exhibitor's user who turned it. A lead converts once.
+    """Turn a lead into an inquiry: a deal between the scanned buyer's company and the exhibitor, opened by
+    the exhibitor's `by_user` (deals lets a supplier open a deal from a fair lead) with its own message —
+    never its private notes on the lead. A lead converts once, and only while the buyer lets it follow up.
     """
     if not may_see_lead(by_user, lead):
         raise PermissionDenied
@@ -281,8 +279,7 @@ def convert_to_inquiry(*, lead: Lead, by_user, subject: str = "", message: str =
             _("The buyer asked for no follow-up: this lead cannot be turned into an inquiry.")
         )
     buyer = locked.registration.company
-    person = locked.registration.user
-    if buyer is None or not buyer.is_buyer or person is None or not can_act_for_company(person, buyer):
+    if buyer is None or not buyer.is_buyer:
         raise ValidationError(
             _("The scanned visitor has no account at a buyer company yet: follow up by email first.")
         )
@@ -290,12 +287,12 @@ def convert_to_inquiry(*, lead: Lead, by_user, subject: str = "", message: str =
     deal = deal_services.open_deal(
         buyer=buyer,
         supplier=locked.company,
-        by_user=person,
+        by_user=by_user,
         opening=deal_services.Opening(
             kind=DealSource.FAIR_LEAD,
             reference=f"lead-{locked.pk}",
             subject=subject or _("Follow-up from %(session)s") % {"session": locked.session.name},
-            message=message or locked.notes or _("We met at the booth."),
+            message=message or _("We met at the booth."),
             product_id=product_ids[0] if product_ids else None,
             details={"lead": locked.pk, "session": locked.session_id, "turned_by": by_user.pk},
         ),

@@ -132,3 +132,33 @@ def test_cancel_needs_a_reason_and_not_after_a_shipment(deal, parties):
     with pytest.raises(ValidationError, match="shipped"):
         services.cancel(deal=deal, by_user=parties["buyer_user"], reason="late")
     assert snapshot(deal) == before
+
+
+@pytest.mark.parametrize("kind", ["product", "company", "showcase_interest", "rfq"])
+def test_a_supplier_opens_a_deal_only_from_a_fair_lead(parties, kind):
+    """The supplier side may open an inquiry only to follow up a badge scanned at its booth."""
+    buyer, supplier = parties["buyer_user"].company, parties["supplier_user"].company
+    with pytest.raises(PermissionDenied):
+        services.open_deal(
+            buyer=buyer,
+            supplier=supplier,
+            by_user=parties["supplier_user"],
+            opening=services.Opening(kind=kind),
+        )
+    assert not Deal.objects.filter(buyer=buyer, supplier=supplier, source_kind=kind).exists()
+    deal = services.open_deal(
+        buyer=buyer,
+        supplier=supplier,
+        by_user=parties["supplier_user"],
+        opening=services.Opening(kind="fair_lead", reference="lead-1", message="We met at the booth."),
+    )
+    opening = deal.events.get(seq=1)
+    assert opening.actor_company_id == supplier.pk and deal.messages.get().author_company == supplier
+    # Nobody outside both parties opens one from a lead either.
+    with pytest.raises(PermissionDenied):
+        services.open_deal(
+            buyer=buyer,
+            supplier=supplier,
+            by_user=parties["third_user"],
+            opening=services.Opening(kind="fair_lead"),
+        )

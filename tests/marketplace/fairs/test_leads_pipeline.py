@@ -141,6 +141,11 @@ def test_turn_a_lead_into_an_inquiry_once(world, client, django_capture_on_commi
     assert response["Location"] == deal.get_absolute_url()
     assert deal.buyer == world["buyer_company"] and deal.supplier == lead.company
     assert deal.source_kind == "fair_lead" and deal.source_reference == f"lead-{lead.pk}"
+    # Opened by the exhibitor's staff, on the exhibitor's side of the record; its private notes stay out.
+    opening = deal.events.get(seq=1)
+    assert opening.actor_user == world["alpha_staff"] and opening.actor_company_id == lead.company_id
+    assert deal.created_by == world["alpha_staff"]
+    assert NOTES not in str(opening.data) and not deal.messages.filter(body__contains=NOTES).exists()
     lead.refresh_from_db()
     assert lead.status == LeadStatus.CONVERTED and lead.deal == deal
     assert leads_services.convert_to_inquiry(lead=lead, by_user=world["alpha_staff"]) == deal
