@@ -15,6 +15,7 @@ from credit.models import FactDispute, GatingOverride
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.deals.models import Deal
+from marketplace.fairs.models import HostedApplication
 from marketplace.financing.models import FinancingApplication
 from marketplace.insurance.models import Claim, CreditLimit, Declaration
 from marketplace.matchmaking.models.meetings import Meeting
@@ -56,6 +57,7 @@ from tests.marketplace.deals.factories import (
 )
 from tests.marketplace.deals.factories import DisputeEvidenceFactory as DealDisputeEvidenceFactory
 from tests.marketplace.fairs.factories import FairSessionFactory
+from tests.marketplace.fairs.factories_hosted import HostedApplicationFactory
 from tests.marketplace.financing.factories import FinancingApplicationFactory
 from tests.marketplace.insurance.factories import (
     ClaimFactory,
@@ -100,6 +102,7 @@ RFQ_TITLE = "SECRET-D-RFQ-FOR-B-ONLY"
 QUOTATION_MESSAGE = "SECRET-B-QUOTATION-TO-D"
 MEETING_SUBJECT = "SECRET-B-D-MEETING"
 FINANCING_NOTE = "SECRET-B-FINANCING-NOTE"
+HOSTED_NEED = "SECRET-B-HOSTED-PRODUCTS"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -118,6 +121,8 @@ MAY_SEE = {
     RFQ_TITLE: {"audience_buyer"},
     QUOTATION_MESSAGE: {"audience_buyer"},
     MEETING_SUBJECT: {"audience_buyer", "operator"},
+    # B's application to a hosted buyer meeting: the operators (and the partner chamber) only.
+    HOSTED_NEED: {"operator"},
     # B's financing with a partner bank: never the buyer (D), only the platform's risk officers besides B.
     FINANCING_NOTE: {"risk_officer"},
 }
@@ -252,6 +257,10 @@ def world():
         requester=b_owner, requester_company=b, invitee_company=d, subject=MEETING_SUBJECT
     )
     w["meeting_slot"] = MeetingSlotFactory(meeting=w["meeting"])
+    # --- hosted buyer meetings: B's application to an event, its products a secret of B and the hosts ---
+    w["hosted_application"] = HostedApplicationFactory(
+        company=b, applicant=b_owner, side="supplier", need=HOSTED_NEED
+    )
     # --- export credit insurance: B's limit on D with an insurer, a declared shipment and its claim ---
     limit = CreditLimitFactory(
         policy=PolicyFactory(insured=b), deal=w["ordered_deal"], buyer=d, approved=True
@@ -397,6 +406,13 @@ def _kwargs(w):
         "notifications:notification_list": [{}],
         "notifications:notification_read": [{}],
         "fairs:session_list": [{}],
+        "buyer_meetings:event_list": [{}],
+        "buyer_meetings:event_create": [{}],
+        **{
+            f"buyer_meetings:{name}": [{"pk": w["hosted_application"].event_id}]
+            for name in ("event_edit", "manage", "action", "apply", "agenda", "agenda_ics", "agenda_pdf")
+        },
+        "buyer_meetings:answer": [{"pk": w["hosted_application"].event_id, "pair_pk": 999999}],
         "fairs:session_detail": [{"slug": w["session"].slug}],
         "credit:batch_list": [{}],
         "credit:batch_upload": [{}],
@@ -499,6 +515,7 @@ def _state(w):
         CreditLimit.objects.values_list("status", "amount", "used").get(pk=w["insurance_limit"].pk),
         Declaration.objects.values_list("status").get(pk=w["insurance_declaration"].pk),
         Claim.objects.values_list("status").get(pk=w["insurance_claim"].pk),
+        HostedApplication.objects.values_list("status", "need").get(pk=w["hosted_application"].pk),
     )
 
 
