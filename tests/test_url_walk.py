@@ -410,7 +410,16 @@ def _kwargs(w):
         "buyer_meetings:event_create": [{}],
         **{
             f"buyer_meetings:{name}": [{"pk": w["hosted_application"].event_id}]
-            for name in ("event_edit", "manage", "action", "apply", "agenda", "agenda_ics", "agenda_pdf")
+            for name in (
+                "event_edit",
+                "manage",
+                "action",
+                "attendance",
+                "apply",
+                "agenda",
+                "agenda_ics",
+                "agenda_pdf",
+            )
         },
         "buyer_meetings:answer": [{"pk": w["hosted_application"].event_id, "pair_pk": 999999}],
         "fairs:session_detail": [{"slug": w["session"].slug}],

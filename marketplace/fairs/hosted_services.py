@@ -32,12 +32,13 @@ from marketplace.companies.permissions import is_member, is_operator
 from marketplace.core import audit
 from marketplace.core.signals import send_after_commit
 from marketplace.core.transitions import transition
-from marketplace.fairs import hosted_scheduler
+from marketplace.fairs import badge_tokens, hosted_scheduler
 from marketplace.fairs.models import (
     HOSTED_APPLICATION_TRANSITIONS,
     HOSTED_EVENT_TRANSITIONS,
     HostedApplication,
     HostedApplicationStatus,
+    HostedAttendance,
     HostedEvent,
     HostedEventStatus,
     HostedPair,
@@ -576,6 +577,102 @@ def schedule(event: HostedEvent, *, by_user, now: dt.datetime | None = None) -> 
             actor=by_user,
         )
     return {"placed": placed, "unplaced": unplaced}
+
+
+# --- attendance at the table ---------------------------------------------------------------------
+
+EARLY = dt.timedelta(minutes=15)  # a badge scanned this long before the slot counts for it
+
+
+def scan_at_table(
+    event: HostedEvent, *, by_user, table_number: int, code: str, now: dt.datetime | None = None
+) -> HostedAttendance:
+    """The table staff scan (or type) a badge: its company's side of the meeting at that table now is present.
+
+    The badge must admit its holder to the event's session (badge_tokens.read); the holder's company must
+    be one of the two sides of the meeting held at the table at this time.
+    """
+    if not can_take_attendance(by_user, event):
+        raise PermissionDenied
+    now = now or timezone.now()
+    try:
+        badge = badge_tokens.read(code, session=event.session)
+    except badge_tokens.BadgeRefused as exc:
+        raise ValidationError(str(exc)) from None
+    registration = badge.registration
+    with transaction.atomic():
+        pair = (
+            HostedPair.objects.select_for_update(of=("self",))
+            .filter(
+                event=event,
+                meeting__state=MeetingState.CONFIRMED,
+                meeting__table__hosted_table__number=table_number,
+                meeting__start__lte=now + EARLY,
+                meeting__end__gt=now,
+            )
+            .select_related("buyer", "supplier", "meeting")
+            .order_by("meeting__start")
+            .first()
+        )
+        if pair is None:
+            raise ValidationError(_("No meeting at this table now."))
+        if registration.company_id not in (pair.buyer.company_id, pair.supplier.company_id):
+            raise ValidationError(
+                _("%(name)s (%(company)s) is not in the meeting at this table now.")
+                % {"name": registration.full_name, "company": registration.company_name}
+            )
+        row, created = HostedAttendance.objects.get_or_create(
+            pair=pair,
+            company_id=registration.company_id,
+            defaults={"badge_holder": registration.full_name[:200], "scanned_by": by_user, "scanned_at": now},
+        )
+        if created:
+            audit.log(
+                actor=by_user,
+                action="fairs.hosted_pair.present",
+                obj=pair,
+                company_id=registration.company_id,
+                data={"badge": badge.pk, "table": table_number},
+            )
+    return row
+
+
+def settle_attendance(event: HostedEvent, *, by_user, now: dt.datetime | None = None) -> int:
+    """After the meetings: a side whose badge was not scanned while the other side's was is shown absent.
+
+    This is matchmaking's check-in record (`record_absence`): the no-show then stands under matchmaking's
+    own rules (the present side's claim, or the absent side's admission) and gives its meeting_missed
+    fact there. Meetings where nobody was scanned are left to the participants. Returns how many absences.
+    """
+    if not can_take_attendance(by_user, event):
+        raise PermissionDenied
+    now = now or timezone.now()
+    count = 0
+    pairs = (
+        HostedPair.objects.filter(event=event, meeting__state=MeetingState.CONFIRMED, meeting__end__lte=now)
+        .select_related("meeting__requester", "meeting__invitee", "buyer", "supplier")
+        .prefetch_related("attendance")
+    )
+    for pair in pairs:
+        present = {a.company_id for a in pair.attendance.all()}
+        if not present:
+            continue
+        meeting = pair.meeting
+        sides = ((pair.buyer.company_id, meeting.requester), (pair.supplier.company_id, meeting.invitee))
+        for company_id, person in sides:
+            if company_id in present or person is None:
+                continue
+            if meeting.attendance.filter(source="checkin", absent=person).exists():
+                continue
+            try:
+                meetings_services.record_absence(
+                    meeting, person, by=by_user if is_operator(by_user) else None, now=now
+                )
+            except ValidationError:
+                continue  # settled already
+            count += 1
+    audit.log(actor=by_user, action="fairs.hosted_event.settle_attendance", obj=event, data={"absent": count})
+    return count
 
 
 # --- what participants and hosts read ------------------------------------------------------------

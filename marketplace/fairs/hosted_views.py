@@ -264,3 +264,53 @@ def agenda_pdf(request, pk):
         language="zh-hans" if language.startswith("zh") else "en",
     )
     return pdf_response(pdf, filename=f"buyer-meetings-{event.pk}.pdf")
+
+
+@signed_in
+def attendance(request, pk):
+    """The table staff's page at the event: type or paste a badge code for a table; settle after the day."""
+    event = _managed(request, pk)
+    if not hs.can_take_attendance(request.user, event):
+        raise Http404
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "settle":
+                count = hs.settle_attendance(event, by_user=request.user)
+                messages.success(request, _("%(n)d absences recorded.") % {"n": count})
+            else:
+                try:
+                    number = int(request.POST.get("table", ""))
+                except ValueError:
+                    raise ValidationError(_("Choose a table.")) from None
+                row = hs.scan_at_table(
+                    event, by_user=request.user, table_number=number, code=request.POST.get("code", "")
+                )
+                messages.success(
+                    request,
+                    _("%(name)s is present at table %(n)d.") % {"name": row.badge_holder, "n": number},
+                )
+        except ValidationError as exc:
+            _errors(request, exc)
+        return redirect("buyer_meetings:attendance", event.pk)
+    zone = event.zone
+    pairs = (
+        event.pairs.filter(meeting__isnull=False)
+        .select_related("buyer__company", "supplier__company", "meeting__table__hosted_table")
+        .prefetch_related("attendance")
+        .order_by("meeting__start", "meeting__table__hosted_table__number")
+    )
+    rows = [
+        {
+            "pair": p,
+            "table": hs.table_number(p),
+            "start": p.meeting.start.astimezone(zone),
+            "present": {a.company_id for a in p.attendance.all()},
+            "outcome": p.meeting.get_outcome_display(),
+        }
+        for p in pairs
+    ]
+    return render(
+        request,
+        "fairs/hosted/attendance.html",
+        {"event": event, "rows": rows, "numbers": range(1, event.table_count + 1)},
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.event_edit, name="event_edit"),
     path("<int:pk>/manage/", views.event_manage, name="manage"),
     path("<int:pk>/manage/action/", views.event_action, name="action"),
+    path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/apply/", views.apply, name="apply"),
     path("<int:pk>/agenda/", views.agenda, name="agenda"),
     path("<int:pk>/agenda/<int:pair_pk>/answer/", views.answer, name="answer"),

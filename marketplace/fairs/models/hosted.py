@@ -27,6 +27,7 @@ __all__ = [
     "PairAnswer",
     "PairOrigin",
     "HostedPair",
+    "HostedAttendance",
 ]
 
 
@@ -248,3 +249,23 @@ class HostedPair(models.Model):
     @property
     def agreed(self) -> bool:
         return self.buyer_answer == PairAnswer.ACCEPTED == self.supplier_answer and not self.removed
+
+
+class HostedAttendance(models.Model):
+    """A company's side shown present at its hosted meeting: its badge scanned at the table."""
+
+    pair = models.ForeignKey(HostedPair, on_delete=models.CASCADE, related_name="attendance")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    badge_holder = models.CharField(_("name on the badge"), max_length=200)
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    scanned_at = models.DateTimeField(_("scanned"))
+
+    class Meta:
+        ordering = ["pair", "scanned_at"]
+        verbose_name = _("hosted meeting attendance")
+        constraints = [models.UniqueConstraint(fields=["pair", "company"], name="hosted_one_scan_per_side")]
+
+    def __str__(self):
+        return f"{self.company} @ {self.pair}"

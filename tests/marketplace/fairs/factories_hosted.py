@@ -5,7 +5,13 @@ import datetime
 import factory
 from django.utils import timezone
 
-from marketplace.fairs.models import HostedApplication, HostedEvent, HostedPair, HostedTable
+from marketplace.fairs.models import (
+    HostedApplication,
+    HostedAttendance,
+    HostedEvent,
+    HostedPair,
+    HostedTable,
+)
 from tests.marketplace.companies.factories import CompanyFactory, IndustryFactory, UserFactory
 from tests.marketplace.fairs.factories import FairSessionFactory
 from tests.marketplace.matchmaking.factories_meetings import MeetingTableFactory
@@ -64,3 +70,13 @@ class HostedPairFactory(factory.django.DjangoModelFactory):
         company=factory.SubFactory(CompanyFactory, kind="supplier"),
         need="dishwashers",
     )
+
+
+class HostedAttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HostedAttendance
+
+    pair = factory.SubFactory(HostedPairFactory)
+    company = factory.LazyAttribute(lambda o: o.pair.buyer.company)
+    badge_holder = "Anna Weber"
+    scanned_at = factory.LazyFunction(timezone.now)

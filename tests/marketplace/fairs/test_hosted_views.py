@@ -3,14 +3,19 @@
 import datetime as dt
 
 import pytest
+from freezegun import freeze_time
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
 from marketplace.companies.models import CompanyKind
+from marketplace.fairs import badge_tokens
 from marketplace.fairs import hosted_services as hs
 from marketplace.fairs.models import HostedEvent, HostedPair
+from marketplace.matchmaking import meetings_services
 from tests.marketplace.companies.factories import CompanyFactory, IndustryFactory, MembershipFactory
-from tests.marketplace.fairs.factories import FairSessionFactory
+from tests.marketplace.fairs.factories import BadgeFactory, FairSessionFactory, RegistrationFactory
+from tests.marketplace.fairs.factories_hosted import HostedEventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +143,53 @@ def test_another_buyer_gets_404_and_anonymous_goes_to_login(client, scheduled):
     client.logout()
     response = client.get(reverse("buyer_meetings:agenda", args=[event.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def _badge(user, event):
+    registration = RegistrationFactory(
+        session=event.session, user=user, company=user.company, full_name="Anna Weber"
+    )
+    return badge_tokens.token_for(BadgeFactory(registration=registration))
+
+
+def test_badge_scan_at_the_table_then_no_show_by_matchmaking_rules(client, scheduled, operator):
+    event, buyer, supplier = scheduled["event"], scheduled["buyer"], scheduled["supplier"]
+    pair = HostedPair.objects.select_related("meeting").get(event=event)
+    meeting = pair.meeting
+    # Only the buyer comes to table 1.
+    row = hs.scan_at_table(
+        event, by_user=scheduled["chamber"], table_number=1, code=_badge(buyer, event), now=meeting.start
+    )
+    assert row.company == buyer.company
+    with pytest.raises(ValidationError, match="not a TrustFair badge"):
+        hs.scan_at_table(event, by_user=operator, table_number=1, code="B1.forged:xx", now=meeting.start)
+    stranger = person(CompanyKind.BUYER, country="DE")
+    with pytest.raises(ValidationError, match="not in the meeting"):
+        hs.scan_at_table(
+            event, by_user=operator, table_number=1, code=_badge(stranger, event), now=meeting.start
+        )
+    other_session = _badge(person(CompanyKind.BUYER, country="DE"), HostedEventFactory())
+    with pytest.raises(ValidationError, match="another fair session"):
+        hs.scan_at_table(event, by_user=operator, table_number=1, code=other_session, now=meeting.start)
+    with pytest.raises(PermissionDenied):
+        hs.scan_at_table(
+            event, by_user=buyer, table_number=1, code=_badge(supplier, event), now=meeting.start
+        )
+    assert hs.settle_attendance(event, by_user=operator, now=meeting.end) == 1
+    assert hs.settle_attendance(event, by_user=operator, now=meeting.end) == 0
+    # The present buyer's claim and the check-in record settle it as matchmaking decides: missed by the supplier.
+    with freeze_time(meeting.end + dt.timedelta(minutes=5)):
+        meetings_services.record_attendance(meeting, by_user=buyer, mark="no_show")
+    meeting.refresh_from_db()
+    assert meeting.outcome == "missed" and meeting.missed_by == supplier
+
+
+def test_attendance_page_for_hosts_only(client, scheduled):
+    url = reverse("buyer_meetings:attendance", args=[scheduled["event"].pk])
+    client.force_login(scheduled["buyer"])
+    assert client.get(url).status_code == 404
+    client.force_login(scheduled["chamber"])
+    page = client.get(url)
+    assert page.status_code == 200 and scheduled["supplier"].company.name in page.content.decode()
+    response = client.post(url, {"table": "1", "code": "nonsense"}, follow=True)
+    assert "not a TrustFair badge" in response.content.decode()
