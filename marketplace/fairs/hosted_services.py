@@ -5,7 +5,8 @@ Who may do what
 - Operators create, edit and run an event (open, close, propose, adjust, schedule, publish, take attendance).
 - Members of the event's partner organisation (the chamber) co-host read-only: they see the event's
   applications, pairs and schedule, and may take attendance at the tables; they change nothing else.
-- A buyer or supplier company applies (an acting member), answers its own proposed meetings and sees its
+- A buyer (from the event's countries) or a supplier applies (an acting member; a supplier outside the
+  event's industry is flagged for the operators, not refused), answers its own proposed meetings and sees its
   own agenda only.
 
 Meetings are booked through matchmaking's meetings service: the buyer's applicant requests the slot at
@@ -232,10 +233,8 @@ def apply(*, event: HostedEvent, by_user, side: str, need: str, hs_code: str = "
         elif side == HostedSide.SUPPLIER:
             if not company.is_supplier:
                 raise ValidationError({"side": _("Only a supplier company applies as a supplier.")})
-            if company.industry_id != locked.industry_id:
-                raise ValidationError(
-                    _("This event is for suppliers of %(industry)s.") % {"industry": locked.industry}
-                )
+            # A supplier of another industry may still apply (a maker of parts, a trading company): the
+            # operators see it flagged on the event's page and decide.
         else:
             raise ValidationError({"side": _("Choose buyer or supplier.")})
         if HostedApplication.objects.filter(event=locked, company=company).exists():

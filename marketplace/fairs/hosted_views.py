@@ -96,7 +96,7 @@ def _managed(request, pk) -> HostedEvent:
 @signed_in
 def event_manage(request, pk):
     event = _managed(request, pk)
-    applications = list(event.applications.select_related("company", "applicant"))
+    applications = list(event.applications.select_related("company", "applicant", "event"))
     pairs = list(
         event.pairs.select_related("buyer__company", "supplier__company", "meeting__table__hosted_table")
     )

@@ -205,6 +205,11 @@ class HostedApplication(models.Model):
     def __str__(self):
         return f"{self.company} → {self.event}"
 
+    @property
+    def outside_industry(self) -> bool:
+        """A supplier of another industry than the event's: shown to the operators who decide."""
+        return self.side == HostedSide.SUPPLIER and self.company.industry_id != self.event.industry_id
+
 
 class PairAnswer(models.TextChoices):
     PENDING = "pending", _("Waiting")

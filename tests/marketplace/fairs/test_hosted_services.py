@@ -80,13 +80,17 @@ def test_only_an_operator_creates_events(buyer_owner, industry):
         )
 
 
-def test_buyer_outside_the_region_and_supplier_outside_the_industry_are_refused(event):
+def test_buyer_outside_the_region_is_refused_supplier_outside_the_industry_flagged(event):
     us_buyer = person(CompanyKind.BUYER, country="US")
     with pytest.raises(ValidationError, match="buyers from EU"):
         hs.apply(event=event, by_user=us_buyer, side="buyer", need="kettles")
     other = person(CompanyKind.SUPPLIER)
-    with pytest.raises(ValidationError, match="suppliers of"):
-        hs.apply(event=event, by_user=other, side="supplier", need="kettles")
+    flagged = hs.apply(event=event, by_user=other, side="supplier", need="kettle parts")
+    assert flagged.outside_industry
+    in_industry = person(CompanyKind.SUPPLIER, industry=event.industry)
+    assert not hs.apply(event=event, by_user=in_industry, side="supplier", need="kettles").outside_industry
+    with pytest.raises(ValidationError, match="Only a buyer"):
+        hs.apply(event=event, by_user=person(CompanyKind.SUPPLIER), side="buyer", need="kettles")
     de_buyer = person(CompanyKind.BUYER, country="DE")
     hs.apply(event=event, by_user=de_buyer, side="buyer", need="kettles")
     with pytest.raises(ValidationError, match="already applied"):

@@ -3,10 +3,10 @@
 import datetime as dt
 
 import pytest
-from freezegun import freeze_time
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
+from freezegun import freeze_time
 
 from marketplace.companies.models import CompanyKind
 from marketplace.fairs import badge_tokens

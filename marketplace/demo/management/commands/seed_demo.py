@@ -33,6 +33,7 @@ from marketplace.companies.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
 from marketplace.companies.models import Company, Industry, User
 from marketplace.deals import demo as deals_demo
 from marketplace.fairs import demo as fairs_demo
+from marketplace.fairs import hosted_demo
 from marketplace.fairs.models import FairSession
 from marketplace.financing import demo as financing_demo
 from marketplace.insurance import demo as insurance_demo
@@ -189,6 +190,10 @@ class Command(BaseCommand):
             demo_supplier_slug=companies_demo.DEMO_SUPPLIER["slug"],
             seed=seed,
             stage=stage,
+        )
+        # After fairs and the meetings: the hosted buyer meeting books its tables around the demo meetings.
+        added["buyer meetings"] = hosted_demo.seed_hosted(
+            users=world.users, operator_email=f"operator@{DEMO_DOMAIN}", stage=stage
         )
         self.stdout.write(
             self.style.SUCCESS(
