@@ -25,7 +25,36 @@ TITLE_ZH = "欧盟采购商·家用电器采购见面会"
 CHAMBER_SLUG = "euro-china-chamber-of-commerce"
 INDUSTRY_SLUG = "home-appliances"
 # The EU members and the UK (the demo buyer imports through Felixstowe).
-EUROPE = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "GB"]
+EUROPE = [
+    "AT",
+    "BE",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "HU",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
+    "GB",
+]
 NEEDS = {
     DEMO_BUYER_OWNER: ("Built-in dishwashers and washing machines, energy class A, CE marked", "8422"),
     SECOND_BUYER_OWNER: ("Kitchen appliances: kettles, toasters and small motors for them", "8516"),
