@@ -8,6 +8,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 
+from django.db import transaction
 from django.utils import timezone
 
 from marketplace.companies.demo import (
@@ -63,6 +64,7 @@ NEEDS = {
 }
 
 
+@transaction.atomic  # all or nothing: a half-built event would stop a later run from finishing it
 def seed_hosted(
     *, users: dict, operator_email: str, stage: Callable[..., None] = lambda *a, **k: None
 ) -> int:
@@ -73,13 +75,11 @@ def seed_hosted(
     operator = users.get(operator_email)
     chamber = Company.objects.filter(slug=CHAMBER_SLUG).first()
     industry = Industry.objects.filter(slug=INDUSTRY_SLUG).first()
-    people = {email: users.get(email) for email in NEEDS}
-    if (
-        session is None
-        or operator is None
-        or industry is None
-        or any(u is None or u.company is None for u in people.values())
-    ):
+    # The second buyer and supplier exist only in a world large enough to draw them: seed with who is there.
+    people = {email: u for email in NEEDS if (u := users.get(email)) is not None and u.company is not None}
+    if session is None or operator is None or industry is None:
+        return 0
+    if DEMO_BUYER_OWNER not in people or DEMO_SUPPLIER_OWNER not in people:
         return 0
     if HostedEvent.objects.filter(session=session, title=TITLE).exists():
         return 0
@@ -103,8 +103,8 @@ def seed_hosted(
         apply_by=min(day - dt.timedelta(days=7), max(today, session.starts_on - dt.timedelta(days=7))),
     )
     event = hs.move_event(event, by_user=operator, to="open")
-    for email, (need, hs_code) in NEEDS.items():
-        user = people[email]
+    for email, user in people.items():
+        need, hs_code = NEEDS[email]
         side = "buyer" if user.company.is_buyer and not user.company.is_supplier else "supplier"
         application = hs.apply(event=event, by_user=user, side=side, need=need, hs_code=hs_code)
         hs.decide(application, by_user=operator, accept=True)

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -336,14 +336,20 @@ def rank_suppliers(
 
 
 def _reasons(match: ranking.Match) -> list[dict]:
-    return [
-        {"signal": r.signal, "points": r.points, "message": r.message, "params": r.params}
-        for r in match.top_reasons
-    ]
+    """The match's top reasons in words, in both languages (their values may be objects JSON cannot hold)."""
+    out = []
+    for reason in match.top_reasons:
+        with translation.override("en"):
+            en = reason.text
+        with translation.override("zh-hans"):
+            zh = reason.text
+        out.append({"signal": reason.signal, "points": reason.points, "en": en, "zh": zh})
+    return out
 
 
 def reason_texts(pair: HostedPair) -> list[str]:
-    return [ranking.Reason(**r).text for r in pair.reasons]
+    chinese = (translation.get_language() or "").startswith("zh")
+    return [(r.get("zh") if chinese else None) or r.get("en", "") for r in pair.reasons]
 
 
 @transaction.atomic

@@ -4,11 +4,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from marketplace.companies.models import CompanyKind
 from marketplace.fairs import hosted_services as hs
 from marketplace.fairs.models import HostedEventStatus, HostedPair, PairAnswer
 from marketplace.matchmaking import meetings_services
+from marketplace.matchmaking.models.matching import SupplierSignals
 from marketplace.matchmaking.models.meetings import Booking, MeetingState
 from tests.marketplace.companies.factories import CompanyFactory, IndustryFactory, MembershipFactory
 from tests.marketplace.fairs.factories import FairSessionFactory
@@ -195,3 +197,19 @@ def test_operator_adjusts_pairs(event, operator, industry):
     assert back.pk == pair.pk and not back.removed
     with pytest.raises(ValidationError):
         hs.add_pair(event, by_user=operator, buyer=s, supplier=b)
+
+
+def test_proposals_carry_the_rankings_reasons_in_both_languages(event, operator, industry):
+    buyer = person(CompanyKind.BUYER, country="DE")
+    supplier = person(CompanyKind.SUPPLIER, industry=industry)
+    SupplierSignals.objects.update_or_create(
+        supplier=supplier.company, defaults={"verified": True, "grade": "A", "inquiries": 10, "replied": 10}
+    )
+    applied(event, operator, buyer, "buyer")
+    applied(event, operator, supplier, "supplier")
+    hs.propose_pairs(event, by_user=operator)
+    pair = HostedPair.objects.get(event=event)
+    assert pair.score > 0 and pair.reasons
+    assert all(r["en"] and r["zh"] for r in pair.reasons)
+    with translation.override("zh-hans"):
+        assert hs.reason_texts(pair) == [r["zh"] for r in pair.reasons]
