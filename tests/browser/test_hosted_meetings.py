@@ -114,6 +114,11 @@ def test_operator_runs_a_hosted_buyer_meeting_and_the_buyer_gets_its_agenda(live
     click(page, "Schedule accepted pairs")
     assert "1 meetings booked" in page.locator(".messages").inner_text()
     click(page, "Publish the schedule")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_role("link", name="Attendance").first.click()
+    page.wait_for_load_state()
+    assert "Harbourline Imports" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # The buyer sees its agenda on the phone and downloads the calendar and the PDF.
     sign_in(page, base, buyer.email)
