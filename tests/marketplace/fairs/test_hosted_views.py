@@ -193,3 +193,16 @@ def test_attendance_page_for_hosts_only(client, scheduled):
     assert page.status_code == 200 and scheduled["supplier"].company.name in page.content.decode()
     response = client.post(url, {"table": "1", "code": "nonsense"}, follow=True)
     assert "not a TrustFair badge" in response.content.decode()
+
+
+def test_editing_after_booking_keeps_the_day_and_tables(client, scheduled, operator):
+    event = scheduled["event"]
+    with pytest.raises(ValidationError, match="already booked"):
+        hs.update_event(event, by_user=operator, table_count=3)
+    renamed = hs.update_event(event, by_user=operator, title="EU buyers, appliances")
+    assert renamed.title == "EU buyers, appliances" and renamed.tables.count() == 1
+    client.force_login(operator)
+    page = client.get(reverse("buyer_meetings:event_edit", args=[event.pk]))
+    assert page.status_code == 200 and "EU buyers, appliances" in page.content.decode()
+    client.force_login(scheduled["chamber"])
+    assert client.get(reverse("buyer_meetings:event_edit", args=[event.pk])).status_code == 403
