@@ -20,7 +20,11 @@ FACTORY_MODULES = {
     "companies": "tests.marketplace.companies.factories",
     "catalog": "tests.marketplace.catalog.factories",
     "showcases": "tests.marketplace.showcases.factories",
-    "fairs": ("tests.marketplace.fairs.factories", "tests.marketplace.fairs.factories_leads"),
+    "fairs": (
+        "tests.marketplace.fairs.factories",
+        "tests.marketplace.fairs.factories_leads",
+        "tests.marketplace.fairs.factories_hosted",
+    ),
     "notifications": "tests.marketplace.notifications.factories",
     "deals": "tests.marketplace.deals.factories",
     "insurance": "tests.marketplace.insurance.factories",

@@ -16,6 +16,7 @@ from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.deals.models import Deal
 from marketplace.fairs.models import Badge, Lead
+from marketplace.fairs.models import HostedApplication
 from marketplace.financing.models import FinancingApplication
 from marketplace.insurance.models import Claim, CreditLimit, Declaration
 from marketplace.matchmaking.models.meetings import Meeting
@@ -63,6 +64,8 @@ from tests.marketplace.fairs.factories import (
     ServicePointFactory,
 )
 from tests.marketplace.fairs.factories_leads import LeadFactory
+from tests.marketplace.fairs.factories import FairSessionFactory
+from tests.marketplace.fairs.factories_hosted import HostedApplicationFactory
 from tests.marketplace.financing.factories import FinancingApplicationFactory
 from tests.marketplace.insurance.factories import (
     ClaimFactory,
@@ -109,6 +112,7 @@ MEETING_SUBJECT = "SECRET-B-D-MEETING"
 FINANCING_NOTE = "SECRET-B-FINANCING-NOTE"
 BADGE_HOLDER = "SECRET-B-BADGE-HOLDER"
 LEAD_NOTES = "SECRET-B-LEAD-NOTES-ON-D"
+HOSTED_NEED = "SECRET-B-HOSTED-PRODUCTS"
 MAY_SEE = {
     DRAFT: set(),
     SHOWCASE_ONLY: {"audience_buyer"},
@@ -127,6 +131,8 @@ MAY_SEE = {
     RFQ_TITLE: {"audience_buyer"},
     QUOTATION_MESSAGE: {"audience_buyer"},
     MEETING_SUBJECT: {"audience_buyer", "operator"},
+    # B's application to a hosted buyer meeting: the operators (and the partner chamber) only.
+    HOSTED_NEED: {"operator"},
     # B's financing with a partner bank: never the buyer (D), only the platform's risk officers besides B.
     FINANCING_NOTE: {"risk_officer"},
     # B's owner's fair badge: only its holder and the staff of B's service point (B's owner here) see it.
@@ -273,6 +279,9 @@ def world():
         ),
         notes=LEAD_NOTES,
         scanned_by=b_owner,
+    # --- hosted buyer meetings: B's application to an event, its products a secret of B and the hosts ---
+    w["hosted_application"] = HostedApplicationFactory(
+        company=b, applicant=b_owner, side="supplier", need=HOSTED_NEED
     )
     # --- export credit insurance: B's limit on D with an insurer, a declared shipment and its claim ---
     limit = CreditLimitFactory(
@@ -428,6 +437,22 @@ def _kwargs(w):
         "notifications:notification_list": [{}],
         "notifications:notification_read": [{}],
         "fairs:session_list": [{}],
+        "buyer_meetings:event_list": [{}],
+        "buyer_meetings:event_create": [{}],
+        **{
+            f"buyer_meetings:{name}": [{"pk": w["hosted_application"].event_id}]
+            for name in (
+                "event_edit",
+                "manage",
+                "action",
+                "attendance",
+                "apply",
+                "agenda",
+                "agenda_ics",
+                "agenda_pdf",
+            )
+        },
+        "buyer_meetings:answer": [{"pk": w["hosted_application"].event_id, "pair_pk": 999999}],
         "fairs:session_detail": [{"slug": w["session"].slug}],
         "badges:my_badges": [{}],
         "badges:badge_pdf": [{"pk": w["badge"].pk}],
@@ -555,6 +580,7 @@ def _state(w):
         Badge.objects.values_list("nonce", "revoked_at").get(pk=w["badge"].pk),
         # B's lead: only B edits or converts it.
         Lead.objects.values_list("notes", "rating", "status", "deal").get(pk=w["lead"].pk),
+        HostedApplication.objects.values_list("status", "need").get(pk=w["hosted_application"].pk),
     )
 
 

@@ -32,7 +32,7 @@ from marketplace.companies import demo as companies_demo
 from marketplace.companies.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
 from marketplace.companies.models import Company, Industry, User
 from marketplace.deals import demo as deals_demo
-from marketplace.fairs import badges_demo, leads_demo
+from marketplace.fairs import badges_demo, hosted_demo, leads_demo
 from marketplace.fairs import demo as fairs_demo
 from marketplace.fairs.models import FairSession
 from marketplace.financing import demo as financing_demo
@@ -199,6 +199,10 @@ class Command(BaseCommand):
             supplier_slug=companies_demo.DEMO_SUPPLIER["slug"],
             domain=DEMO_DOMAIN,
             stage=stage,
+        )
+        # After fairs and the meetings: the hosted buyer meeting books its tables around the demo meetings.
+        added["buyer meetings"] = hosted_demo.seed_hosted(
+            users=world.users, operator_email=f"operator@{DEMO_DOMAIN}", stage=stage
         )
         self.stdout.write(
             self.style.SUCCESS(
