@@ -15,8 +15,7 @@ from credit.models import FactDispute, GatingOverride
 from marketplace.catalog.models import Product, ProductImport, ProductStatus
 from marketplace.companies.models import CompanyKind, MemberRole, PlatformRole
 from marketplace.deals.models import Deal
-from marketplace.fairs.models import Badge, Lead
-from marketplace.fairs.models import HostedApplication
+from marketplace.fairs.models import Badge, HostedApplication, Lead
 from marketplace.financing.models import FinancingApplication
 from marketplace.insurance.models import Claim, CreditLimit, Declaration
 from marketplace.matchmaking.models.meetings import Meeting
@@ -63,9 +62,8 @@ from tests.marketplace.fairs.factories import (
     RegistrationFactory,
     ServicePointFactory,
 )
-from tests.marketplace.fairs.factories_leads import LeadFactory
-from tests.marketplace.fairs.factories import FairSessionFactory
 from tests.marketplace.fairs.factories_hosted import HostedApplicationFactory
+from tests.marketplace.fairs.factories_leads import LeadFactory
 from tests.marketplace.financing.factories import FinancingApplicationFactory
 from tests.marketplace.insurance.factories import (
     ClaimFactory,
@@ -279,6 +277,7 @@ def world():
         ),
         notes=LEAD_NOTES,
         scanned_by=b_owner,
+    )
     # --- hosted buyer meetings: B's application to an event, its products a secret of B and the hosts ---
     w["hosted_application"] = HostedApplicationFactory(
         company=b, applicant=b_owner, side="supplier", need=HOSTED_NEED
