@@ -20,7 +20,7 @@ FACTORY_MODULES = {
     "companies": "tests.marketplace.companies.factories",
     "catalog": "tests.marketplace.catalog.factories",
     "showcases": "tests.marketplace.showcases.factories",
-    "fairs": "tests.marketplace.fairs.factories",
+    "fairs": ("tests.marketplace.fairs.factories", "tests.marketplace.fairs.factories_exhibitors"),
     "notifications": "tests.marketplace.notifications.factories",
     "deals": "tests.marketplace.deals.factories",
     "insurance": "tests.marketplace.insurance.factories",
