@@ -55,7 +55,8 @@ from tests.marketplace.deals.factories import (
     agreed_deal,
 )
 from tests.marketplace.deals.factories import DisputeEvidenceFactory as DealDisputeEvidenceFactory
-from tests.marketplace.fairs.factories import FairSessionFactory
+from tests.marketplace.fairs.factories import FairPhaseFactory, FairSessionFactory, HallFactory
+from tests.marketplace.fairs.factories_exhibitors import ExhibitorApplicationFactory
 from tests.marketplace.financing.factories import FinancingApplicationFactory
 from tests.marketplace.insurance.factories import (
     ClaimFactory,
@@ -91,6 +92,7 @@ IMPORT_NAME = "secret-b-import.csv"
 NOTE = "SECRET-B-NOTIFICATION"
 DOCUMENT_NAME = "secret-b-licence.pdf"
 OVERRIDE_REASON = "SECRET-B-OVERRIDE-REASON"
+EXHIBITOR_REASON = "SECRET-B-EXHIBITOR-REJECTION"
 DISPUTE = "SECRET-B-DISPUTE-STATEMENT"
 EVIDENCE_NAME = "secret-b-evidence.pdf"
 DEAL_SUBJECT = "SECRET-B-D-DEAL"
@@ -109,6 +111,8 @@ MAY_SEE = {
     NOTE: set(),
     DOCUMENT_NAME: {"operator"},
     OVERRIDE_REASON: {"risk_officer"},
+    # B's rejected exhibitor application: the reason is for B and the operators only.
+    EXHIBITOR_REASON: {"operator"},
     DISPUTE: {"risk_officer"},
     EVIDENCE_NAME: {"risk_officer"},
     DEAL_SUBJECT: {"audience_buyer", "operator", "risk_officer"},
@@ -259,6 +263,11 @@ def world():
     w["insurance_limit"] = limit
     w["insurance_claim"] = ClaimFactory(declaration=DeclarationFactory(limit=limit, status="claimed"))
     w["insurance_declaration"] = w["insurance_claim"].declaration
+    exhibitor_phase = FairPhaseFactory(session=w["session"], number=1)
+    w["hall"] = HallFactory(session=w["session"], code="11.2")
+    w["exhibitor_application"] = ExhibitorApplicationFactory(
+        phase=exhibitor_phase, company=b, status="rejected", reason=EXHIBITOR_REASON
+    )
     return w
 
 
@@ -398,6 +407,15 @@ def _kwargs(w):
         "notifications:notification_read": [{}],
         "fairs:session_list": [{}],
         "fairs:session_detail": [{"slug": w["session"].slug}],
+        "exhibitors:my_applications": [{}],
+        "exhibitors:application_queue": [{}],
+        **{
+            f"exhibitors:application_{what}": [{"pk": w["exhibitor_application"].pk}]
+            for what in ("detail", "approve", "reject", "withdraw")
+        },
+        "exhibitors:directory": [{"slug": w["session"].slug}],
+        "exhibitors:apply": [{"slug": w["session"].slug, "number": 1}],
+        "exhibitors:floor_plan": [{"slug": w["session"].slug, "number": 1, "hall": "11.2"}],
         "credit:batch_list": [{}],
         "credit:batch_upload": [{}],
         "credit:batch_detail": [],
