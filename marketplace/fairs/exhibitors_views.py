@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +18,7 @@ from marketplace.deals.permissions import is_platform_staff
 from marketplace.fairs import exhibitors_selectors as selectors
 from marketplace.fairs import exhibitors_services as services
 from marketplace.fairs.exhibitors_forms import ApplicationForm, ApproveForm, RejectForm
-from marketplace.fairs.floorplan import floor_plan_svg
+from marketplace.fairs.floorplan import hall_plan
 from marketplace.fairs.models import ApplicationStatus, ExhibitorApplication, FairPhase, FairSession, Hall
 
 DIRECTORY = ListPage(
@@ -204,30 +203,9 @@ def floor_plan(request, slug, number, hall):
     session = get_object_or_404(FairSession, slug=slug)
     phase = get_object_or_404(FairPhase, session=session, number=number)
     hall = get_object_or_404(Hall, session=session, code=hall)
-    booths = selectors.hall_floor(hall=hall, phase_number=phase.number)
     q = request.GET.get("q", "")[:100]
     company = request.GET.get("company", "")[:100]
-    lit = selectors.matching_booth_ids(booths, q=q, company=company)
-    directory_url = reverse("exhibitors:directory", kwargs={"slug": session.slug})
-
-    def exhibitor(booth):
-        return getattr(booth, "exhibitor", None)
-
-    def link(booth):
-        shown = exhibitor(booth)
-        if shown is None:
-            return None
-        return f"{directory_url}?{urlencode({'company': shown.company.slug})}#exhibitor-{shown.pk}"
-
-    svg = floor_plan_svg(
-        booths,
-        title=_("Floor plan of %(hall)s, phase %(phase)s")
-        % {"hall": hall.display_name, "phase": phase.number},
-        highlight=lit,
-        link=link,
-        name=lambda booth: exhibitor(booth).company.display_name if exhibitor(booth) else "",
-        free_label=_("free"),
-    )
+    svg, lit = hall_plan(session=session, phase=phase, hall=hall, q=q, company=company)
     return render(
         request,
         "fairs/exhibitors/floor_plan.html",
@@ -237,9 +215,9 @@ def floor_plan(request, slug, number, hall):
             "hall": hall,
             "halls": session.halls.all(),
             "phases": session.phases.all(),
-            "svg": mark_safe(svg),  # noqa: S308 - every label is escaped by floor_plan_svg
+            "svg": svg,
             "q": q,
             "company": company,
-            "lit": [b for b in booths if b.pk in lit],
+            "lit": lit,
         },
     )

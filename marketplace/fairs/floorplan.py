@@ -8,8 +8,14 @@ cell size, so on a phone the page scrolls sideways instead of shrinking the boot
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from marketplace.core.charts import ACCENT, FONT_FAMILY, GRID, INK, MUTED, TRACK, text
+from marketplace.fairs import exhibitors_selectors as selectors
 
 CELL_W, CELL_H, GAP, MARGIN = 96, 60, 8, 28
 FREE, TAKEN, LIT = "#ffffff", "#e3f0f2", "#f5b700"
@@ -67,3 +73,32 @@ def floor_plan_svg(
         out.extend(cell)
     out.append("</svg>")
     return "".join(out)
+
+
+def hall_plan(*, session, phase, hall, q: str = "", company: str = "") -> tuple[SafeString, list]:
+    """The floor plan of `hall` in `phase` (booths linking to the directory, the search lit up) and the
+    booths that are lit. The page and the CMS floor-plan block both draw it with this."""
+    booths = selectors.hall_floor(hall=hall, phase_number=phase.number)
+    lit = selectors.matching_booth_ids(booths, q=q, company=company)
+    directory_url = reverse("exhibitors:directory", kwargs={"slug": session.slug})
+
+    def exhibitor(booth):
+        return getattr(booth, "exhibitor", None)
+
+    def link(booth):
+        shown = exhibitor(booth)
+        if shown is None:
+            return None
+        return f"{directory_url}?{urlencode({'company': shown.company.slug})}#exhibitor-{shown.pk}"
+
+    svg = floor_plan_svg(
+        booths,
+        title=_("Floor plan of %(hall)s, phase %(phase)s")
+        % {"hall": hall.display_name, "phase": phase.number},
+        highlight=lit,
+        link=link,
+        name=lambda booth: exhibitor(booth).company.display_name if exhibitor(booth) else "",
+        free_label=_("free"),
+    )
+    # Every label and link is escaped by floor_plan_svg.
+    return mark_safe(svg), [b for b in booths if b.pk in lit]  # noqa: S308
