@@ -138,14 +138,16 @@ def apply(
     note: str = "",
 ) -> ExhibitorApplication:
     """A supplier applies to exhibit in a phase (one live application per company and phase)."""
-    if not is_member(by_user, company):
+    # Operators may enter an application for a company too (an exhibitor list taken over from the organiser).
+    operator = is_platform_staff(by_user)
+    if not (operator or is_member(by_user, company)):
         raise PermissionDenied
     company = Company.objects.select_for_update().get(pk=company.pk)
     if not company.is_supplier:
         raise ValidationError(_("Only suppliers exhibit."))
     if not company.is_verified:
         raise ValidationError(_("Your company must be verified before it can apply to exhibit."))
-    if phase.ends_on < timezone.localdate():
+    if phase.ends_on < timezone.localdate() and not operator:
         raise ValidationError(_("This phase is over."))
     products = list(products)
     _check_choice(company, phase, industries, products)
