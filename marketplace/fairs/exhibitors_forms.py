@@ -1,6 +1,7 @@
 """Forms of the exhibitor pages: applying to exhibit, and the operator's decision."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalog.models import Product, ProductStatus
@@ -39,7 +40,9 @@ class ApproveForm(forms.Form):
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["booth"].queryset = (
+            # Only free booths in a zone of one of the application's categories (or in no zone).
             Booth.objects.filter(phase=application.phase, exhibitor__isnull=True)
+            .filter(Q(zone_industry__isnull=True) | Q(zone_industry__in=application.industries.all()))
             .select_related("hall", "zone_industry")
             .order_by("hall__code", "row", "column")
         )

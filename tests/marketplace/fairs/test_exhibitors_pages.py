@@ -157,6 +157,11 @@ def test_suppliers_cannot_decide_and_operators_approve_through_the_page(client, 
     page = client.get(reverse("exhibitors:application_detail", kwargs={"pk": application.pk}))
     offered = list(page.context["approve_form"].fields["booth"].queryset)
     assert fair["booths_a"][1] not in offered and booth in offered  # taken booths are not offered
+    zoned = fair["booths_a"][6]
+    zoned.zone_industry = IndustryFactory(slug="furniture")
+    zoned.save()
+    page = client.get(reverse("exhibitors:application_detail", kwargs={"pk": application.pk}))
+    assert zoned not in page.context["approve_form"].fields["booth"].queryset  # another category's zone
     client.post(approve, {"booth": booth.pk})
     application.refresh_from_db()
     assert application.status == ApplicationStatus.APPROVED and application.booth == booth
