@@ -209,3 +209,29 @@ def test_pages_in_chinese(client, fair):
         assert "平面图" in plan.content.decode()
     finally:
         translation.activate("en")
+
+
+def test_directory_queries_do_not_grow_with_exhibitors(
+    client, fair, buyer_owner, django_assert_max_num_queries
+):
+    """A page of exhibitors costs a fixed number of queries (session, count, rows, products, categories...)."""
+    client.force_login(buyer_owner)
+    _directory(client, fair)  # warm the session and caches
+    with django_assert_max_num_queries(14) as captured:
+        response = _directory(client, fair)
+    assert len(response.context["page_obj"]) == 2
+    first = len(captured)
+    operator = fair["ningbo"]["application"].decided_by
+    for n in range(3):
+        company = CompanyFactory(
+            kind="supplier", verified_at=timezone.now(), industry=fair["phase"].industries.first()
+        )
+        product = ProductFactory(supplier=company)
+        application = services.apply(
+            company=company, phase=fair["phase"], by_user=MembershipFactory(company=company).user,
+            industries=[company.industry], booth_size_sqm=9, products=[product],
+        )  # fmt: skip
+        services.approve(application=application, booth=fair["booths_a"][4 + n], by_user=operator)
+    with django_assert_max_num_queries(first) as again:
+        response = _directory(client, fair)
+    assert len(response.context["page_obj"]) == 5 and len(again) == first
