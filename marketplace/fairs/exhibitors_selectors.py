@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from credit import selectors as credit_selectors
+from credit.grading import GRADES
 from marketplace.companies.models import Company, Industry
 from marketplace.core.filters import BaseFilterSet
 from marketplace.fairs.models import ApplicationStatus, Booth, ExhibitorApplication, FairSession, Hall
@@ -87,7 +88,7 @@ class MemberExhibitorFilter(ExhibitorFilter):
     """Signed-in members may also filter by credit grade."""
 
     grade = django_filters.ChoiceFilter(
-        choices=lambda: [(code, code) for code in credit_selectors.ALL_GRADE_CODES],
+        choices=lambda: [(grade.code, grade.code) for grade in GRADES],
         method="filter_grade",
         label=_("Credit grade"),
         empty_label=_("Any grade"),
