@@ -248,3 +248,18 @@ def test_concurrent_approvals_of_one_booth_leave_one_exhibitor(operator):
         t.join()
     assert sorted(outcomes) == ["ok", "refused"]
     assert ExhibitorApplication.objects.filter(booth=booth).count() == 1
+
+
+def test_past_phase_only_operators_enter_exhibitors(floor, operator):
+    import datetime as dt
+
+    phase = floor["phase"]
+    phase.starts_on = timezone.localdate() - dt.timedelta(days=30)
+    phase.ends_on = phase.starts_on + dt.timedelta(days=4)
+    phase.save()
+    with pytest.raises(ValidationError, match="over"):
+        _apply(floor)
+    application = _apply(floor, user=operator)
+    services.approve(application=application, booth=floor["booths"][0], by_user=operator)
+    fact = Fact.objects.get(kind="fair_exhibited", subject_id=floor["supplier"].pk)
+    assert timezone.localdate(fact.occurred_at) <= phase.starts_on
