@@ -2,12 +2,70 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
+from marketplace.fairs import exhibitors_selectors as exhibitor_selectors
+from marketplace.fairs.floorplan import hall_plan
+from marketplace.fairs.models import FairSession
+
+
+class ExhibitorListBlock(blocks.StructBlock):
+    """The live exhibitors of a fair session (optionally one phase, hall or category), read from fairs."""
+
+    session = blocks.CharBlock(label=_("Fair session (slug)"), help_text=_("e.g. 140th-session"))
+    phase = blocks.IntegerBlock(label=_("Phase"), required=False, min_value=1)
+    hall = blocks.CharBlock(label=_("Hall"), required=False)
+    industry = blocks.CharBlock(label=_("Category (industry slug)"), required=False)
+    limit = blocks.IntegerBlock(label=_("How many"), default=12, min_value=1, max_value=60)
+
+    class Meta:
+        icon = "group"
+        label = _("Exhibitor list")
+        template = "fairs/exhibitors/block_exhibitor_list.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        session = FairSession.objects.filter(slug=value["session"]).first()
+        rows = exhibitor_selectors.exhibitors(session=session) if session else None
+        if rows is not None:
+            if value.get("phase"):
+                rows = rows.filter(phase__number=value["phase"])
+            if value.get("hall"):
+                rows = rows.filter(booth__hall__code=value["hall"])
+            if value.get("industry"):
+                rows = rows.filter(industries__slug=value["industry"]).distinct()
+        context.update(session=session, exhibitors=list(rows[: value["limit"]]) if rows is not None else [])
+        return context
+
+
+class FloorPlanBlock(blocks.StructBlock):
+    """A hall's live floor plan in one phase, booths linking to the exhibitors."""
+
+    session = blocks.CharBlock(label=_("Fair session (slug)"), help_text=_("e.g. 140th-session"))
+    phase = blocks.IntegerBlock(label=_("Phase"), min_value=1, default=1)
+    hall = blocks.CharBlock(label=_("Hall"))
+
+    class Meta:
+        icon = "table"
+        label = _("Floor plan")
+        template = "fairs/exhibitors/block_floor_plan.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        session = FairSession.objects.filter(slug=value["session"]).first()
+        phase = session.phases.filter(number=value["phase"]).first() if session else None
+        hall = session.halls.filter(code=value["hall"]).first() if session else None
+        if phase and hall:
+            context["svg"], _lit = hall_plan(session=session, phase=phase, hall=hall)
+        context.update(session=session, phase=phase, hall=hall)
+        return context
+
 
 class BodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(form_classname="title", icon="title")
     paragraph = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul", "h3"])
     image = ImageBlock()
     quote = blocks.BlockQuoteBlock()
+    exhibitors = ExhibitorListBlock()
+    floor_plan = FloorPlanBlock()
 
 
 # The clauses a new installation starts with; operators replace them in the admin. Each is written in

@@ -22,6 +22,7 @@ FACTORY_MODULES = {
     "showcases": "tests.marketplace.showcases.factories",
     "fairs": (
         "tests.marketplace.fairs.factories",
+        "tests.marketplace.fairs.factories_exhibitors",
         "tests.marketplace.fairs.factories_leads",
         "tests.marketplace.fairs.factories_hosted",
     ),

@@ -58,10 +58,13 @@ from tests.marketplace.deals.factories import (
 from tests.marketplace.deals.factories import DisputeEvidenceFactory as DealDisputeEvidenceFactory
 from tests.marketplace.fairs.factories import (
     BadgeFactory,
+    FairPhaseFactory,
     FairSessionFactory,
+    HallFactory,
     RegistrationFactory,
     ServicePointFactory,
 )
+from tests.marketplace.fairs.factories_exhibitors import ExhibitorApplicationFactory
 from tests.marketplace.fairs.factories_hosted import HostedApplicationFactory
 from tests.marketplace.fairs.factories_leads import LeadFactory
 from tests.marketplace.financing.factories import FinancingApplicationFactory
@@ -99,6 +102,7 @@ IMPORT_NAME = "secret-b-import.csv"
 NOTE = "SECRET-B-NOTIFICATION"
 DOCUMENT_NAME = "secret-b-licence.pdf"
 OVERRIDE_REASON = "SECRET-B-OVERRIDE-REASON"
+EXHIBITOR_REASON = "SECRET-B-EXHIBITOR-REJECTION"
 DISPUTE = "SECRET-B-DISPUTE-STATEMENT"
 EVIDENCE_NAME = "secret-b-evidence.pdf"
 DEAL_SUBJECT = "SECRET-B-D-DEAL"
@@ -120,6 +124,8 @@ MAY_SEE = {
     NOTE: set(),
     DOCUMENT_NAME: {"operator"},
     OVERRIDE_REASON: {"risk_officer"},
+    # B's rejected exhibitor application: the reason is for B and the operators only.
+    EXHIBITOR_REASON: {"operator"},
     DISPUTE: {"risk_officer"},
     EVIDENCE_NAME: {"risk_officer"},
     DEAL_SUBJECT: {"audience_buyer", "operator", "risk_officer"},
@@ -298,6 +304,11 @@ def world():
     )
     w["service_point"] = ServicePointFactory(session=w["session"])
     w["service_point"].staff.add(b_owner)
+    exhibitor_phase = FairPhaseFactory(session=w["session"], number=1)
+    w["hall"] = HallFactory(session=w["session"], code="11.2")
+    w["exhibitor_application"] = ExhibitorApplicationFactory(
+        phase=exhibitor_phase, company=b, status="rejected", reason=EXHIBITOR_REASON
+    )
     return w
 
 
@@ -474,6 +485,15 @@ def _kwargs(w):
         "leads:upload": [{"slug": w["session"].slug}],
         "leads:lead_detail": [{"pk": w["lead"].pk}],
         "leads:convert": [{"pk": w["lead"].pk}],
+        "exhibitors:my_applications": [{}],
+        "exhibitors:application_queue": [{}],
+        **{
+            f"exhibitors:application_{what}": [{"pk": w["exhibitor_application"].pk}]
+            for what in ("detail", "approve", "reject", "withdraw")
+        },
+        "exhibitors:directory": [{"slug": w["session"].slug}],
+        "exhibitors:apply": [{"slug": w["session"].slug, "number": 1}],
+        "exhibitors:floor_plan": [{"slug": w["session"].slug, "number": 1, "hall": "11.2"}],
         "credit:batch_list": [{}],
         "credit:batch_upload": [{}],
         "credit:batch_detail": [],

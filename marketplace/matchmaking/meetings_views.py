@@ -34,6 +34,7 @@ from marketplace.matchmaking.models.meetings import (
     AttendanceMark,
     AttendanceOutcome,
     Meeting,
+    MeetingMode,
     MeetingProfile,
     MeetingState,
 )
@@ -170,6 +171,12 @@ def meeting_request(request):
         with_company=with_company,
         initial={"subject": subject},
     )
+    # ?table=<id> (a booth's "book a meeting at the booth"): preselect that table, in person, if offered.
+    raw_table = request.GET.get("table", "")
+    if not form.is_bound and raw_table.isdigit():
+        table = form.fields["table"].queryset.filter(pk=int(raw_table)).first()
+        if table is not None:
+            form.initial.update(table=table.pk, mode=MeetingMode.IN_PERSON)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

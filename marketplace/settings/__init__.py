@@ -266,6 +266,13 @@ DEALS_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # The largest proof of payment (bank slip, L/C copy) a buyer may upload for a milestone.
 DEALS_PROOF_MAX_BYTES = int(os.environ.get("DEALS_PROOF_MAX_BYTES", 10 * 1024 * 1024))
 DEALS_DEFAULT_CURRENCY = "USD"
+# Booth meetings: the fair's daily opening hours in the fair city's time zone (each booth's meeting
+# table is open from the first day's opening to the last day's closing of its phase).
+FAIRS_TIME_ZONE = os.environ.get("FAIRS_TIME_ZONE", "Asia/Shanghai")
+FAIRS_BOOTH_HOURS = (
+    os.environ.get("FAIRS_BOOTH_OPENS", "09:30"),
+    os.environ.get("FAIRS_BOOTH_CLOSES", "18:00"),
+)
 # The deal page's order section includes this template under each payment milestone (deals stands below
 # payments and names it only here): the payment line and the buyer's "Pay by card" link.
 DEALS_MILESTONE_PANEL = "payments/includes/milestone_row.html"

@@ -1,6 +1,7 @@
 """The ranking's demo seeder and the fairs-facing presence service: deterministic, idempotent, current."""
 
 import datetime as dt
+from collections import namedtuple
 
 import pytest
 from django.utils import timezone
@@ -14,31 +15,26 @@ from tests.marketplace.companies.factories import CompanyFactory
 pytestmark = pytest.mark.django_db
 
 
+SessionInfo = namedtuple("SessionInfo", "key name name_zh starts_on ends_on")
+
+
 def _sessions():
     today = timezone.localdate()
-    halls = (("A1", "Area A, Hall 1", "A区1号馆"), ("B2", "Area B, Hall 2", "B区2号馆"))
     return [
-        matches_demo.SessionInfo("139th-session", "139th Session", "第139届", today - dt.timedelta(days=222), today - dt.timedelta(days=200), halls),
-        matches_demo.SessionInfo("140th-session", "140th Session", "第140届", today + dt.timedelta(days=45), today + dt.timedelta(days=67), halls),
+        SessionInfo("139th-session", "139th Session", "第139届", today - dt.timedelta(days=222), today - dt.timedelta(days=200)),
+        SessionInfo("140th-session", "140th Session", "第140届", today + dt.timedelta(days=45), today + dt.timedelta(days=67)),
     ]  # fmt: skip
 
 
-def test_seed_matches_is_deterministic_idempotent_and_places_the_demo_supplier():
-    demo = CompanyFactory(kind=CompanyKind.SUPPLIER, slug="demo-supplier")
-    others = [CompanyFactory(kind=CompanyKind.SUPPLIER) for _ in range(12)]
-    CompanyFactory(kind=CompanyKind.BUYER)
-    for company in [demo, *others]:
+def test_seed_matches_builds_every_suppliers_signals_and_invents_no_presence():
+    """Presence is the fairs' to record (exhibitors_demo, through the booth assignment), never invented here."""
+    for company in [CompanyFactory(kind=CompanyKind.SUPPLIER) for _ in range(3)]:
         ProductFactory(supplier=company)
-    added = matches_demo.seed_matches(_sessions(), demo_supplier_slug="demo-supplier", seed=2026)
-    rows = sorted(FairPresence.objects.values_list("company_id", "session_key", "hall", "booth"))
-    assert added == len(rows) > 2
-    assert {"139th-session", "140th-session"} <= {key for cid, key, _h, _b in rows if cid == demo.pk}
-    assert SupplierSignals.objects.count() == 13
-    assert matches_demo.seed_matches(_sessions(), demo_supplier_slug="demo-supplier", seed=2026) == 0
-    assert sorted(FairPresence.objects.values_list("company_id", "session_key", "hall", "booth")) == rows
-    # The demo supplier's reason names its booth in the upcoming session.
-    match = next(m for m in ranking.rank(ranking.Need(hs_code="8462")) if m.supplier_id == demo.pk)
-    assert any(r.signal == "fair" and "140th Session" in r.text for r in match.reasons)
+    CompanyFactory(kind=CompanyKind.BUYER)
+    assert matches_demo.seed_matches() == 3
+    assert SupplierSignals.objects.count() == 3
+    assert not FairPresence.objects.exists()
+    assert matches_demo.seed_matches() == 3
 
 
 def test_record_presence_moves_the_booth_and_withdraw_removes_it():

@@ -32,7 +32,7 @@ from marketplace.companies import demo as companies_demo
 from marketplace.companies.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
 from marketplace.companies.models import Company, Industry, User
 from marketplace.deals import demo as deals_demo
-from marketplace.fairs import badges_demo, hosted_demo, leads_demo
+from marketplace.fairs import badges_demo, exhibitors_demo, hosted_demo, leads_demo
 from marketplace.fairs import demo as fairs_demo
 from marketplace.fairs.models import FairSession
 from marketplace.financing import demo as financing_demo
@@ -153,6 +153,10 @@ class Command(BaseCommand):
                 stage=stage,
             )
             added["fair sessions"] = fairs_demo.seed_fairs(world.industries, seed=seed, stage=stage)
+            # Booths and exhibitors through the services: the ranking's fair presence follows from them.
+            added["exhibitors"] = exhibitors_demo.seed_exhibitors(
+                demo_supplier_slug=companies_demo.DEMO_SUPPLIER["slug"], seed=seed, stage=stage
+            )
             added["pages"] = cms_demo.seed_pages(
                 supplier=world.supplier, companies=world.companies, seed=seed, stage=stage
             )
@@ -174,23 +178,8 @@ class Command(BaseCommand):
         added["financing"] = financing_demo.seed_financing(users=world.users, stage=stage)
         added["insured deals"] = insurance_demo.seed_insurance(users=world.users, stage=stage)
         added["payments"] = payments_demo.seed_payments(users=world.users)
-        # After the deals (response figures, markets) and credit (grades); fairs hands its sessions over as values.
-        added["fair presences"] = matches_demo.seed_matches(
-            [
-                matches_demo.SessionInfo(
-                    key=s.slug,
-                    name=s.name,
-                    name_zh=s.name_zh,
-                    starts_on=s.starts_on,
-                    ends_on=s.ends_on,
-                    halls=tuple((h.code, h.name, h.name_zh) for h in s.halls.order_by("code")),
-                )
-                for s in FairSession.objects.order_by("starts_on")
-            ],
-            demo_supplier_slug=companies_demo.DEMO_SUPPLIER["slug"],
-            seed=seed,
-            stage=stage,
-        )
+        # After the deals (response figures, markets) and credit (grades); presence came with the exhibitors.
+        matches_demo.seed_matches(stage=stage)
         # After the fairs and the demo users: registered buyers with badges, a desk, the past session's check-ins.
         added["fair badges"] = badges_demo.seed_badges(users=world.users, seed=seed, stage=stage)
         # After the fairs and the catalog: badges scanned at the demo supplier's booth in the past session.
