@@ -51,3 +51,27 @@ def test_session_pages(client, sessions):
     detail = client.get(sessions["next"].get_absolute_url())
     assert detail.status_code == 200 and "<h1>141st</h1>" in detail.content.decode()
     assert client.get(reverse("fairs:session_detail", args=["nope"])).status_code == 404
+
+
+def test_the_session_page_leads_each_role_to_the_fair_floor(client, supplier_owner, buyer_owner):
+    """Visitors find the directory and the floor plans; buyers register for a badge; suppliers apply to
+    exhibit, register their staff and open the lead scanner."""
+    from tests.marketplace.fairs.factories import HallFactory
+
+    session = FairSessionFactory(slug="canton-141")
+    FairPhaseFactory(session=session, number=1)
+    HallFactory(session=session, code="11.2")
+    url = reverse("fairs:session_detail", kwargs={"slug": session.slug})
+    directory = reverse("exhibitors:directory", kwargs={"slug": session.slug})
+    plan = reverse("exhibitors:floor_plan", kwargs={"slug": session.slug, "number": 1, "hall": "11.2"})
+    register = reverse("badges:register", kwargs={"slug": session.slug})
+    apply = reverse("exhibitors:apply", kwargs={"slug": session.slug, "number": 1})
+    capture = reverse("leads:capture", kwargs={"slug": session.slug})
+    page = client.get(url).content.decode()
+    assert directory in page and plan in page and register not in page and apply not in page
+    client.force_login(buyer_owner)
+    page = client.get(url).content.decode()
+    assert register in page and apply not in page and capture not in page
+    client.force_login(supplier_owner)
+    page = client.get(url).content.decode()
+    assert apply in page and capture in page and register not in page
