@@ -64,7 +64,7 @@ def test_the_session_page_leads_each_role_to_the_fair_floor(client, supplier_own
     url = reverse("fairs:session_detail", kwargs={"slug": session.slug})
     directory = reverse("exhibitors:directory", kwargs={"slug": session.slug})
     plan = reverse("exhibitors:floor_plan", kwargs={"slug": session.slug, "number": 1, "hall": "11.2"})
-    register = reverse("badges:register", kwargs={"slug": session.slug})
+    register = f'href="{reverse("badges:register", kwargs={"slug": session.slug})}"'
     apply = reverse("exhibitors:apply", kwargs={"slug": session.slug, "number": 1})
     capture = reverse("leads:capture", kwargs={"slug": session.slug})
     page = client.get(url).content.decode()
