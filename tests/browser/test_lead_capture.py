@@ -7,6 +7,7 @@ import io
 import pytest
 import segno
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from marketplace.companies.demo import DEMO_BUYER_OWNER
 from marketplace.companies.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
@@ -87,7 +88,7 @@ def test_staff_scans_badges_offline_and_turns_a_lead_into_an_inquiry(live_server
         page.get_by_label("Hot", exact=True).check()
         page.get_by_label("Notes", exact=True).fill("Wants the press line quoted")
         page.get_by_role("button", name="Save scan").click()
-        page.wait_for_function("document.getElementById('scan-waiting').dataset.waiting === '0'")
+        expect(page.locator("#scan-waiting")).to_have_attribute("data-waiting", "0", timeout=20_000)
         page.wait_for_function("document.querySelector('#scan-list .scan-sent') !== null")
         assert Lead.objects.filter(company=supplier, session=session).count() == 1
 
@@ -101,9 +102,11 @@ def test_staff_scans_badges_offline_and_turns_a_lead_into_an_inquiry(live_server
         page.wait_for_function(f"document.getElementById('scan-code').value === {codes[1]!r}")
         page.get_by_label("Warm", exact=True).check()
         page.get_by_role("button", name="Save scan").click()
+        # The page clears the form once the scan is stored on the phone; the next one is typed after that.
+        expect(page.locator("#scan-waiting")).to_have_attribute("data-waiting", "1", timeout=20_000)
         page.get_by_label("Badge code", exact=True).fill(codes[2])
         page.get_by_role("button", name="Save scan").click()
-        page.wait_for_function("document.getElementById('scan-waiting').dataset.waiting === '2'")
+        expect(page.locator("#scan-waiting")).to_have_attribute("data-waiting", "2", timeout=20_000)
         assert "2 scans waiting to upload" in page.locator("#scan-waiting").inner_text()
         assert Lead.objects.filter(company=supplier, session=session).count() == 1
 
