@@ -22,7 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit.kinds import KINDS, FactKind, PayloadError
+from credit.kinds import KINDS, RETRACTION_KIND, FactKind, PayloadError
 from credit.models import ApiToken, Fact, ImportBatch, Source, SourcePartner, SourceType
 from credit.signals import fact_recorded
 
@@ -590,3 +590,31 @@ def record(
 def jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a raw row that JSONField can store (Decimals, dates and odd values become text)."""
     return json.loads(json.dumps(dict(row), default=str))
+
+
+def retract(
+    *,
+    source: Source | str,
+    external_ref: str,
+    ground: str,
+    note: str = "",
+    platform_event: str = "",
+) -> Fact | None:
+    """A source takes back one of its own facts (by its external_ref): a `fact_retracted` that supersedes
+    it, so it counts nowhere from now on (the fact stays on file). Idempotent; None when no such fact."""
+    if isinstance(source, str):
+        source = source_by_code(source)
+    target = Fact.objects.filter(source=source, external_ref=external_ref).first()
+    if target is None:
+        return None
+    fact, _created = record(
+        source=source,
+        kind=RETRACTION_KIND,
+        subject=target.subject,
+        payload={"ground": ground, "retracted_kind": target.kind, "note": note},
+        occurred_at=timezone.now(),
+        external_ref=f"{external_ref}:retracted",
+        supersedes=target,
+        platform_event=platform_event,
+    )
+    return fact

@@ -386,8 +386,44 @@ KINDS: dict[str, FactKind] = {
             {**MONEY, "claim": _ref},
             amount_field="amount",
         ),
-        FactKind("fair_exhibited", (F, P), "Exhibited at a fair session", "参展", {"session": _ref}),
+        # Participation on the fair floor (marketplace/fairs records them; a fair organiser may send them too).
+        # An exhibit names its phase and booth size; the metric is the booth's m² (features take the largest).
+        FactKind(
+            "fair_exhibited",
+            (F, P),
+            "Exhibited at a fair session",
+            "参展",
+            {
+                "session": _ref,
+                "phase": Field("int", required=False, min_value=1, max_value=1000),
+                "booth_sqm": Field("int", required=False, min_value=1, max_value=10_000),
+            },
+            metric=lambda v: float(v["booth_sqm"]) if v.get("booth_sqm") is not None else None,
+        ),
         FactKind("fair_attended", (F, P), "Attended a fair session", "到会采购", {"session": _ref}),
+        # One per company and fair day on which one of its buyers' badges was checked in.
+        FactKind(
+            "fair_checked_in",
+            (F, P),
+            "Checked in at a fair day",
+            "展会入场签到",
+            {"session": _ref, "day": Field("date")},
+        ),
+        # Hosted buyer meetings (采购见面会): the company's side scanned at the table, or shown absent.
+        FactKind(
+            "hosted_meeting_attended",
+            (F, P),
+            "Attended a hosted buyer meeting",
+            "出席采购见面会洽谈",
+            {"event": _ref, "meeting": _ref},
+        ),
+        FactKind(
+            "hosted_meeting_no_show",
+            (F, P),
+            "No-show at a hosted buyer meeting",
+            "采购见面会洽谈缺席",
+            {"event": _ref, "meeting": _ref},
+        ),
         FactKind("meeting_held", (P, F), "Meeting held", "洽谈如约进行", {"meeting": _ref}),
         FactKind("meeting_missed", (P, F), "Meeting missed", "洽谈缺席", {"meeting": _ref}),
         FactKind(
