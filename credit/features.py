@@ -137,6 +137,10 @@ AGGS: dict[str, Agg] = {
     "fairs_att_36m": Agg(("fair_attended",), "count", 1095),
     "meet_held_24m": Agg(("meeting_held",), "count", 730),
     "meet_missed_24m": Agg(("meeting_missed",), "count", 730),
+    "booth_max_36m": Agg(("fair_exhibited",), "max", 1095),
+    "checkin_days_36m": Agg(("fair_checked_in",), "count", 1095),
+    "hosted_att_24m": Agg(("hosted_meeting_attended",), "count", 730),
+    "hosted_noshow_24m": Agg(("hosted_meeting_no_show",), "count", 730),
     "sanctions_n": Agg(("sanctions_hit",), "count"),
     "judgments_36m": Agg(("court_judgment",), "count", 1095, metric_eq=1.0),
 }
@@ -549,6 +553,46 @@ FEATURES: list[Feature] = [
         "近24个月缺席的洽谈数。",
         lambda c: _on_platform(c, "meet_missed_24m"),
     ),
+    Feature(
+        "largest_booth_sqm_3y",
+        "participation_reputation",
+        -1,
+        "Largest booth (3 years, m²)",
+        "最大展位面积（3年，平方米）",
+        "Size of the largest booth the company exhibited at in the last 36 months (0 if none).",
+        "近36个月参展所用最大展位的面积（未参展为0）。",
+        lambda c: np.where(c.joined, np.nan_to_num(c.agg["booth_max_36m"]), NAN),
+    ),
+    Feature(
+        "fair_days_checked_in_3y",
+        "participation_reputation",
+        -1,
+        "Fair days checked in (3 years)",
+        "展会签到天数（3年）",
+        "Fair days on which the company's buyers checked in with their badges in the last 36 months.",
+        "近36个月公司采购人员凭证件入场签到的展会天数。",
+        lambda c: _on_platform(c, "checkin_days_36m"),
+    ),
+    Feature(
+        "hosted_meetings_attended_2y",
+        "participation_reputation",
+        -1,
+        "Hosted buyer meetings attended (2 years)",
+        "出席采购见面会洽谈（2年）",
+        "Hosted buyer meetings at which the company's side was scanned at the table in the last 24 months.",
+        "近24个月在采购见面会洽谈桌前扫码出席的洽谈数。",
+        lambda c: _on_platform(c, "hosted_att_24m"),
+    ),
+    Feature(
+        "hosted_no_shows_2y",
+        "participation_reputation",
+        +1,
+        "Hosted buyer meeting no-shows (2 years)",
+        "采购见面会缺席（2年）",
+        "Hosted buyer meetings the company missed while the other side was present, last 24 months.",
+        "近24个月对方到场而本公司缺席的采购见面会洽谈数。",
+        lambda c: _on_platform(c, "hosted_noshow_24m"),
+    ),
 ]
 EVIDENCE_NAMES = [f.name for f in FEATURES]
 
@@ -592,6 +636,10 @@ MISSING_AS: dict[str, float] = {
     "fairs_attended_3y": 0.0,
     "meetings_kept_ratio": 0.6,
     "meetings_missed_24m": 2.0,
+    "largest_booth_sqm_3y": 0.0,
+    "fair_days_checked_in_3y": 0.0,
+    "hosted_meetings_attended_2y": 0.0,
+    "hosted_no_shows_2y": 1.0,
 }
 
 

@@ -46,6 +46,16 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "fairs_attended_3y": ("Attended {m} fair sessions in 3 years", "3年内到会 {m} 届"),
     "meetings_kept_ratio": ("Kept {pct} of booked meetings", "如约参加 {pct} 的预约洽谈"),
     "meetings_missed_24m": ("Missed {m} meetings in 24 months", "24个月内缺席 {m} 次洽谈"),
+    "largest_booth_sqm_3y": ("Largest booth in 3 years: {m} m²", "3年内最大展位 {m} 平方米"),
+    "fair_days_checked_in_3y": ("Checked in on {m} fair days in 3 years", "3年内展会签到 {m} 天"),
+    "hosted_meetings_attended_2y": (
+        "Attended {m} hosted buyer meetings in 24 months",
+        "24个月内出席 {m} 次采购见面会洽谈",
+    ),
+    "hosted_no_shows_2y": (
+        "Missed {m} hosted buyer meetings in 24 months",
+        "24个月内缺席 {m} 次采购见面会洽谈",
+    ),
 }
 
 # The English sentence when the count {m} is exactly 1 (Chinese has no plural).
@@ -63,6 +73,9 @@ SINGULAR_EN: dict[str, str] = {
     "fairs_exhibited_3y": "Exhibited at 1 fair session in 3 years",
     "fairs_attended_3y": "Attended 1 fair session in 3 years",
     "meetings_missed_24m": "Missed 1 meeting in 24 months",
+    "fair_days_checked_in_3y": "Checked in on 1 fair day in 3 years",
+    "hosted_meetings_attended_2y": "Attended 1 hosted buyer meeting in 24 months",
+    "hosted_no_shows_2y": "Missed 1 hosted buyer meeting in 24 months",
 }
 
 # A lack of data is its own kind of reason, never a strength: "Not enough data on X" (KIND_NO_DATA),
@@ -94,6 +107,10 @@ NO_DATA_ON: dict[str, tuple[str, str]] = {
     "fairs_attended_3y": ("fair attendance", "展会到会情况"),
     "meetings_kept_ratio": ("meetings kept", "洽谈守约情况"),
     "meetings_missed_24m": ("meetings missed", "洽谈缺席情况"),
+    "largest_booth_sqm_3y": ("booth size", "展位面积"),
+    "fair_days_checked_in_3y": ("fair check-ins", "展会签到情况"),
+    "hosted_meetings_attended_2y": ("hosted buyer meetings", "采购见面会出席情况"),
+    "hosted_no_shows_2y": ("hosted buyer meeting no-shows", "采购见面会缺席情况"),
 }
 
 

@@ -134,12 +134,26 @@ def _insurance(step: int, features: dict, today: dt.date) -> list[FactSpec]:
     return [FactSpec(SourceType.INSURER, "insurance_limit_granted", {"limit": str(limit), "currency": "USD"})]
 
 
+# The smallest standard booth: what exhibiting promises, whatever booth the company books.
+STANDARD_BOOTH_SQM = 9
+
+
 def _exhibit(n: int, features: dict, today: dt.date) -> list[FactSpec]:
-    return [FactSpec(SourceType.PLATFORM, "fair_exhibited", {}) for _ in range(n)]
+    booth = {"booth_sqm": STANDARD_BOOTH_SQM}
+    return [FactSpec(SourceType.PLATFORM, "fair_exhibited", booth) for _ in range(n)]
 
 
 def _attend(n: int, features: dict, today: dt.date) -> list[FactSpec]:
-    return [FactSpec(SourceType.PLATFORM, "fair_attended", {}) for _ in range(n)]
+    # Attending is checking in at least one day (marketplace/fairs records both on the first check-in).
+    day = {"day": today.isoformat()}
+    return [
+        spec
+        for _ in range(n)
+        for spec in (
+            FactSpec(SourceType.PLATFORM, "fair_attended", {}),
+            FactSpec(SourceType.PLATFORM, "fair_checked_in", day),
+        )
+    ]
 
 
 def _chamber(n: int, features: dict, today: dt.date) -> list[FactSpec]:
@@ -240,7 +254,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "exhibit_at_fair",
-        {"fairs_exhibited_3y": +1},
+        {"fairs_exhibited_3y": +1, "largest_booth_sqm_3y": +1},
         (1, 2),
         "Exhibit at the next fair session",
         "Exhibit at the next {n} fair sessions",
@@ -252,7 +266,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "attend_fair",
-        {"fairs_attended_3y": +1},
+        {"fairs_attended_3y": +1, "fair_days_checked_in_3y": +1},
         (1, 2),
         "Attend the next fair session as a buyer",
         "Attend the next {n} fair sessions as a buyer",
@@ -326,6 +340,7 @@ IMMUTABLE = frozenset(
         "cancellations_12m",
         "worst_days_late_24m",
         "meetings_missed_24m",
+        "hosted_no_shows_2y",
     }
 )
 assert not ACTIONABLE & IMMUTABLE  # noqa: S101 - a table mistake must fail at import

@@ -79,6 +79,8 @@ CURRENCY_BY_COUNTRY = {
     "CA": "CAD",
 }
 FAIR_SESSIONS = ((4, 15), (10, 15))  # spring and autumn sessions, as at a large export fair
+BOOTH_SIZES = (9, 18, 36, 54)  # m²: a standard booth, a double, a small and a large island
+HOSTED_P = 0.35  # share of a company's sessions with hosted buyer meetings
 CHUNK = 1000
 
 
@@ -147,6 +149,36 @@ class _Company:
         self.usd_per_unit = rates.get(self.currency, 1.0)
         self.rows: list[tuple] = []
         self.n = 0
+
+    def _floor(self, kind: str, at: dt.datetime, z: float, rng: random.Random) -> None:
+        """One session on the fair floor: the exhibit (phase, booth) or the attendance (check-in days),
+        then hosted buyer meetings for some, each a no-show with a probability rising with z."""
+        P, session = SourceType.PLATFORM, f"{at.year}-{at.month:02d}"
+        if kind == "fair_exhibited":
+            size = BOOTH_SIZES[min(len(BOOTH_SIZES) - 1, max(0, round(1.0 - 0.8 * z + rng.gauss(0, 0.7))))]
+            phase = rng.randint(1, 3)
+            self.emit(P, kind, at, {"session": session, "phase": phase, "booth_sqm": size})
+        else:
+            self.emit(P, kind, at, {"session": session})
+            days = min(5, max(1, round(2.0 - 0.7 * z + rng.gauss(0, 0.8))))
+            for d in range(days):
+                self.emit(
+                    P,
+                    "fair_checked_in",
+                    at + dt.timedelta(days=d),
+                    {"session": session, "day": (at + dt.timedelta(days=d)).date()},
+                )
+        if rng.random() < HOSTED_P:
+            no_show_p = _sigmoid(-1.8 + 1.1 * z)
+            for m in range(rng.randint(1, 3)):
+                meeting_at = at + dt.timedelta(days=1, hours=m)
+                no_show = rng.random() < no_show_p
+                self.emit(
+                    P,
+                    "hosted_meeting_no_show" if no_show else "hosted_meeting_attended",
+                    meeting_at,
+                    {"event": session},
+                )
 
     def emit(self, source_type: str, kind: str, at: dt.datetime, values: dict[str, Any]) -> None:
         known = at + KNOWN_LAG[source_type]
@@ -269,6 +301,8 @@ class _Company:
 
         # Fairs and meetings: two sessions a year; safer companies show up more and keep meetings.
         exhibit_p, attend_p = _sigmoid(0.3 - 0.7 * z), 0.25
+        # What happens on the floor draws from its own generator, so the rest of the history stays the same.
+        floor = random.Random(f"{self.key}:floor")  # noqa: S311 - a simulation, not security
         miss_p = _sigmoid(-2.2 + 0.9 * z)
         for year in range(self.joined.year, self.today.year + 1):
             for month_no, day in FAIR_SESSIONS:
@@ -285,7 +319,7 @@ class _Company:
                 )
                 if not kind:
                     continue
-                self.emit(P, kind, at, {})
+                self._floor(kind, at, z, floor)
                 for m in range(rng.randint(1, 5)):
                     meeting_at = at + dt.timedelta(hours=2 * m + 1)
                     self.emit(

@@ -126,8 +126,14 @@ def history(subject, add):
         {"amount": "300", "currency": "USD"},
         known="2024-04-02",
     )
-    for day in ("2022-10-15", "2023-04-15", "2023-10-15", "2021-04-15"):
-        add(subject, P, "fair_exhibited", day, known=day)
+    # Booth sizes: the 54 m² island of 2021 is older than 36 months, so the largest counted is 36 m².
+    for day, sqm in (("2022-10-15", 18), ("2023-04-15", 36), ("2023-10-15", None), ("2021-04-15", 54)):
+        add(subject, P, "fair_exhibited", day, {"phase": 2, "booth_sqm": sqm} if sqm else {}, known=day)
+    for day in ("2023-10-15", "2023-10-16", "2021-04-16"):  # the last is outside the window
+        add(subject, P, "fair_checked_in", day, {"day": day}, known=day)
+    add(subject, P, "hosted_meeting_attended", "2023-10-16", {"event": "7"}, known="2023-10-16")
+    add(subject, P, "hosted_meeting_no_show", "2023-10-17", {"event": "7"}, known="2023-10-17")
+    add(subject, P, "hosted_meeting_no_show", "2022-04-17", {"event": "3"}, known="2022-04-17")  # > 24 months
     for day in ("2023-01-10", "2023-05-10", "2024-01-10"):
         add(subject, P, "meeting_held", day, known=day)
     add(subject, P, "meeting_missed", "2024-02-10", known="2024-02-10")
@@ -198,6 +204,10 @@ EXPECTED = {
     "fairs_attended_3y": 0.0,
     "meetings_kept_ratio": 0.75,
     "meetings_missed_24m": 1.0,
+    "largest_booth_sqm_3y": 36.0,
+    "fair_days_checked_in_3y": 2.0,
+    "hosted_meetings_attended_2y": 1.0,
+    "hosted_no_shows_2y": 1.0,
 }
 
 
