@@ -4,8 +4,8 @@
 Both demo sessions get registered buyers with badges — the demo buyers (buyer@, buyer2@, james.wright@)
 with their accounts, and buyers of directory companies — and the demo suppliers' people as exhibitor
 staff; each session has a service point staffed by operator@. The past session has check-ins on its
-days, and each checked-in buyer company its `fair_attended` credit fact (through the same function the
-desk uses). Deterministic (one generator seeded from the run's seed) and idempotent (a session that has
+days, and each checked-in buyer company its `fair_attended` credit fact and a `fair_checked_in` fact per
+day (through the same functions the desk uses). Deterministic (one generator seeded from the run's seed) and idempotent (a session that has
 registrations is left as it is).
 """
 
@@ -147,6 +147,7 @@ def _check_ins(session, badges, point, operator, rng) -> None:
                 minutes=rng.randint(0, 150)
             )
             CheckIn.objects.create(badge=badge, day=day, at=at, service_point=point, by_user=operator)
+            badges_services.record_check_in_fact(badge.registration, day, at)
         first = timezone.make_aware(dt.datetime.combine(came[0], dt.time(9)))
         badges_services.record_attendance_fact(badge.registration, first)
 

@@ -10,7 +10,8 @@ checked, row-locked, audited, and announced after commit with `badge_changed`.
 - `check_in` — one CheckIn per badge per day; a second scan returns the first one (`created=False`).
 
 A registration issues its badge at once. A buyer's first check-in in a session records the credit fact
-`fair_attended` for the buyer's company (credit has no per-day check-in kind, so days are not sent).
+`fair_attended` for the buyer's company, and each day a buyer is checked in records `fair_checked_in`
+(once per company and day, whichever of its buyers came).
 """
 
 from __future__ import annotations
@@ -239,18 +240,39 @@ class CheckInResult:
     created: bool
 
 
-def record_attendance_fact(registration: Registration, at: dt.datetime) -> None:
-    """The credit fact of a buyer's attendance at a session (once per company and session)."""
+def _buyer_fact(registration: Registration, *, kind: str, at: dt.datetime, extra: dict, ref: str, event: str):
+    """A credit fact about a buyer registration's company (none for exhibitor staff or a walk-in without
+    a company); `ref` makes it once per company and session (and day)."""
     if registration.role != RegistrationRole.BUYER or registration.company_id is None:
         return
     credit_facts.record(
         source=CREDIT_SOURCE,
-        kind="fair_attended",
+        kind=kind,
         subject=registration.company,
-        payload={"session": registration.session.slug},
+        payload={"session": registration.session.slug, **extra},
         occurred_at=at,
-        external_ref=f"fair:{registration.session_id}:attended:{registration.company_id}",
-        platform_event="fairs.fair_attended",
+        external_ref=f"fair:{registration.session_id}:{ref}:{registration.company_id}",
+        platform_event=event,
+    )
+
+
+def record_attendance_fact(registration: Registration, at: dt.datetime) -> None:
+    """The credit fact of a buyer's attendance at a session (once per company and session)."""
+    _buyer_fact(
+        registration, kind="fair_attended", at=at, extra={}, ref="attended", event="fairs.fair_attended"
+    )
+
+
+def record_check_in_fact(registration: Registration, day: dt.date, at: dt.datetime) -> None:
+    """The credit fact of a day a buyer's badge was checked in (once per company, session and day: two
+    buyers of one company on the same day are one fact)."""
+    _buyer_fact(
+        registration,
+        kind="fair_checked_in",
+        at=at,
+        extra={"day": day},
+        ref=f"checked_in:{day.isoformat()}",
+        event="fairs.badge.check_in",
     )
 
 
@@ -281,10 +303,9 @@ def check_in(
         company_id=locked.registration.company_id,
         data={"day": day, "service_point": service_point.pk},
     )
+    registration = Registration.objects.select_related("company", "session").get(pk=locked.registration_id)
     if first_in_session:
-        registration = Registration.objects.select_related("company", "session").get(
-            pk=locked.registration_id
-        )
         transaction.on_commit(lambda: record_attendance_fact(registration, now))
+    transaction.on_commit(lambda: record_check_in_fact(registration, day, now))
     send_after_commit(badge_changed, sender=Badge, badge=locked, event="checked_in", actor=by_user)
     return CheckInResult(row, True)

@@ -276,7 +276,11 @@ def approve(*, application: ExhibitorApplication, booth: Booth, by_user) -> Exhi
             source="platform",
             kind="fair_exhibited",
             subject=application.company,
-            payload={"session": _fact_ref(application)},
+            payload={
+                "session": _fact_ref(application),
+                "phase": booth.phase.number,
+                "booth_sqm": booth.size_sqm,
+            },
             # The booth is assigned now; for a phase already held (records entered late), its first day.
             occurred_at=min(timezone.now(), opening_hours(booth.phase)[0]),
             external_ref=f"fair_exhibited:{application.pk}",
@@ -351,4 +355,20 @@ def withdraw(*, application: ExhibitorApplication, by_user, reason: str = "") ->
             ).exists()
             if not still:
                 ranking_signals.withdraw_presence(company=application.company, session_key=session.slug)
+            _retract_exhibit(application)
     return application
+
+
+def _retract_exhibit(application: ExhibitorApplication) -> None:
+    """A withdrawn exhibitor gave its booth back before its phase opened: its fair_exhibited fact is taken
+    back (credit's retraction supersedes it, so it counts nowhere from now on). Once the phase has opened,
+    the exhibit happened and the fact stands."""
+    if timezone.now() >= opening_hours(application.phase)[0]:
+        return
+    credit_facts.retract(
+        source="platform",
+        external_ref=f"fair_exhibited:{application.pk}",
+        ground="recorded_in_error",
+        note="exhibitor application withdrawn before the phase opened",
+        platform_event="fairs.exhibitor_application.withdraw",
+    )

@@ -13,6 +13,9 @@ Meetings are booked through matchmaking's meetings service: the buyer's applican
 the table and the supplier's applicant accepts it, on the strength of both having accepted the proposal
 here; matchmaking's lock and exclusion constraint keep a person or a table from ever holding two
 overlapping meetings.
+
+Attendance is credit evidence: a side scanned at the table records `hosted_meeting_attended` for its company,
+a side shown absent at settlement `hosted_meeting_no_show` (once per meeting and company).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from credit import facts as credit_facts
 from marketplace.companies.models import Company
 from marketplace.companies.permissions import is_member, is_operator
 from marketplace.core import audit
@@ -639,7 +643,25 @@ def scan_at_table(
                 company_id=registration.company_id,
                 data={"badge": badge.pk, "table": table_number},
             )
+            _attendance_fact(pair, registration.company, present=True)
     return row
+
+
+def _attendance_fact(pair: HostedPair, company: Company, *, present: bool) -> None:
+    """The credit fact of one side at a hosted meeting: attended (scanned at the table) or no-show (shown
+    absent while the other side was there). Once per meeting and company; a side scanned is never also
+    shown absent (settle_attendance skips it)."""
+    outcome = "attended" if present else "no_show"
+    credit_facts.record(
+        source="platform",
+        kind=f"hosted_meeting_{outcome}",
+        subject=company,
+        payload={"event": str(pair.event_id), "meeting": f"meeting:{pair.meeting_id}"},
+        # The meeting's start; a badge scanned in the minutes before it counts from the scan.
+        occurred_at=min(pair.meeting.start, timezone.now()),
+        external_ref=f"hosted:{pair.pk}:{outcome}:{company.pk}",
+        platform_event=f"fairs.hosted_pair.{outcome}",
+    )
 
 
 def settle_attendance(event: HostedEvent, *, by_user, now: dt.datetime | None = None) -> int:
@@ -675,6 +697,7 @@ def settle_attendance(event: HostedEvent, *, by_user, now: dt.datetime | None = 
                 )
             except ValidationError:
                 continue  # settled already
+            _attendance_fact(pair, Company.objects.get(pk=company_id), present=False)
             count += 1
     audit.log(actor=by_user, action="fairs.hosted_event.settle_attendance", obj=event, data={"absent": count})
     return count

@@ -246,3 +246,49 @@ def test_desk_search_by_name_company_email_and_code(point):
     assert [r.badge for r in badges_selectors.search(session, badge.registration.email)] == [badge]
     assert [r.badge for r in badges_selectors.search(session, badge_tokens.token_for(badge))] == [badge]
     assert list(badges_selectors.search(session, "")) == []
+
+
+def test_each_day_checked_in_is_one_fact_per_company_whoever_of_its_buyers_came(
+    point, django_capture_on_commit_callbacks
+):
+    badge = BadgeFactory(registration__session=point.session)
+    company = badge.registration.company
+    colleague = BadgeFactory(registration__session=point.session, registration__company=company)
+    start = timezone.make_aware(dt.datetime.combine(point.session.starts_on, dt.time(10)))
+    scans = [(badge, 0), (badge, 0), (colleague, 0), (badge, 1), (colleague, 2)]  # days 0, 1 and 2
+    for holder, days in scans:
+        with django_capture_on_commit_callbacks(execute=True):
+            badges_services.check_in(
+                code=badge_tokens.token_for(holder),
+                service_point=point,
+                by_user=desk_user(point),
+                now=start + dt.timedelta(days=days, minutes=len(holder.registration.full_name)),
+            )
+    facts = Fact.objects.filter(kind="fair_checked_in").order_by("occurred_at")
+    assert {f.subject_id for f in facts} == {company.pk}
+    assert [f.payload["day"] for f in facts] == [
+        (point.session.starts_on + dt.timedelta(days=n)).isoformat() for n in range(3)
+    ]
+    assert all(f.payload["session"] == point.session.slug for f in facts)
+    assert Fact.objects.filter(kind="fair_attended", subject_id=company.pk).count() == 1
+
+    from credit.features import build_feature_matrix
+
+    row = build_feature_matrix(as_of=timezone.now(), subject_ids=[company.pk]).row(company.pk)
+    assert (row["fairs_attended_3y"], row["fair_days_checked_in_3y"]) == (1.0, 3.0)
+
+
+def test_exhibitor_staff_and_walk_ins_record_no_check_in_fact(point, django_capture_on_commit_callbacks):
+    staff = BadgeFactory(registration__session=point.session, registration__role="exhibitor_staff")
+    walk_in = BadgeFactory(
+        registration__session=point.session,
+        registration__company=None,
+        registration__company_name="Walk-in Handel GmbH",
+        registration__country="DE",
+    )
+    for holder in (staff, walk_in):
+        with django_capture_on_commit_callbacks(execute=True):
+            badges_services.check_in(
+                code=badge_tokens.token_for(holder), service_point=point, by_user=desk_user(point)
+            )
+    assert not Fact.objects.filter(kind__in=["fair_checked_in", "fair_attended"]).exists()

@@ -263,3 +263,66 @@ def test_past_phase_only_operators_enter_exhibitors(floor, operator):
     services.approve(application=application, booth=floor["booths"][0], by_user=operator)
     fact = Fact.objects.get(kind="fair_exhibited", subject_id=floor["supplier"].pk)
     assert timezone.localdate(fact.occurred_at) <= phase.starts_on
+
+
+def _exhibited_3y(company):
+    from credit.features import build_feature_matrix
+
+    return build_feature_matrix(as_of=timezone.now(), subject_ids=[company.pk]).row(company.pk)
+
+
+def test_the_exhibit_fact_carries_phase_and_booth_size_once_per_exhibitor_and_phase(floor, operator):
+    booth = floor["booths"][1]
+    booth.size_sqm = 18
+    booth.save(update_fields=["size_sqm"])
+    application = _apply(floor)
+    services.approve(application=application, booth=booth, by_user=operator)
+    fact = Fact.objects.get(kind="fair_exhibited")
+    assert fact.subject_id == floor["supplier"].pk
+    assert (fact.payload["phase"], fact.payload["booth_sqm"], fact.metric) == (
+        floor["phase"].number,
+        18,
+        18.0,
+    )
+    # Approving again is refused by the application's state and adds nothing.
+    with pytest.raises(ValidationError):
+        services.approve(application=application, booth=floor["booths"][2], by_user=operator)
+    assert Fact.objects.filter(kind="fair_exhibited").count() == 1
+    row = _exhibited_3y(floor["supplier"])
+    assert (row["fairs_exhibited_3y"], row["largest_booth_sqm_3y"]) == (1.0, 18.0)
+
+
+def test_a_rejected_application_leaves_no_fact_and_a_withdrawn_exhibit_is_retracted(floor, operator):
+    rejected = _apply(floor)
+    services.reject(application=rejected, reason="No products in the zone", by_user=operator)
+    assert not Fact.objects.filter(kind="fair_exhibited").exists()
+
+    application = _apply(floor)
+    services.approve(application=application, booth=floor["booths"][0], by_user=operator)
+    services.withdraw(application=application, by_user=floor["user"])
+    with pytest.raises(ValidationError):
+        services.withdraw(application=application, by_user=floor["user"])
+    retraction = Fact.objects.get(kind="fact_retracted")
+    assert retraction.supersedes == Fact.objects.get(kind="fair_exhibited")
+    assert retraction.subject_id == floor["supplier"].pk
+    assert retraction.payload["retracted_kind"] == "fair_exhibited"
+    row = _exhibited_3y(floor["supplier"])
+    assert (row["fairs_exhibited_3y"], row["largest_booth_sqm_3y"]) == (0.0, 0.0)
+
+    # Applying again and being approved in the same phase counts one exhibit, not two.
+    again = _apply(floor)
+    services.approve(application=again, booth=floor["booths"][3], by_user=operator)
+    assert _exhibited_3y(floor["supplier"])["fairs_exhibited_3y"] == 1.0
+
+
+def test_withdrawing_once_the_phase_has_opened_keeps_the_exhibit(floor, operator):
+    import datetime as dt
+
+    application = _apply(floor)
+    services.approve(application=application, booth=floor["booths"][0], by_user=operator)
+    phase = floor["phase"]
+    phase.starts_on = timezone.localdate() - dt.timedelta(days=1)
+    phase.save(update_fields=["starts_on"])
+    services.withdraw(application=application, by_user=floor["user"])
+    assert not Fact.objects.filter(kind="fact_retracted").exists()
+    assert _exhibited_3y(floor["supplier"])["fairs_exhibited_3y"] == 1.0

@@ -206,3 +206,31 @@ def test_editing_after_booking_keeps_the_day_and_tables(client, scheduled, opera
     assert page.status_code == 200 and "EU buyers, appliances" in page.content.decode()
     client.force_login(scheduled["chamber"])
     assert client.get(reverse("buyer_meetings:event_edit", args=[event.pk])).status_code == 403
+
+
+def test_hosted_attendance_is_credit_evidence_once_per_meeting_and_company(scheduled, operator):
+    from credit.models import Fact
+
+    event, buyer, supplier = scheduled["event"], scheduled["buyer"], scheduled["supplier"]
+    pair = HostedPair.objects.select_related("meeting").get(event=event)
+    meeting = pair.meeting
+    code = _badge(buyer, event)
+    for minutes in (1, 5):  # scanned twice: one attendance
+        with freeze_time(meeting.start + dt.timedelta(minutes=minutes)):
+            hs.scan_at_table(event, by_user=scheduled["chamber"], table_number=1, code=code)
+    with freeze_time(meeting.end):
+        hs.settle_attendance(event, by_user=operator)
+        hs.settle_attendance(event, by_user=operator)
+    attended = Fact.objects.get(kind="hosted_meeting_attended")
+    no_show = Fact.objects.get(kind="hosted_meeting_no_show")
+    assert attended.subject_id == buyer.company.pk and no_show.subject_id == supplier.company.pk
+    for fact in (attended, no_show):
+        assert fact.payload == {"event": str(event.pk), "meeting": f"meeting:{meeting.pk}"}
+        assert fact.occurred_at == meeting.start
+
+    from credit.features import build_feature_matrix
+
+    matrix = build_feature_matrix(as_of=meeting.end, subject_ids=[buyer.company.pk, supplier.company.pk])
+    assert matrix.row(buyer.company.pk)["hosted_meetings_attended_2y"] == 1.0
+    assert matrix.row(supplier.company.pk)["hosted_no_shows_2y"] == 1.0
+    assert matrix.row(buyer.company.pk)["hosted_no_shows_2y"] == 0.0
