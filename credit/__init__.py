@@ -7,7 +7,8 @@ imports and fails on any name of credit that is not listed here.
 What the trade side uses (`PUBLIC_API`):
 
 - `facts.record(...)`: append one fact (a trade, insurance or participation event, a partner's row);
-  idempotent by (source, external ref). `facts.partner_source(partner, source_type=...)`: a partner
+  idempotent by (source, external ref). `facts.retract(source=..., external_ref=..., ground=...)`: a
+  source takes back one of its own facts (it counts nowhere from then on). `facts.partner_source(partner, source_type=...)`: a partner
   company's own source (an insurer's limits and claims), linked to it, created on first use.
 - `index.current(subject)`: the subject's latest assessment (index 0–1000, grade, probability of
   default, five subscores, reasons, model version), scoring it first if it was never scored.
@@ -35,7 +36,7 @@ training a model, storing and promoting it, and scoring every subject.
 
 # Module → the names in it that marketplace may import. `tests/test_architecture.py` enforces it.
 PUBLIC_API: dict[str, tuple[str, ...]] = {
-    "credit.facts": ("record", "partner_source"),
+    "credit.facts": ("record", "retract", "partner_source"),
     "credit.index": ("current", "explain", "history"),
     "credit.grading": ("GRADES",),
     "credit.selectors": ("with_current_grade", "grade_distribution", "weakest"),

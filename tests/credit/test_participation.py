@@ -179,3 +179,17 @@ def test_the_demo_model_uses_the_participation_features_in_their_declared_direct
         moved[name] = float(np.abs(change).max())
     for name in MUST_BE_USED:
         assert moved[name] > 0.0, name
+
+
+def test_a_source_retracts_its_own_fact_once_and_it_stops_counting(subject):
+    _fact(subject, "fair_exhibited", {"phase": 1, "booth_sqm": 36}, 10, "ex-r")
+    assert build_feature_matrix(as_of=timezone.now()).row(subject.pk)["fairs_exhibited_3y"] == 1.0
+    first = facts.retract(
+        source="platform", external_ref="ex-r", ground="recorded_in_error", note="withdrawn"
+    )
+    again = facts.retract(source="platform", external_ref="ex-r", ground="recorded_in_error")
+    assert first == again and first.supersedes.external_ref == "ex-r" and first.subject_id == subject.pk
+    assert first.payload["retracted_kind"] == "fair_exhibited"
+    row = build_feature_matrix(as_of=timezone.now()).row(subject.pk)
+    assert (row["fairs_exhibited_3y"], row["largest_booth_sqm_3y"]) == (0.0, 0.0)
+    assert facts.retract(source="platform", external_ref="no-such-ref", ground="duplicate") is None
