@@ -2,7 +2,7 @@
 query parameters (the small form on the page; an RFQ page links here with its need)."""
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -30,9 +30,13 @@ def match_list(request):
     buyer = request.company
     rfq = None
     form = NeedForm(request.GET if asks_for_need(request.GET) else None)
-    if request.GET.get("rfq", "").isdigit():
-        # An RFQ of this buyer's own (anyone else's is a 404): rank suppliers for what it asks.
-        rfq = get_object_or_404(Rfq.objects.select_related("category"), pk=request.GET["rfq"], buyer=buyer)
+    if "rfq" in request.GET:
+        # An RFQ of this buyer's own (anyone else's, or an id that is no id, is a 404): rank suppliers for
+        # what it asks. A malformed id is not quietly dropped for "suppliers for you".
+        wanted = request.GET["rfq"]
+        if not wanted.isdigit():
+            raise Http404
+        rfq = get_object_or_404(Rfq.objects.select_related("category"), pk=wanted, buyer=buyer)
         need = need_from_rfq(rfq)
         form = NeedForm()
         for_you = False

@@ -2,6 +2,7 @@
 them so that each message shows next to its field, and the services run them again."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,6 +30,19 @@ def _apply_errors(form: forms.Form, error: ValidationError, fallback: str | None
                 form.add_error(target, message)
     else:
         form.add_error(fallback, error)
+
+
+def plain_number(value: Decimal) -> str:
+    """A decimal without the zeros its column pads it with and never in exponent form: 3.000 → "3",
+    1000 → "1000" (not `normalize()`'s "1E+3"), 0.0125 → "0.0125"."""
+    return f"{value.normalize():f}"
+
+
+class PlainDecimalField(forms.DecimalField):
+    """A DecimalField whose value shows as the number it is: an MOQ of 3 stays "3", not "3.000"."""
+
+    def prepare_value(self, value):
+        return plain_number(value) if isinstance(value, Decimal) and value.is_finite() else value
 
 
 class ChapterChoiceField(forms.ModelChoiceField):
@@ -135,7 +149,7 @@ class QuotationForm(forms.Form):
     incoterm = forms.ChoiceField(label=_("Incoterm 2020"), choices=Incoterm.choices)
     named_place = forms.CharField(label=_("Named place"), max_length=100, help_text=_("e.g. Ningbo"))
     lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=1, max_value=730)
-    moq = forms.DecimalField(label=_("Minimum order quantity"), max_digits=14, decimal_places=3)
+    moq = PlainDecimalField(label=_("Minimum order quantity"), max_digits=14, decimal_places=3)
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE)
     payment_terms = forms.ChoiceField(label=_("Payment terms"), choices=PaymentTerms.choices)
     deposit_percent = forms.IntegerField(label=_("Deposit %"), required=False, min_value=1, max_value=99)
@@ -143,9 +157,7 @@ class QuotationForm(forms.Form):
     sample_terms = forms.ChoiceField(
         label=_("Samples"), choices=SampleTerms.choices, initial=SampleTerms.NONE
     )
-    sample_price = forms.DecimalField(
-        label=_("Sample price"), required=False, max_digits=19, decimal_places=4
-    )
+    sample_price = PlainDecimalField(label=_("Sample price"), required=False, max_digits=19, decimal_places=4)
     sample_freight = forms.ChoiceField(
         label=_("Sample freight"), required=False, choices=[("", "—"), *SampleFreight.choices]
     )

@@ -42,6 +42,9 @@ from marketplace.matchmaking.models import (
 from marketplace.matchmaking.rfq_services import tier_for
 
 RECENCY_DAYS = 30
+# The comparison warns when the newest rate it converted with is older than this: the FX table has no
+# staleness rule of its own (rates change only on upload), so the page says how old its rates are.
+FX_STALE_DAYS = 7
 # Grades in order, best first, for sorting ("NR" and unrated last).
 GRADE_ORDER = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D")
 
@@ -155,7 +158,7 @@ class CompareRow:
     certs_missing: list[str] = field(default_factory=list)
     incoterm_differs: bool = False
     grade: str | None = None
-    response_hours: float = 0.0
+    response: dt.timedelta | None = None  # from the RFQ's posting to this quotation's submission
     fair: FairPresence | None = None  # the supplier's booth in the current or next fair session, if any
 
 
@@ -183,7 +186,7 @@ SORTS = {
     "certifications": lambda r: (-len(r.certs_met), len(r.certs_missing)),
     "incoterm": lambda r: (r.incoterm_differs, r.quotation.incoterm),
     "grade": lambda r: _grade_rank(r.grade),
-    "response": lambda r: r.response_hours,
+    "response": lambda r: (r.response is None, r.response or dt.timedelta(0)),
     "fair": lambda r: (r.fair is None, r.fair.starts_on if r.fair else None),
 }
 
@@ -198,8 +201,28 @@ class Comparison:
     missing_rates: list[str]
 
     @property
+    def rate_date(self) -> dt.date | None:
+        """The newest date of the rates the rows were converted with (None: no row needed a rate)."""
+        return max((d for row in self.rows for d in row.rate_dates), default=None)
+
+    @property
+    def rates_stale(self) -> bool:
+        date = self.rate_date
+        return date is not None and (self.on - date).days > FX_STALE_DAYS
+
+    @property
+    def stale_days(self) -> int:
+        return FX_STALE_DAYS
+
+    @property
     def mixed_incoterms(self) -> bool:
         return len(self.incoterms) > 1 or (bool(self.incoterms) and self.incoterms != [self.rfq.incoterm])
+
+
+def _response(quotation: Quotation, rfq: Rfq) -> dt.timedelta | None:
+    if quotation.submitted_at is None:
+        return None
+    return max(dt.timedelta(0), quotation.submitted_at - rfq.created_at)
 
 
 def compare(rfq: Rfq, *, currency: str, sort: str = "price", on: dt.date | None = None) -> Comparison:
@@ -244,7 +267,7 @@ def compare(rfq: Rfq, *, currency: str, sort: str = "price", on: dt.date | None 
                 certs_missing=[c for c in required if c not in held],
                 incoterm_differs=quotation.incoterm != rfq.incoterm,
                 grade=getattr(quotation.supplier, "credit_grade", None),
-                response_hours=round((quotation.submitted_at - rfq.created_at).total_seconds() / 3600, 1),
+                response=_response(quotation, rfq),
                 fair=presence.get(quotation.supplier_id),
             )
         )

@@ -26,6 +26,7 @@ from marketplace.matchmaking.rfq_forms import (
     QuotationForm,
     RfqForm,
     _apply_errors,
+    plain_number,
 )
 
 
@@ -80,9 +81,9 @@ def _rfq_initial(rfq) -> dict:
         "title": rfq.title,
         "description": rfq.description,
         "category": rfq.category_id,
-        "quantity": f"{rfq.quantity.normalize():f}",
+        "quantity": plain_number(rfq.quantity),
         "unit": rfq.unit,
-        "target_price": f"{rfq.target_price.normalize():f}" if rfq.target_price is not None else "",
+        "target_price": plain_number(rfq.target_price) if rfq.target_price is not None else "",
         "target_currency": rfq.target_currency,
         "destination_country": str(rfq.destination_country),
         "destination_port": rfq.destination_port,
@@ -189,8 +190,8 @@ def _quotation_initial(quotation) -> dict:
     for i, tier in enumerate(quotation.tiers.all(), start=1):
         if i > TIER_ROWS:
             break
-        initial[f"tier_qty_{i}"] = f"{tier.min_quantity.normalize():f}"
-        initial[f"tier_price_{i}"] = f"{tier.unit_price.normalize():f}"
+        initial[f"tier_qty_{i}"] = plain_number(tier.min_quantity)
+        initial[f"tier_price_{i}"] = plain_number(tier.unit_price)
     initial["certificates"] = list(quotation.certificates.values_list("pk", flat=True))
     return initial
 
@@ -199,8 +200,8 @@ def _rfq_initial_quote(rfq) -> dict:
     return {
         "incoterm": rfq.incoterm,
         "currency": rfq.target_currency or "USD",
-        "moq": rfq.quantity,
-        "tier_qty_1": f"{rfq.quantity.normalize():f}",
+        "moq": plain_number(rfq.quantity),
+        "tier_qty_1": plain_number(rfq.quantity),
     }
 
 

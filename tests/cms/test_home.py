@@ -66,3 +66,23 @@ def test_home_serves_the_chinese_translation(client, home):
     assert "全年贸易" in client.get("/").content.decode()
     client.cookies["django_language"] = "en"
     assert "Trade all year round" in client.get("/").content.decode()
+
+
+def _title(html: str) -> str:
+    return html.split("<title>", 1)[1].split("</title>", 1)[0].strip()
+
+
+def test_the_home_title_is_the_site_once_and_every_other_page_names_itself_first(client, home):
+    """Not "TrustFair · TrustFair": the home page is the site; any other page is "<page> · TrustFair"."""
+    zh = home.copy_for_translation(Locale.objects.get(language_code="zh-hans"))
+    zh.title = "TrustFair 信贸展"
+    zh.save_revision().publish()
+    client.cookies["django_language"] = "en"
+    assert _title(client.get("/").content.decode()) == "TrustFair"
+    assert _title(client.get("/news/").content.decode()) == "News · TrustFair"
+    client.cookies["django_language"] = "zh-hans"
+    assert _title(client.get("/").content.decode()) == "TrustFair 信贸展"
+    home.seo_title = "TrustFair — the 365-day fair"
+    home.save_revision().publish()
+    client.cookies["django_language"] = "en"
+    assert _title(client.get("/").content.decode()) == "TrustFair — the 365-day fair"

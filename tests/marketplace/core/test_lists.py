@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 
 from marketplace.companies.filters import CompanyFilter
@@ -212,3 +213,14 @@ class TestGenerations:
     def test_anything_but_a_signal_is_refused(self):
         with pytest.raises(TypeError, match="is not a signal"):
             caching.register("test-bad", signals=("post_save",))
+
+
+def test_a_refused_filter_value_opens_the_folded_filters_so_its_error_shows_on_a_phone(client, five):
+    """The error is in the filter form, which a phone folds away: the page opens it instead of showing a
+    list that looks as if the filter were applied."""
+    toggle = 'id="filters-toggle" class="filters-toggle" hidden'
+    bad = client.get(reverse("companies:company_list"), {"country": "XX"}).content.decode()
+    assert f"{toggle} checked>" in bad
+    assert "Select a valid choice" in bad and 'role="alert"' in bad
+    good = client.get(reverse("companies:company_list"), {"q": "firm"}).content.decode()
+    assert f"{toggle}>" in good

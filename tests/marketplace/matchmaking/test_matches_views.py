@@ -191,3 +191,18 @@ def test_another_buyers_rfq_is_a_404(client, buyer_owner, market):
     other = RfqFactory()  # another buyer's request
     client.force_login(buyer_owner)
     assert client.get(URL, {"rfq": other.pk}).status_code == 404
+
+
+def test_an_rfq_id_that_is_no_id_is_a_404_not_suppliers_for_you(client, buyer_owner, market):
+    client.force_login(buyer_owner)
+    assert client.get(URL, {"rfq": "abc"}).status_code == 404
+    assert client.get(URL, {"rfq": ""}).status_code == 404
+
+
+def test_an_unknown_choice_is_an_error_on_the_open_form_not_an_ignored_filter(client, buyer_owner, market):
+    client.force_login(buyer_owner)
+    response = client.get(URL, {"q": "pumps", "unit": "parsec", "cert": "NOPE"})
+    html = response.content.decode()
+    assert response.context["matches"] == []
+    assert set(response.context["form"].errors) == {"unit", "cert"}
+    assert '<details class="card need-form" open>' in html and "Select a valid choice" in html

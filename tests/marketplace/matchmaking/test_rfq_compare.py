@@ -237,3 +237,78 @@ def test_fair_presence_shows_and_sorts_exhibitors_first(setup, rates, client):
     client.force_login(setup["buyer"])
     page = client.get(f"/sourcing/{setup['rfq'].pk}/compare/?currency=USD&sort=fair").content.decode()
     assert "Spring session" in page and "11.2 B-07" in page and "Last autumn" not in page
+
+
+def _compare_page(client, setup, language="en", **params) -> str:
+    from django.utils import translation
+
+    client.force_login(setup["buyer"])
+    query = {"currency": "USD", **params}
+    try:
+        return client.get(
+            f"/sourcing/{setup['rfq'].pk}/compare/", query, HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+    finally:
+        translation.activate("en")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_comparison_writes_money_with_thousands_separators(setup, rates, client, language):
+    """Cheap Co: 90 USD a piece (tier from 100) × 300 = 27,000.00; Certified Co: EUR 80 at 1.25 = 100.00,
+    30,000.00 in all. In both languages as CLDR writes money (`core.money.format_money`): Django's own
+    zh-hans number format would drop the grouping."""
+    page = _compare_page(client, setup, language)
+    assert "27,000.00" in page and "30,000.00" in page
+    assert "27000" not in page and "30000" not in page
+    dollar = "US$" if language == "zh-hans" else "$"
+    assert f"{dollar}27,000.00" in page and f"{dollar}90.00" in page and "€80.00" in page
+
+
+def test_the_comparison_names_its_rate_date_and_warns_when_the_rates_are_old(setup, rates, client):
+    page = _compare_page(client, setup)
+    assert f"Newest rate used: {rates['recent']:%Y-%m-%d}." in page
+    assert "fx-stale" not in page
+    FxRate.objects.filter(date__gt=rates["old"]).delete()
+    fx.forget_rates()
+    comparison = selectors.compare(setup["rfq"], currency="USD")
+    assert comparison.rate_date == rates["old"] and comparison.rates_stale
+    page = _compare_page(client, setup)
+    assert "fx-stale" in page
+    assert f"The exchange rates are from {rates['old']:%Y-%m-%d}, more than 7 days old" in page
+    zh = _compare_page(client, setup, "zh-hans")
+    assert f"汇率日期为 {rates['old']:%Y-%m-%d}，已超过 7 天" in zh
+
+
+def test_the_response_time_is_honest_not_zero_hours(setup, rates, client):
+    """Quoted within minutes of the posting: "under 1 h", never "0.0 h"; later ones in hours, then days."""
+    page = _compare_page(client, setup)
+    assert "0.0 h" not in page and "under 1 h" in page
+    posted = setup["rfq"].created_at
+    Quotation.objects.filter(pk=setup["q_cheap"].pk).update(
+        submitted_at=posted + dt.timedelta(hours=5, minutes=10)
+    )
+    Quotation.objects.filter(pk=setup["q_cert"].pk).update(
+        submitted_at=posted + dt.timedelta(days=3, hours=1)
+    )
+    rows = {r.quotation.pk: r for r in selectors.compare(setup["rfq"], currency="USD", sort="response").rows}
+    assert list(rows) == [setup["q_cheap"].pk, setup["q_cert"].pk]
+    page = _compare_page(client, setup)
+    assert ">5 h<" in page and ">3 days<" in page and "under 1 h" not in page
+    assert "3 天" in _compare_page(client, setup, "zh-hans")
+
+
+def test_quantities_show_without_padding_zeros_or_exponents(setup, rates, client):
+    """The MOQ column is "500", not "500.000"; the quote form's MOQ is the RFQ's quantity as typed ("300"),
+    and a quantity of 1000 never turns into normalize()'s "1E+3"."""
+    from marketplace.matchmaking.templatetags.rfq_tags import quantity
+
+    page = _compare_page(client, setup)
+    assert ">500 <span" in page and "500.000" not in page and "300.000" not in page
+    assert quantity(Decimal("1000.000")) == "1,000" and quantity(Decimal("0.0125")) == "0.0125"
+    supplier = verified_supplier(chapter=setup["rfq"].category, name="Third Co")
+    client.force_login(supplier)
+    form = client.get(f"/sourcing/{setup['rfq'].pk}/quote/").content.decode()
+    assert 'name="moq" value="300"' in form
+    client.force_login(setup["cheap"])
+    revise = client.get(setup["q_cheap"].get_absolute_url() + "revise/").content.decode()
+    assert 'name="moq" value="500"' in revise and "500.000" not in revise

@@ -241,7 +241,7 @@ def test_posting_in_chinese_quoting_comparing_and_accepting_from_the_pages(clien
     client.force_login(buyer)
     compare = client.get(reverse("rfq:compare", args=[rfq.pk]), {"currency": "CNY"})
     page = compare.content.decode()
-    assert compare.status_code == 200 and "CNY" in page and "USD 11" in page
+    assert compare.status_code == 200 and "CNY" in page and "$11.00" in page
     translation.activate("zh-hans")
     zh = client.get(
         reverse("rfq:compare", args=[rfq.pk]), {"currency": "CNY"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
@@ -302,3 +302,80 @@ def test_the_buyer_edits_and_withdraws_from_the_pages_and_quoting_suppliers_are_
     assert rfq.title == "Presses, 120 t"
     client.force_login(verified_supplier(chapter=chapter))
     assert client.get(reverse("rfq:quotation_create", args=[rfq.pk])).status_code == 302
+
+
+def _posts(w):
+    rfq, q = w["rfq"], w["quotation"]
+    return [
+        reverse("rfq:rfq_edit", args=[rfq.pk]),
+        reverse("rfq:rfq_cancel", args=[rfq.pk]),
+        reverse("rfq:quotation_create", args=[rfq.pk]),
+        reverse("rfq:quotation_revise", args=[rfq.pk, q.pk]),
+        reverse("rfq:quotation_file", args=[rfq.pk, q.pk, 1]),
+        *(
+            reverse("rfq:quotation_decide", args=[rfq.pk, q.pk, d])
+            for d in ("shortlist", "decline", "accept")
+        ),
+    ]
+
+
+def test_every_rfq_and_quotation_url_is_the_same_404_for_who_may_not_know_the_object(client, world):
+    """One rule (README, rfq_permissions): a principal who may not see the request or the quotation gets
+    a 404 on every URL under it, GET and POST alike, never a 403 or a redirect that tells it exists."""
+    rfq, q = world["rfq"], world["quotation"]
+    for who, user in world["others"].items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        # GET where a page answers it (a POST-only URL refuses GET with 405 for any id), POST everywhere.
+        for method, url in [
+            *((client.get, u) for u in _urls(world)),
+            *((client.post, u) for u in _posts(world)),
+        ]:
+            response = method(url, {"reason": "x", "currency": "USD"})
+            assert response.status_code == 404, f"{who}: {method.__name__} {url} → {response.status_code}"
+    rfq.refresh_from_db()
+    q.refresh_from_db()
+    assert rfq.status == "open" and q.status == "submitted" and not Deal.objects.exists()
+
+
+def test_who_sees_the_request_but_not_the_part_gets_the_same_404(client, world):
+    """The invited supplier sees the request but not the buyer's comparison or controls; the buyer sees
+    the quotation but does not quote or revise; a second quoting supplier never sees the first one's."""
+    rfq, q = world["rfq"], world["quotation"]
+    second = verified_supplier(chapter=world["chapter"])
+    rfq.invited.add(second.membership.company)
+    services.submit_quotation(rfq=rfq, by_user=second, data=quotation_data(), tiers=TIERS)
+    cases = {
+        world["invited"]: [
+            reverse("rfq:compare", args=[rfq.pk]),
+            reverse("rfq:rfq_edit", args=[rfq.pk]),
+            reverse("rfq:rfq_cancel", args=[rfq.pk]),
+            *(reverse("rfq:quotation_decide", args=[rfq.pk, q.pk, d]) for d in ("shortlist", "accept")),
+        ],
+        world["buyer"]: [
+            reverse("rfq:quotation_create", args=[rfq.pk]),
+            reverse("rfq:quotation_revise", args=[rfq.pk, q.pk]),
+        ],
+        second: [
+            reverse("rfq:quotation_detail", args=[rfq.pk, q.pk]),
+            reverse("rfq:quotation_revise", args=[rfq.pk, q.pk]),
+            reverse("rfq:quotation_file", args=[rfq.pk, q.pk, 1]),
+        ],
+    }
+    for user, urls in cases.items():
+        client.force_login(user)
+        for url in urls:
+            methods = (
+                (client.post,)
+                if "cancel" in url or url.endswith(("shortlist/", "accept/"))
+                else (client.get, client.post)
+            )
+            for method in methods:
+                response = method(url, {"reason": "x"})
+                assert response.status_code == 404, (
+                    f"{user.email}: {method.__name__} {url} → {response.status_code}"
+                )
+    q.refresh_from_db()
+    rfq.refresh_from_db()
+    assert q.status == "submitted" and rfq.status == "open"

@@ -31,6 +31,7 @@ from marketplace.catalog import demo as catalog_demo
 from marketplace.companies import demo as companies_demo
 from marketplace.companies.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
 from marketplace.companies.models import Company, Industry, User
+from marketplace.core import fx_demo
 from marketplace.deals import demo as deals_demo
 from marketplace.fairs import badges_demo, exhibitors_demo, hosted_demo, leads_demo
 from marketplace.fairs import demo as fairs_demo
@@ -133,6 +134,8 @@ class Command(BaseCommand):
             return
 
         stage = self._stage
+        # First: the catalog's USD prices and credit's features convert at the rates of their dates.
+        added_rates = fx_demo.seed_fx_rates(today=timezone.localdate(anchor), seed=seed, stage=stage)
         with transaction.atomic():
             world = companies_demo.seed_world(
                 seed=seed,
@@ -141,7 +144,7 @@ class Command(BaseCommand):
                 n_buyers=options["buyers"],
                 stage=stage,
             )
-            added = dict(world.added)
+            added = dict(world.added) | {"fx rates": added_rates}
             catalog = catalog_demo.seed_catalog(
                 rng_seed=seed, stdout=self.stdout if self.verbosity >= 1 else None
             )
