@@ -288,3 +288,11 @@ def test_the_demo_session_funnel_follows_from_the_demo_leads():
     assert (report.total.scans, report.total.leads, report.total.inquiries) == (4, 4, 1)
     lead = Lead.objects.get(company=supplier, registration__user__email=f"buyer@{leads_demo_test.DOMAIN}")
     assert lead.deal.source_kind == DealSource.FAIR_LEAD and lead.status == "converted"
+
+
+def test_the_session_page_links_operators_and_exhibitors_to_it(client, fair, operator, buyer_owner):
+    url = reverse("fairs:session_detail", kwargs={"slug": fair["session"].slug})
+    roi_url = reverse("fair_roi:session_roi", kwargs={"slug": fair["session"].slug})
+    for user, shown in ((operator, True), (fair["a_member"], True), (buyer_owner, False)):
+        client.force_login(user)
+        assert (roi_url in client.get(url).content.decode()) is shown
