@@ -296,3 +296,10 @@ def test_the_session_page_links_operators_and_exhibitors_to_it(client, fair, ope
     for user, shown in ((operator, True), (fair["a_member"], True), (buyer_owner, False)):
         client.force_login(user)
         assert (roi_url in client.get(url).content.decode()) is shown
+
+
+def test_the_page_reads_in_chinese(client, fair, operator):
+    client.force_login(operator)
+    url = reverse("fair_roi:session_roi", kwargs={"slug": fair["session"].slug})
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "胸卡扫描" in page and "按展馆" in page and "所用汇率" in page
