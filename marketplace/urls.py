@@ -39,6 +39,7 @@ urlpatterns = [
     path("badges/", include("marketplace.fairs.urls_badges")),
     path("leads/", include("marketplace.fairs.urls_leads")),
     path("buyer-meetings/", include("marketplace.fairs.urls_hosted")),
+    path("fair-roi/", include("marketplace.fairs.urls_roi")),
     path("credit/", include("credit.urls")),
     path("deals/", include("marketplace.deals.urls")),
     path("sourcing/", include("marketplace.matchmaking.urls_rfq")),

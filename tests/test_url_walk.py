@@ -485,6 +485,8 @@ def _kwargs(w):
         "leads:upload": [{"slug": w["session"].slug}],
         "leads:lead_detail": [{"pk": w["lead"].pk}],
         "leads:convert": [{"pk": w["lead"].pk}],
+        "fair_roi:session_roi": [{"slug": w["session"].slug}],
+        "fair_roi:session_roi_csv": [{"slug": w["session"].slug}],
         "exhibitors:my_applications": [{}],
         "exhibitors:application_queue": [{}],
         **{

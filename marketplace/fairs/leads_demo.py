@@ -14,6 +14,7 @@ from datetime import time as clock
 from django.utils import timezone
 
 from marketplace.companies.models import Company, User
+from marketplace.fairs import leads_services
 from marketplace.fairs.models import Badge, FairSession, Lead, LeadQuestion, Registration
 
 NAMESPACE = uuid.UUID("6f1d7c1e-8b2a-4c55-9e8e-3d1a6a2f0b39")
@@ -44,6 +45,8 @@ SCANS = (
         False,
     ),
 )
+# The scan the exhibitor turned into an inquiry (buyer@'s hot lead), so the session's funnel reaches a deal.
+CONVERTED = 0
 QUESTIONS = (
     ("Do you import under your own brand?", LeadQuestion.Kind.YES_NO),
     ("Yearly volume (units)?", LeadQuestion.Kind.TEXT),
@@ -102,6 +105,10 @@ def seed_leads(
         lead.save(update_fields=["answers"])
         if products and rating != "cold":
             lead.products.set(products[: 1 + n % 2])
+        if n == CONVERTED and scanner is not None:
+            leads_services.convert_to_inquiry(
+                lead=lead, by_user=scanner, message="Thank you for visiting our booth: here is our follow-up."
+            )
         new += 1
     stage("fair leads", started, total=Lead.objects.filter(company=supplier).count(), new=new)
     return new
