@@ -1109,6 +1109,9 @@ DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo password, seede
 DEMO_TOTP_SECRETS: dict[str, str] = {
     f"risk@{DEMO_DOMAIN}": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
     f"operator@{DEMO_DOMAIN}": "KRUHK4TUMFUXELLEMVWW6LLPOBSXEYLU",
+    # The partners' risk officers (insurer@, bank@) sign in with a second factor like risk@.
+    f"insurer@{DEMO_DOMAIN}": "NFXHG5LSMVZDAMJSGM2DINJWG44DSMBR",
+    f"bank@{DEMO_DOMAIN}": "MJQW423BNZVDCMRTGQ2TMNZYHEYDCMRT",
 }
 
 

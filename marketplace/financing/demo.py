@@ -1,13 +1,17 @@
-"""Demo financing: the demo supplier's order of hydraulic presses, financed by the demo bank and paid out.
+"""Demo financing: one application to the demo bank, approved by bank@, for the first demo deal that qualifies.
+
+Tried in order: the demo supplier's order of hydraulic presses (pre-shipment, then disbursed), its deal
+insured with the demo insurer (post-shipment, the indemnity assigned to the bank), then the second demo
+supplier's ordered deals (pre-shipment).
 
 Made through the services, as people would: the supplier applies, the bank's risk officer (bank@)
 approves and records the disbursement. The demo supplier's other ordered deal (gear reducers for the
 demo buyer) is left free, so a visitor can apply for financing on it. Idempotent: nothing is added
 once the demo supplier has any application with the demo bank.
 
-The rules are not bent for the demo: when the demo supplier's grade leaves no room (no advance rate,
-or a credit limit already used — the simulated credit history of seed 2026 rates it C, whose row
-allows neither), nothing is made and the stage line says why.
+The rules are not bent for the demo: a supplier whose grade leaves no room (no advance rate, or a credit
+limit already used — the simulated credit history of seed 2026 rates the demo supplier C, whose row
+allows neither) is skipped; when no candidate qualifies nothing is made and the stage line says why.
 """
 
 import time
@@ -16,13 +20,18 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.utils import timezone
 
-from marketplace.companies.demo import DEMO_BANK_OWNER, DEMO_BANK_SLUG, DEMO_SUPPLIER_OWNER
+from marketplace.companies.demo import (
+    DEMO_BANK_OWNER,
+    DEMO_BANK_SLUG,
+    DEMO_SUPPLIER_OWNER,
+    SECOND_SUPPLIER_OWNER,
+)
 from marketplace.companies.models import Company, User
 from marketplace.core import fx
 from marketplace.core.money import Money
 from marketplace.deals.models import Deal, DealState, Order
 from marketplace.financing import policy, services
-from marketplace.financing.models import FinancingApplication
+from marketplace.financing.models import FinancingApplication, FinancingKind
 
 DEMO_SUBJECT = "Hydraulic presses 200 t"
 RATE = Decimal("5.800")
@@ -30,51 +39,87 @@ TERM_DAYS = 90
 THOUSAND = Decimal(1000)
 
 
+def _amount_for(supplier, base: Money, currency: str, max_share=None) -> tuple[Decimal, str]:
+    """What TrustFair's suggestion and the supplier's credit room allow, in whole thousands, and its grade."""
+    suggestion = policy.suggest(supplier=supplier, base=base, currency=currency, max_share=max_share)
+    decision = suggestion.decision
+    room = fx.convert(Money(decision.limit - decision.exposure_before, decision.base_currency), currency)
+    amount = min(suggestion.ceiling.amount, room.result.amount)
+    return (amount / THOUSAND).to_integral_value(rounding=ROUND_DOWN) * THOUSAND, suggestion.grade
+
+
+def _candidates(users: dict[str, User]):
+    """(supplier's user, deal, kind) the demo tries, in order: the demo supplier's presses before shipment,
+    its insured deal after shipment, then the second supplier's ordered deals before shipment."""
+    for email in (DEMO_SUPPLIER_OWNER, SECOND_SUPPLIER_OWNER):
+        user = users.get(email)
+        supplier = user.company if user is not None else None
+        if supplier is None:
+            continue
+        deals = Deal.objects.filter(supplier=supplier).order_by("pk")
+        if email == DEMO_SUPPLIER_OWNER:
+            presses = deals.filter(subject=DEMO_SUBJECT, state=DealState.ORDERED).first()
+            if presses is not None:
+                yield user, presses, FinancingKind.PRE_SHIPMENT
+            for deal in deals.filter(state__in=services.POST_SHIPMENT_STATES):
+                if services.insured_receivable_for(deal) is not None:
+                    yield user, deal, FinancingKind.POST_SHIPMENT
+        else:
+            for deal in deals.filter(state=DealState.ORDERED):
+                yield user, deal, FinancingKind.PRE_SHIPMENT
+
+
 def seed_financing(*, users: dict[str, User], stage: Callable[..., None] = lambda *a, **k: None) -> int:
-    """One approved, disbursed financing for the demo supplier with the demo bank; returns rows added (0 or 1)."""
+    """One financing with the demo bank for the first demo deal whose supplier's grade allows it; returns
+    rows added (0 or 1). Pre-shipment: approved and disbursed; post-shipment: approved (the indemnity of
+    the insured invoice assigned to the bank). When no candidate qualifies, the stage line says why."""
     started = time.monotonic()
-    supplier_user, officer = users.get(DEMO_SUPPLIER_OWNER), users.get(DEMO_BANK_OWNER)
+    officer = users.get(DEMO_BANK_OWNER)
     bank = Company.objects.filter(slug=DEMO_BANK_SLUG).first()
-    supplier = supplier_user.company if supplier_user is not None else None
-    deal = (
-        Deal.objects.filter(supplier=supplier, subject=DEMO_SUBJECT, state=DealState.ORDERED).first()
-        if supplier
-        else None
-    )
-    if bank is None or officer is None or deal is None:
+    if bank is None or officer is None:
         return 0
-    if FinancingApplication.objects.filter(supplier=supplier, bank=bank).exists():
+    if FinancingApplication.objects.filter(bank=bank, created_by__in=list(users.values())).exists():
         stage("financing", started, total=FinancingApplication.objects.count(), new=0)
         return 0
-    order = Order.objects.get(deal=deal)
-    suggestion = policy.suggest(supplier=supplier, base=services.order_value(order), currency=order.currency)
-    decision = suggestion.decision
-    # What the supplier's credit limit leaves room for, in the order's currency.
-    room = fx.convert(
-        Money(decision.limit - decision.exposure_before, decision.base_currency), order.currency
-    )
-    amount = min(suggestion.ceiling.amount, room.result.amount)
-    amount = (amount / THOUSAND).to_integral_value(rounding=ROUND_DOWN) * THOUSAND
-    if amount <= 0:
-        stage(
-            f"financing (none: grade {suggestion.grade} allows no financing)",
-            started,
-            total=FinancingApplication.objects.count(),
-            new=0,
+    refused = []
+    for supplier_user, deal, kind in _candidates(users):
+        supplier = supplier_user.company
+        order = Order.objects.get(deal=deal)
+        receivable = services.insured_receivable_for(deal) if kind == FinancingKind.POST_SHIPMENT else None
+        base = services.base_value(order, receivable)
+        try:
+            amount, grade = _amount_for(supplier, base, base.currency, services.receivable_share(receivable))
+        except fx.NoRate:
+            continue
+        if amount <= 0:
+            refused.append(f"{supplier.name} grade {grade}")
+            continue
+        application = services.apply(
+            deal=deal,
+            by_user=supplier_user,
+            bank=bank,
+            amount=amount,
+            currency=base.currency,
+            term_days=TERM_DAYS,
+            kind=kind,
+            note="Steel plate and hydraulic cylinders for the two presses."
+            if kind == FinancingKind.PRE_SHIPMENT and deal.subject == DEMO_SUBJECT
+            else "Working capital until the buyer pays the insured invoice.",
         )
-        return 0
-    application = services.apply(
-        deal=deal,
-        by_user=supplier_user,
-        bank=bank,
-        amount=amount,
-        currency=order.currency,
-        term_days=TERM_DAYS,
-        note="Steel plate and hydraulic cylinders for the two presses.",
+        services.approve(
+            application=application, by_user=officer, amount=amount, rate=RATE, term_days=TERM_DAYS
+        )
+        if kind == FinancingKind.PRE_SHIPMENT:
+            services.disburse(
+                application=application, by_user=officer, amount=amount, disbursed_on=timezone.localdate()
+            )
+        stage(f"financing ({kind})", started, total=FinancingApplication.objects.count(), new=1)
+        return 1
+    why = "; ".join(refused) or "no ordered or insured deal"
+    stage(
+        f"financing (none: the policy allows no financing for {why})",
+        started,
+        total=FinancingApplication.objects.count(),
+        new=0,
     )
-    services.approve(application=application, by_user=officer, amount=amount, rate=RATE, term_days=TERM_DAYS)
-    services.disburse(
-        application=application, by_user=officer, amount=amount, disbursed_on=timezone.localdate()
-    )
-    stage("financing", started, total=FinancingApplication.objects.count(), new=1)
-    return 1
+    return 0

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.companies.models import Company
-from marketplace.financing.models import MAX_TERM_DAYS, ApplicationStatus
+from marketplace.financing.models import MAX_TERM_DAYS, ApplicationStatus, FinancingKind
 
 
 def _money(label):
@@ -26,8 +26,15 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
 
 
 class ApplicationForm(forms.Form):
-    """Pre-shipment financing against the deal's confirmed order (the only kind offered for now)."""
+    """Pre-shipment financing against the deal's confirmed order, or post-shipment against its insured invoice."""
 
+    kind = forms.ChoiceField(
+        label=_("Financing against"),
+        choices=FinancingKind.choices,
+        widget=forms.RadioSelect,
+        initial=FinancingKind.PRE_SHIPMENT,
+        required=False,
+    )
     bank = forms.ModelChoiceField(label=_("Bank"), queryset=Company.objects.none(), empty_label=None)
     amount = _money(_("Amount"))
     currency = forms.CharField(
@@ -46,6 +53,9 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bank"].queryset = Company.objects.banks().order_by("name")
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or FinancingKind.PRE_SHIPMENT
 
     def clean_currency(self):
         return self.cleaned_data["currency"].strip().upper()

@@ -18,14 +18,14 @@ from marketplace.companies.models import Company, CompanyKind
 from marketplace.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, validate_currency_code
 from marketplace.core.transitions import TransitionTable
 from marketplace.deals.models import Deal, Order
+from marketplace.insurance.models import Declaration
 
 MAX_TERM_DAYS = 180
 
 
 class FinancingKind(models.TextChoices):
     PRE_SHIPMENT = "pre_shipment", _("Pre-shipment, against a confirmed order")
-    # Against an insured receivable, the policy's indemnity assigned to the bank. The kind exists so the
-    # data can hold it; no form offers it until export credit insurance is in place.
+    # Against an insured receivable (a covered insurance declaration), its indemnity assigned to the bank.
     POST_SHIPMENT = "post_shipment", _("Post-shipment, against an insured receivable")
 
 
@@ -131,6 +131,14 @@ class FinancingApplication(models.Model):
     # Post-shipment only: the insured amount of the receivable and the policy it is insured under.
     insured_amount = _money_field(_("insured amount"), null=True, blank=True)
     insurance_reference = models.CharField(_("insurance policy"), max_length=100, blank=True)
+    declaration = models.ForeignKey(
+        Declaration,
+        verbose_name=_("insured invoice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="financing_applications",
+    )
     # TrustFair's suggestion when the application was made: advance rate by the supplier's grade, the
     # ceiling (rate × order value, or × insured amount, at most 90 %) in the application's currency,
     # the FX rate and date used, and the gating decision (Decision.as_dict()).

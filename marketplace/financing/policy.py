@@ -78,6 +78,12 @@ class Suggestion:
     fx_date: dt.date | None
     decision: Decision
     amount: Money | None  # the amount checked against the limit (None: only the ceiling was asked for)
+    max_share: Decimal | None = None  # post-shipment: at most this share of the insured amount (≤ 90 %)
+
+    @property
+    def share(self) -> Decimal:
+        """The share of the base actually lent against: the advance rate, capped by `max_share`."""
+        return self.advance_rate if self.max_share is None else min(self.advance_rate, self.max_share)
 
     @property
     def exposure_after(self) -> Decimal | None:
@@ -115,6 +121,7 @@ class Suggestion:
             "fx_date": self.fx_date.isoformat() if self.fx_date else None,
             "exposure_after": str(self.exposure_after) if self.exposure_after is not None else None,
             "within_limit": self.within_limit,
+            "max_share": str(self.max_share) if self.max_share is not None else None,
             "gating": self.decision.as_dict(),
         }
 
@@ -127,15 +134,19 @@ def suggest(
     amount: Decimal | None = None,
     reference: str = "",
     lock: bool = False,
+    max_share: Decimal | None = None,
 ) -> Suggestion:
-    """The suggestion for financing `amount` of `currency` to `supplier` against `base`.
+    """The suggestion for financing `amount` of `currency` to `supplier` against `base`: the ceiling is
+    base × min(advance rate by grade, `max_share`) — post-shipment, `max_share` caps the advance at 90 %
+    of the insured amount (or the indemnified share, if less).
 
     Raises fx.NoRate when `base` cannot be converted to `currency`.
     """
     check_amount = amount if amount is not None and amount > 0 else Decimal(1)
     decision = decide(supplier, "prepayment", check_amount, currency, reference=reference, lock=lock)
     rate = advance_rate(decision.grade)
-    conversion = fx.convert(Money(base.amount * rate, base.currency), currency)
+    share = rate if max_share is None else min(rate, Decimal(max_share))
+    conversion = fx.convert(Money(base.amount * share, base.currency), currency)
     ceiling = conversion.result.quantize(ROUND_DOWN)
     dates = conversion.rate_dates
     return Suggestion(
@@ -147,4 +158,5 @@ def suggest(
         fx_date=dates[-1] if dates else None,
         decision=decision,
         amount=Money(amount, currency) if amount is not None and amount > 0 else None,
+        max_share=Decimal(max_share) if max_share is not None else None,
     )

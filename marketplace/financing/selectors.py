@@ -16,7 +16,15 @@ SUPPLIER, BANK, RISK = "supplier", "bank", "risk"
 
 
 def _base():
-    return FinancingApplication.objects.select_related("deal", "order", "supplier", "buyer", "bank")
+    return FinancingApplication.objects.select_related(
+        "deal",
+        "order",
+        "supplier",
+        "buyer",
+        "bank",
+        "declaration__limit__policy",
+        "declaration__limit__insurer",
+    )
 
 
 def viewer_role(user, application: FinancingApplication) -> str | None:

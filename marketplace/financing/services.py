@@ -43,11 +43,16 @@ from marketplace.financing.models import (
 )
 from marketplace.financing.policy import money_text
 from marketplace.financing.signals import application_changed
+from marketplace.insurance import selectors as insurance_selectors
+from marketplace.insurance import services as insurance_services
+from marketplace.insurance.models import DeclarationStatus
 from marketplace.notifications.services import notify
 
 PLATFORM_SOURCE = "platform"
 # An overdue repayment this many days late is a serious delinquency (as deals' milestones count it).
 SERIOUS_OVERDUE_DAYS = 90
+# A receivable exists once the goods left: the deal shipped or delivered (and not yet completed or disputed).
+POST_SHIPMENT_STATES = (DealState.SHIPPED, DealState.DELIVERED)
 
 
 # -- who ---------------------------------------------------------------------------------------------
@@ -160,6 +165,71 @@ def reference(order: Order) -> str:
     return f"financing:order:{order.pk}"
 
 
+def insured_receivable_for(deal: Deal):
+    """The deal's insured invoice a bank may finance after shipment: insured by the deal's supplier, still
+    in cover (not overdue, claimed or lapsed) and its indemnity not yet assigned; None if there is none."""
+    if deal.state not in POST_SHIPMENT_STATES:
+        return None
+    for receivable in insurance_selectors.insured_receivable(deal):
+        if (
+            receivable.status == DeclarationStatus.COVERED
+            and receivable.insured_id == deal.supplier_id
+            and receivable.assigned_to_id is None
+        ):
+            return receivable
+    return None
+
+
+def post_shipment_refusal(deal: Deal) -> str:
+    """Why the deal does not qualify for post-shipment financing, in words the supplier can act on."""
+    if deal.state not in POST_SHIPMENT_STATES:
+        return str(
+            _(
+                "Post-shipment financing is asked after the goods are shipped, against an insured invoice "
+                "the buyer has not paid yet."
+            )
+        )
+    receivables = insurance_selectors.insured_receivable(deal)
+    if not receivables:
+        return str(
+            _(
+                "This deal's invoice is not insured: insure it with export credit insurance (declare the "
+                "shipment) first, or ask for pre-shipment financing before shipping."
+            )
+        )
+    if all(r.assigned_to_id is not None for r in receivables):
+        return str(_("This insured invoice's indemnity is already assigned to a bank."))
+    return str(
+        _(
+            "The insured invoice is no longer in cover (reported overdue, claimed or lapsed): it cannot be financed."
+        )
+    )
+
+
+def base_value(order: Order, receivable) -> Money:
+    """What the advance rate applies to: the order's value, or the insured amount of the receivable."""
+    if receivable is None:
+        return order_value(order)
+    return Money(receivable.insured_amount, receivable.currency)
+
+
+def receivable_share(receivable) -> Decimal | None:
+    """The most of the insured amount a bank is lent against: 90 % (policy.MAX_ADVANCE), and never more
+    than the share of it the insurer indemnifies."""
+    if receivable is None:
+        return None
+    return min(policy.MAX_ADVANCE, Decimal(receivable.indemnity_percent) / 100)
+
+
+def _release(application: FinancingApplication, by_user) -> None:
+    """A post-shipment application that ends (declined, withdrawn, counter declined, repaid) gives the
+    indemnity back to the insured."""
+    if application.declaration_id:
+        insurance_services.release_assignment(
+            declaration_id=application.declaration_id, reference=application.number, by_user=by_user
+        )
+
+
 # -- the supplier applies ----------------------------------------------------------------------------
 
 
@@ -174,13 +244,16 @@ def apply(
     kind: str = FinancingKind.PRE_SHIPMENT,
     note: str = "",
 ) -> FinancingApplication:
-    """The supplier asks `bank` to finance its confirmed order on `deal`.
+    """The supplier asks `bank` to finance its deal: pre-shipment against the confirmed order, or
+    post-shipment against the deal's insured invoice, whose indemnity is then assigned to the bank.
 
-    Refused (ValidationError by field, nothing written) unless: the order is confirmed and not yet
-    shipped, the kind is pre-shipment (post-shipment waits for export credit insurance), the bank is a
-    partner bank, the currency is ISO 4217 with an FX rate to the order's, the term is 1–180 days, the
-    amount is at most TrustFair's ceiling and within the supplier's credit limit, and no other
-    application for the order is open.
+    Refused (ValidationError by field, nothing written) unless: pre-shipment, the order is confirmed and
+    not yet shipped; post-shipment, the goods are shipped and the invoice is insured by the supplier,
+    still in cover and its indemnity not yet assigned; the bank is a partner bank, the currency is
+    ISO 4217 with an FX rate, the term is 1–180 days, the amount is at most TrustFair's ceiling (advance
+    rate by grade × the order's value, or × the insured amount capped at 90 % of it) and within the
+    supplier's credit limit (its row locked: concurrent applications are decided one at a time), and no
+    other application for the order is open.
     """
     currency = (currency or "").strip().upper()
     with transaction.atomic():
@@ -190,19 +263,21 @@ def apply(
         if deal_permissions.acting_side(by_user, locked) != "supplier":
             raise PermissionDenied
         errors: dict[str, list[str]] = {}
-        if kind != FinancingKind.PRE_SHIPMENT:
-            errors["kind"] = [
-                str(
+        order = Order.objects.filter(deal=locked).first()
+        receivable = None
+        if kind == FinancingKind.PRE_SHIPMENT:
+            if order is None or locked.state != DealState.ORDERED:
+                raise ValidationError(
                     _(
-                        "Financing against an insured receivable needs export credit insurance, not offered yet."
+                        "Pre-shipment financing is asked against a confirmed order that has not been shipped yet."
                     )
                 )
-            ]
-        order = Order.objects.filter(deal=locked).first()
-        if order is None or locked.state != DealState.ORDERED:
-            raise ValidationError(
-                _("Pre-shipment financing is asked against a confirmed order that has not been shipped yet.")
-            )
+        elif kind == FinancingKind.POST_SHIPMENT:
+            receivable = insured_receivable_for(locked)
+            if order is None or receivable is None:
+                raise ValidationError({"kind": post_shipment_refusal(locked)})
+        else:
+            errors["kind"] = [str(_("Choose pre-shipment or post-shipment financing."))]
         if bank is None or bank.kind != CompanyKind.BANK:
             errors["bank"] = [str(_("Choose one of TrustFair's partner banks."))]
         if currency not in CURRENCIES:
@@ -224,11 +299,12 @@ def apply(
             # Locks the supplier's company row: the supplier's applications are decided one at a time.
             suggestion = policy.suggest(
                 supplier=locked.supplier,
-                base=order_value(order),
+                base=base_value(order, receivable),
                 currency=currency,
                 amount=amount,
                 reference=reference(order),
                 lock=True,
+                max_share=receivable_share(receivable),
             )
         except fx.NoRate as exc:
             raise ValidationError(
@@ -241,10 +317,14 @@ def apply(
         if amount > suggestion.ceiling.amount:
             raise ValidationError(
                 {
-                    "amount": _("At most %(ceiling)s: %(rate)s %% of the order's value for grade %(grade)s.")
+                    "amount": (
+                        _("At most %(ceiling)s: %(rate)s %% of the insured amount for grade %(grade)s.")
+                        if receivable is not None
+                        else _("At most %(ceiling)s: %(rate)s %% of the order's value for grade %(grade)s.")
+                    )
                     % {
                         "ceiling": money_text(suggestion.ceiling.amount, currency),
-                        "rate": format((suggestion.advance_rate * 100).normalize(), "f"),
+                        "rate": format((suggestion.share * 100).normalize(), "f"),
                         "grade": suggestion.grade,
                     }
                 }
@@ -264,6 +344,9 @@ def apply(
                     currency=currency,
                     term_days=term_days,
                     note=(note or "").strip()[:2000],
+                    declaration_id=receivable.declaration_id if receivable else None,
+                    insured_amount=receivable.insured_amount if receivable else None,
+                    insurance_reference=receivable.policy_number if receivable else "",
                     advance_rate=suggestion.advance_rate,
                     ceiling=suggestion.ceiling.amount,
                     fx_rate=suggestion.fx_rate,
@@ -273,6 +356,14 @@ def apply(
                 )
         except IntegrityError:
             raise ValidationError(_("This order already has an open financing application.")) from None
+        if receivable is not None:
+            # The policy's indemnity is assigned to the bank, in the same transaction: the insurer sees it.
+            insurance_services.assign_indemnity(
+                declaration_id=receivable.declaration_id,
+                bank=bank,
+                by_user=by_user,
+                reference=application.number,
+            )
         audit.log(
             actor=by_user,
             action="financing.application.submit",
@@ -287,6 +378,8 @@ def apply(
                 "term_days": term_days,
                 "ceiling": suggestion.ceiling.amount,
                 "advance_rate": suggestion.advance_rate,
+                "kind": kind,
+                "declaration": receivable.declaration_id if receivable else None,
             },
         )
         _tell(
@@ -319,14 +412,24 @@ def _check_room(application: FinancingApplication, amount: Decimal) -> None:
     if extra > 0:
         suggestion = policy.suggest(
             supplier=application.supplier,
-            base=order_value(application.order),
+            base=_suggested_base(application),
             currency=application.currency,
             amount=extra,
             reference=reference(application.order),
             lock=True,
+            max_share=application.suggestion.get("max_share")
+            and Decimal(application.suggestion["max_share"]),
         )
         if not suggestion.within_limit:
             raise ValidationError({"amount": suggestion.limit_reason()})
+
+
+def _suggested_base(application: FinancingApplication) -> Money:
+    """The base the application's ceiling was computed on (the order's value or the insured amount)."""
+    base = application.suggestion.get("base")
+    if base:
+        return Money(Decimal(base["amount"]), base["currency"])
+    return order_value(application.order)
 
 
 def _bank_terms(application, by_user, event: str, *, amount, rate, term_days) -> FinancingApplication:
@@ -415,6 +518,7 @@ def decline(*, application: FinancingApplication, by_user, reason: str) -> Finan
             title=(_("Financing %(number)s declined"), {"number": moved.number}),
             body=reason,
         )
+        _release(moved, by_user)
         _announce(moved, "decline", by_user)
     return moved
 
@@ -439,6 +543,8 @@ def _supplier_answer(application, by_user, event: str, title, data=None) -> Fina
             data=data or {},
         )
         _tell(moved, to_bank=True, to_supplier=True, title=(title, {"number": moved.number}))
+        if moved.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.COUNTER_DECLINED):
+            _release(moved, by_user)
         _announce(moved, event, by_user)
     return moved
 
@@ -606,6 +712,8 @@ def record_repayment(*, application: FinancingApplication, by_user, amount, paid
                 {"amount": paid, "currency": moved.currency, "date": day, "left": moved.outstanding},
             ),
         )
+        if settles:
+            _release(moved, by_user)
         _announce(moved, event, by_user)
     return repayment
 

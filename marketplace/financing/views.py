@@ -5,6 +5,8 @@ for everyone who may see an application, with the forms its viewer may use. A pe
 an application gets the same 404 as for one that does not exist.
 """
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +32,7 @@ from marketplace.financing.forms import (
     TermsForm,
     add_service_error,
 )
-from marketplace.financing.models import ApplicationStatus
+from marketplace.financing.models import ApplicationStatus, FinancingKind
 
 PER_PAGE = 25
 
@@ -53,11 +55,52 @@ def _supplier_deal_or_404(request, pk) -> Deal:
     return deal
 
 
+def _kind_options(deal: Deal, order) -> dict:
+    """For each kind of financing: whether the deal qualifies now, why not, and TrustFair's suggestion."""
+    pre_ok = order is not None and deal.state == DealState.ORDERED
+    receivable = services.insured_receivable_for(deal) if order is not None else None
+    options = {
+        FinancingKind.PRE_SHIPMENT: {
+            "ok": pre_ok,
+            "why_not": ""
+            if pre_ok
+            else _(
+                "Pre-shipment financing is asked against a confirmed order that has not been shipped yet."
+            ),
+            "base": services.order_value(order) if order is not None else None,
+            "max_share": None,
+            "receivable": None,
+        },
+        FinancingKind.POST_SHIPMENT: {
+            "ok": receivable is not None,
+            "why_not": "" if receivable is not None else services.post_shipment_refusal(deal),
+            "base": services.base_value(order, receivable) if receivable is not None else None,
+            "max_share": services.receivable_share(receivable),
+            "receivable": receivable,
+        },
+    }
+    for option in options.values():
+        option["suggestion"] = None
+        if option["ok"]:
+            with contextlib.suppress(fx.NoRate):  # no rate: the form says so when the supplier applies
+                option["suggestion"] = policy.suggest(
+                    supplier=deal.supplier,
+                    base=option["base"],
+                    currency=option["base"].currency,
+                    max_share=option["max_share"],
+                )
+    return options
+
+
 @login_required
 def application_create(request, pk):
-    """Apply for pre-shipment financing against the deal's confirmed order (the deal's supplier only)."""
+    """Apply for financing on the deal (its supplier only): pre-shipment against the confirmed order, or
+    post-shipment against the insured invoice, whose indemnity is then assigned to the bank."""
     deal = _supplier_deal_or_404(request, pk)
     order = Order.objects.filter(deal=deal).first()
+    options = _kind_options(deal, order)
+    available = [kind for kind, option in options.items() if option["ok"]]
+    default_kind = available[-1] if available else FinancingKind.PRE_SHIPMENT
     if request.method == "POST":
         form = ApplicationForm(request.POST)
         if form.is_valid():
@@ -70,6 +113,7 @@ def application_create(request, pk):
                     amount=data["amount"],
                     currency=data["currency"],
                     term_days=data["term_days"],
+                    kind=data["kind"],
                     note=data["note"],
                 )
             except ValidationError as error:
@@ -80,17 +124,14 @@ def application_create(request, pk):
                 )
                 return redirect(application.get_absolute_url())
     else:
+        base = options[default_kind]["base"]
         form = ApplicationForm(
-            initial={"currency": order.currency if order else deal.currency, "term_days": 90}
+            initial={
+                "kind": default_kind,
+                "currency": base.currency if base else (order.currency if order else deal.currency),
+                "term_days": 90,
+            }
         )
-    suggestion = None
-    if order is not None and deal.state == DealState.ORDERED:
-        try:
-            suggestion = policy.suggest(
-                supplier=deal.supplier, base=services.order_value(order), currency=order.currency
-            )
-        except fx.NoRate:
-            suggestion = None
     return render(
         request,
         "financing/application_form.html",
@@ -98,8 +139,8 @@ def application_create(request, pk):
             "deal": deal,
             "order": order,
             "form": form,
-            "suggestion": suggestion,
-            "can_apply": order is not None and deal.state == DealState.ORDERED,
+            "options": [(kind, FinancingKind(kind).label, option) for kind, option in options.items()],
+            "can_apply": bool(available),
         },
     )
 
@@ -147,6 +188,26 @@ def _record_summary(deal: Deal) -> dict:
     }
 
 
+def _insurance_in_force(application):
+    """Post-shipment: the insured invoice the financing stands on, as it is now (cover may lapse later)."""
+    declaration = application.declaration
+    if declaration is None:
+        return None
+    return {
+        "certificate": declaration.number,
+        "policy": declaration.limit.policy.number,
+        "insurer": declaration.limit.insurer.name,
+        "status": declaration.get_status_display(),
+        "in_force": declaration.status in ("covered", "overdue", "claimed"),
+        "insured_amount": declaration.insured_amount,
+        "currency": declaration.currency,
+        "indemnity_percent": declaration.indemnity_percent,
+        "indemnity_amount": declaration.indemnity.amount,
+        "due_date": declaration.due_date,
+        "assigned_to_bank": declaration.indemnity_assigned_to_id == application.bank_id,
+    }
+
+
 def _detail(request, application, role, *, status=200, **forms):
     supplier_grade = current_assessment(application.supplier)
     buyer_grade = current_assessment(application.buyer)
@@ -163,6 +224,7 @@ def _detail(request, application, role, *, status=200, **forms):
         if deal_permissions.can_view(request.user, application.deal)
         else "",
         "gating": application.suggestion.get("gating", {}),
+        "insurance": _insurance_in_force(application),
         "repayments": application.repayments.all(),
         "today": timezone.localdate(),
     }

@@ -252,6 +252,18 @@ class Declaration(models.Model):
     extension_warned_on = models.DateField(null=True, blank=True)
     lapsed_on = models.DateField(null=True, blank=True)
     settled_on = models.DateField(null=True, blank=True)
+    # Post-shipment financing: the insured assigned this declaration's indemnity to a bank (the insurer
+    # pays a claim's indemnity to it). `assignment_reference` names what the assignment secures.
+    indemnity_assigned_to = models.ForeignKey(
+        Company,
+        verbose_name=_("indemnity assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    indemnity_assigned_at = models.DateTimeField(null=True, blank=True)
+    assignment_reference = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-declared_at", "-pk"]

@@ -57,6 +57,7 @@ class InsuredReceivable:
     indemnity_amount: Decimal
     due_date: object
     status: str
+    assigned_to_id: int | None = None
 
 
 def insured_receivable(deal: Deal) -> list[InsuredReceivable]:
@@ -83,6 +84,7 @@ def insured_receivable(deal: Deal) -> list[InsuredReceivable]:
             indemnity_amount=d.indemnity.amount,
             due_date=d.due_date,
             status=d.status,
+            assigned_to_id=d.indemnity_assigned_to_id,
         )
         for d in rows
     ]

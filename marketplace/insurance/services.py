@@ -526,6 +526,13 @@ def report_overdue(*, declaration: Declaration, by_user) -> Declaration:
             body=f"{declaration.number} · {declaration.deal.buyer.name}",
             url=declaration.limit.get_absolute_url(),
         )
+        send_after_commit(
+            signals.indemnity_assigned,
+            sender=Declaration,
+            declaration=declaration,
+            by_user=by_user,
+            assigned=True,
+        )
     return declaration
 
 
@@ -741,3 +748,91 @@ def set_rate(
         )
         send_after_commit(signals.rate_changed, sender=PremiumRate, rate=row, by_user=by_user)
     return row
+
+
+# -- assignment of the indemnity (post-shipment financing) -----------------------------------------
+
+
+def assign_indemnity(*, declaration_id: int, bank: Company, by_user, reference: str) -> Declaration:
+    """The insured assigns a covered declaration's indemnity to `bank` (post-shipment financing): the
+    insurer's officers are told and see it on the limit; a claim's indemnity is then owed to the bank.
+
+    Refused unless the declaration is in cover, unassigned, and `by_user` acts for the insured supplier.
+    Called inside the financing application's transaction, so a refused application assigns nothing.
+    """
+    with transaction.atomic():
+        declaration = (
+            Declaration.objects.select_for_update(of=("self",))
+            .select_related("deal", "limit__policy")
+            .get(pk=declaration_id)
+        )
+        if deal_permissions.acting_side(by_user, declaration.deal) != "supplier":
+            raise PermissionDenied
+        if declaration.status != DeclarationStatus.COVERED:
+            raise ValidationError(
+                _("Only an insured invoice still in cover can be financed; this one is: %(status)s.")
+                % {"status": declaration.get_status_display()}
+            )
+        if declaration.indemnity_assigned_to_id is not None:
+            raise ValidationError(_("This insured invoice's indemnity is already assigned to a bank."))
+        if bank is None or bank.kind != CompanyKind.BANK:
+            raise ValidationError({"bank": _("Choose one of TrustFair's partner banks.")})
+        declaration.indemnity_assigned_to = bank
+        declaration.indemnity_assigned_at = timezone.now()
+        declaration.assignment_reference = reference[:100]
+        declaration.save(
+            update_fields=["indemnity_assigned_to", "indemnity_assigned_at", "assignment_reference"]
+        )
+        audit.log(
+            actor=by_user,
+            action="insurance.declaration.assign_indemnity",
+            obj=declaration,
+            company_id=declaration.limit.insurer_id,
+            data={"bank": bank.pk, "reference": reference, "certificate": declaration.number},
+        )
+        notify(
+            recipients=members_of(declaration.limit.insurer_id),
+            title=gettext_lazy("Indemnity assigned to a bank"),
+            body=_("%(certificate)s: the indemnity is assigned to %(bank)s (%(reference)s).")
+            % {"certificate": declaration.number, "bank": bank.name, "reference": reference},
+            url=declaration.limit.get_absolute_url(),
+        )
+        send_after_commit(
+            signals.indemnity_assigned,
+            sender=Declaration,
+            declaration=declaration,
+            by_user=by_user,
+            assigned=True,
+        )
+    return declaration
+
+
+def release_assignment(*, declaration_id: int, reference: str, by_user) -> bool:
+    """The financing `reference` ended without money owed to the bank (declined, withdrawn) or was repaid:
+    the indemnity is the insured's again. Returns whether an assignment was released."""
+    with transaction.atomic():
+        declaration = Declaration.objects.select_for_update(of=("self",)).get(pk=declaration_id)
+        if declaration.assignment_reference != reference or declaration.indemnity_assigned_to_id is None:
+            return False
+        bank_id = declaration.indemnity_assigned_to_id
+        declaration.indemnity_assigned_to = None
+        declaration.indemnity_assigned_at = None
+        declaration.assignment_reference = ""
+        declaration.save(
+            update_fields=["indemnity_assigned_to", "indemnity_assigned_at", "assignment_reference"]
+        )
+        audit.log(
+            actor=by_user,
+            action="insurance.declaration.release_assignment",
+            obj=declaration,
+            company_id=declaration.limit.insurer_id,
+            data={"bank": bank_id, "reference": reference},
+        )
+        send_after_commit(
+            signals.indemnity_assigned,
+            sender=Declaration,
+            declaration=declaration,
+            by_user=by_user,
+            assigned=False,
+        )
+    return True

@@ -5,6 +5,7 @@ State moves (a limit decided, a declaration reported overdue or lapsed, a claim 
 
 limit_applied: limit, by_user. shipment_declared: declaration, by_user. claim_filed: claim, by_user.
 claim_decided: claim, by_user, paid (bool). rate_changed: rate, by_user.
+indemnity_assigned: declaration, by_user, assigned (bool: False when the assignment is released).
 """
 
 from django.dispatch import Signal
@@ -14,3 +15,4 @@ shipment_declared = Signal()
 claim_filed = Signal()
 claim_decided = Signal()
 rate_changed = Signal()
+indemnity_assigned = Signal()

@@ -286,7 +286,9 @@ def _limit_context(request, limit, form=None) -> dict:
         "insured_exposure": _totals(limits_in_force(limit.buyer)),
         "suggestion": limit.suggestion,
         "form": form if may_decide else None,
-        "declarations": limit.declarations.select_related("deal").order_by("-pk")[:50],
+        "declarations": limit.declarations.select_related("deal", "indemnity_assigned_to").order_by("-pk")[
+            :50
+        ],
     }
 
 

@@ -572,7 +572,37 @@ def refund(*, attempt: PaymentAttempt, amount: Money, by_user, reason: str = "")
         )
         if locked.refunded_amount >= locked.captured_amount:
             locked = _move(locked, "refund", by_user=by_user)
+            _unpay_milestone(locked, by_user)
     return row
+
+
+def _unpay_milestone(attempt: PaymentAttempt, by_user) -> None:
+    """A fully refunded card payment no longer pays its milestone: it is owed again (scheduled, due or
+    overdue by its due date), so the deal's exposure and the buyer's pay button reflect it. Called under the
+    attempt's lock, inside refund()'s transaction."""
+    milestone = Milestone.objects.select_for_update().select_related("deal").get(pk=attempt.milestone_id)
+    if milestone.status != MilestoneStatus.PAID:
+        return
+    was_paid_on = milestone.paid_on
+    milestone.status = MilestoneStatus.SCHEDULED  # status_on() reads PAID first; reset, then recompute
+    milestone.status = deal_milestones.status_on(milestone, timezone.localdate())
+    milestone.paid_on = None
+    milestone.confirmed_by = None
+    milestone.confirmed_at = None
+    milestone.save(update_fields=["status", "paid_on", "confirmed_by", "confirmed_at"])
+    audit.log(
+        actor=by_user,
+        action="payments.milestone.unpaid",
+        obj=milestone,
+        company_id=milestone.deal.buyer_id,
+        data={
+            "attempt": attempt.pk,
+            "refunded": attempt.refunded_amount,
+            "currency": attempt.currency,
+            "was_paid_on": was_paid_on.isoformat() if was_paid_on else None,
+            "status": milestone.status,
+        },
+    )
 
 
 # -- disputes ---------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ Who sees what: the deal's two parties and the platform's operators; anyone else 
 deal that does not exist (a buyer never sees another deal's payments, nor a supplier another's).
 """
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,10 +24,10 @@ from marketplace.core.money import Money
 from marketplace.deals import milestones as deal_milestones
 from marketplace.deals import permissions
 from marketplace.deals.forms import PaymentProofForm
-from marketplace.deals.models import Milestone
+from marketplace.deals.models import Milestone, MilestoneStatus
 from marketplace.payments import forms, providers, selectors, services
 from marketplace.payments import stripe_gateway as gateway
-from marketplace.payments.models import AttemptState, ConnectedAccount, PaymentAttempt
+from marketplace.payments.models import PAID_STATES, AttemptState, ConnectedAccount, PaymentAttempt
 
 
 def _deal(request, pk):
@@ -73,12 +76,23 @@ def milestone_payment(request, pk, seq):
                 _errors_to(form, error, "method")
             else:
                 return redirect("payments:attempt_detail", pk=attempt.pk)
+    today = timezone.localdate()
+    status = deal_milestones.status_on(milestone, today)
+    paid = [a for a in attempts if a.state in PAID_STATES or a.state == AttemptState.REFUNDED]
+    refunded = sum((a.refunded_amount for a in paid), Decimal(0))
+    captured = sum((a.captured_amount for a in paid), Decimal(0))
     return render(
         request,
         "payments/milestone_payment.html",
         {
             "deal": deal,
             "milestone": milestone,
+            "status": status,
+            "status_label": MilestoneStatus(status).label,
+            "days_overdue": (today - milestone.due_date).days if status == MilestoneStatus.OVERDUE else 0,
+            "refunded": refunded,
+            "kept": captured - refunded,
+            "card_enabled": providers.get("stripe").enabled,
             "money": services.payable(milestone),
             "attempts": attempts,
             "open_attempt": open_attempt,
@@ -154,7 +168,13 @@ def attempt_card(request, pk):
         except ValidationError as error:
             _errors_to(form, error)
         except gateway.StripeError:
-            form.add_error(None, _("The card service did not answer. Nothing was charged twice: try again."))
+            form.add_error(
+                None,
+                _(
+                    "The card service did not answer, so we cannot tell yet whether your card was charged. "
+                    "Try again: TrustFair checks with the card service first and never charges this payment twice."
+                ),
+            )
         else:
             return redirect("payments:attempt_detail", pk=attempt.pk)
     context = _attempt_context(request, attempt, card_form=form)

@@ -34,8 +34,37 @@ def sign_in(page, base, email, password):
     page.wait_for_load_state()
 
 
+_USED_TOTP: set[tuple[str, int]] = set()
+
+
+def demo_totp_code(email: str) -> str:
+    """The current code of a demo staff user's fixed TOTP secret (as `manage.py demo_totp` prints it);
+    waits for the next period rather than use a code twice (allauth refuses a reused code)."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from marketplace.companies.demo_data import DEMO_TOTP_SECRETS
+
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    if (email, counter) in _USED_TOTP:
+        time.sleep(app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD + 0.1)
+        counter = int(time.time()) // app_settings.TOTP_PERIOD
+    _USED_TOTP.add((email, counter))
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRETS[email], counter))
+
+
 def as_demo(page, base, email):
+    """Sign in as a demo user; the demo staff with an authenticator (risk@, insurer@, bank@...) enter
+    their current TOTP code as a person would."""
     sign_in(page, base, email, DEMO_PASSWORD)
+    from marketplace.companies.demo_data import DEMO_TOTP_SECRETS
+
+    if email in DEMO_TOTP_SECRETS and page.locator("input[name=code]").count():
+        page.locator("input[name=code]").fill(demo_totp_code(email))
+        page.locator("input[name=code]").press("Enter")
+        page.wait_for_load_state()
 
 
 def message_text(page) -> str:

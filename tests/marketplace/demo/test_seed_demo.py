@@ -233,6 +233,8 @@ def test_demo_users_sign_in_and_land_on_their_home(world, client, email, lands_o
     [
         ("risk@demo.trustfair.test", "companies:risk_home"),
         ("operator@demo.trustfair.test", "companies:operator_queue"),
+        ("insurer@demo.trustfair.test", "insurance:queue"),
+        ("bank@demo.trustfair.test", "financing:bank_queue"),
     ],
 )
 def test_demo_staff_sign_in_with_the_demo_totp_code(world, client, settings, email, home):

@@ -51,3 +51,27 @@ def test_a_financeable_demo_supplier_gets_one_disbursed_financing_and_reseeding_
     assert (application.disbursed_amount, application.currency) in exposure.outstanding(supplier)
     assert demo.seed_financing(users=seeded) == 0
     assert FinancingApplication.objects.count() == 1
+
+
+def test_without_an_ordered_deal_to_finance_the_demo_finances_the_insured_deal_after_shipment(seeded):
+    from marketplace.deals.models import Deal, DealState
+    from marketplace.financing.models import FinancingKind
+    from marketplace.insurance.demo import SUBJECT as INSURED_SUBJECT
+
+    supplier = seeded[DEMO_SUPPLIER_OWNER].company
+    FinancingApplication.objects.all().delete()
+    latest = current(supplier)
+    AssessmentFactory(
+        subject=supplier,
+        grade="A",
+        as_of=latest.as_of + dt.timedelta(days=1),
+        model_version=latest.model_version,
+    )
+    # The presses are shipped: no confirmed order is left to finance before shipment.
+    Deal.objects.filter(supplier=supplier, subject=demo.DEMO_SUBJECT).update(state=DealState.SHIPPED)
+    assert demo.seed_financing(users=seeded) == 1
+    application = FinancingApplication.objects.get()
+    assert application.kind == FinancingKind.POST_SHIPMENT and application.deal.subject == INSURED_SUBJECT
+    assert application.status == ApplicationStatus.APPROVED and application.bank.slug == DEMO_BANK_SLUG
+    assert application.declaration.indemnity_assigned_to == application.bank
+    assert application.ceiling <= application.declaration.insured_amount * policy.MAX_ADVANCE

@@ -170,3 +170,95 @@ def test_an_operator_refunds_from_the_attempt_page_and_an_over_refund_is_refused
     assert client.post(refund_url, {"amount": "500.00", "reason": "two units short"}).status_code == 302
     attempt.refresh_from_db()
     assert attempt.refunded_amount == 500
+
+
+def test_a_full_refund_un_pays_the_milestone_and_a_partial_one_shows_what_is_left(
+    client, stripe_server, ordered, parties
+):
+    from marketplace.deals.models import MilestoneStatus
+    from marketplace.payments import selectors
+
+    client.force_login(parties["buyer_user"])
+    attempt = start_card(client, ordered)
+    client.post(card_url(attempt), CARD)
+    milestone = ordered.milestones.get(seq=1)
+    assert milestone.status == MilestoneStatus.PAID
+    refund_url = reverse("payments:attempt_refund", kwargs={"pk": attempt.pk})
+    client.force_login(parties["operator"])
+    assert client.post(refund_url, {"amount": "7500.00", "reason": "short"}).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.PAID  # a partial refund leaves it paid
+    client.force_login(parties["buyer_user"])
+    page = client.get(milestone_url(ordered)).content.decode()
+    assert 'id="milestone-refunded">USD 7500.00' in page and 'id="milestone-kept">USD 30000.00' in page
+    client.force_login(parties["operator"])
+    assert client.post(refund_url, {"amount": "30000.00", "reason": "cancelled"}).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.status != MilestoneStatus.PAID and milestone.paid_on is None
+    ordered.refresh_from_db()
+    milestone.deal = ordered
+    assert selectors.may_start(milestone)  # the buyer owes it again and may pay again
+    client.force_login(parties["buyer_user"])
+    page = client.get(milestone_url(ordered)).content.decode()
+    assert 'id="milestone-kept">USD 0.00' in page and "owed again" in page
+    assert "Continue to payment" in page
+
+
+def test_an_overdue_milestone_says_overdue_with_its_days(client, stripe_server, ordered, parties):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    milestone = ordered.milestones.get(seq=2)
+    type(milestone).objects.filter(pk=milestone.pk).update(
+        due_date=timezone.localdate() - dt.timedelta(days=3)
+    )  # the daily check has not run yet: the stored status still says scheduled
+    client.force_login(parties["buyer_user"])
+    page = client.get(milestone_url(ordered, 2)).content.decode()
+    assert "Overdue · 3 days late" in page and ">Scheduled<" not in page
+
+
+def test_without_stripe_keys_the_payment_page_promises_no_card_protection(client, ordered, parties, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    client.force_login(parties["buyer_user"])
+    page = client.get(milestone_url(ordered)).content.decode()
+    assert "Protected by card" not in page and "Card (protected payment)" not in page
+    assert 'id="card-unavailable"' in page and "Bank transfer (T/T)" in page
+    client.force_login(parties["supplier_user"])
+    page = client.get(reverse("payments:payout_account")).content.decode()
+    assert "Card payments are not available on this site" in page and "Set up payouts" not in page
+
+
+def test_the_payout_page_shows_each_onboarding_state_with_its_button(client, stripe_server, ordered, parties):
+    from marketplace.payments.models import ConnectedAccount
+
+    client.force_login(parties["supplier_user"])
+    page = client.get(reverse("payments:payout_account")).content.decode()
+    assert 'data-state="not-started"' in page and 'id="payout-setup"' in page and "Set up payouts" in page
+    client.post(reverse("payments:payout_onboard"))
+    page = client.get(reverse("payments:payout_account")).content.decode()
+    assert 'data-state="pending"' in page and "Finish setting up payouts" in page
+    ConnectedAccount.objects.filter(company=parties["supplier"]).update(
+        details_submitted=True, payouts_enabled=True, transfers_active=True
+    )
+    page = client.get(reverse("payments:payout_account")).content.decode()
+    assert 'data-state="enabled"' in page and 'id="payout-setup"' not in page
+
+
+def test_a_card_service_outage_says_precisely_what_happened(
+    client, stripe_server, ordered, parties, monkeypatch
+):
+    from marketplace.payments import services as payment_services
+    from marketplace.payments import stripe_gateway
+
+    client.force_login(parties["buyer_user"])
+    attempt = start_card(client, ordered)
+
+    def down(**kwargs):
+        raise stripe_gateway.StripeError("connection reset")
+
+    monkeypatch.setattr(payment_services, "pay_by_card", down)
+    response = client.post(card_url(attempt), CARD)
+    text = " ".join(response.context["card_form"].non_field_errors())
+    assert "Nothing was charged twice" not in text
+    assert "cannot tell yet whether your card was charged" in text

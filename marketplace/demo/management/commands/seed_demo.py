@@ -14,8 +14,8 @@ relative to today (the upcoming fair session is always upcoming).
 
 Demo sign-ins (password `demo-pass-2026`, see companies/demo_data.DEMO_PASSWORD):
 supplier@, buyer@, risk@, operator@, editor@ demo.trustfair.test, and the owners of a second supplier
-and buyer, supplier2@ and buyer2@, who trade with the demo pair (deals/demo.py). risk@ and operator@ have a TOTP
-authenticator with a fixed secret; `manage.py demo_totp EMAIL` prints the current code.
+and buyer, supplier2@ and buyer2@, who trade with the demo pair (deals/demo.py). risk@, operator@, insurer@ and bank@ have a
+TOTP authenticator with a fixed secret (companies/demo_data.py DEMO_TOTP_SECRETS); `manage.py demo_totp EMAIL` prints the current code.
 """
 
 import time
@@ -178,8 +178,9 @@ class Command(BaseCommand):
         added["sourcing requests"] = rfq_demo.seed_rfqs(users=world.users, now=anchor, stage=stage)
         added["meetings"] = meetings_demo.seed_meetings(users=world.users, now=anchor, stage=stage)
         # After the deals: the demo supplier's order financed by the demo bank.
-        added["financing"] = financing_demo.seed_financing(users=world.users, stage=stage)
+        # Insurance first: the financing demo may finance the insured deal after shipment.
         added["insured deals"] = insurance_demo.seed_insurance(users=world.users, stage=stage)
+        added["financing"] = financing_demo.seed_financing(users=world.users, stage=stage)
         added["payments"] = payments_demo.seed_payments(users=world.users)
         # After the deals (response figures, markets) and credit (grades); presence came with the exhibitors.
         matches_demo.seed_matches(stage=stage)
@@ -202,6 +203,7 @@ class Command(BaseCommand):
                 f"{Company.objects.count():,} companies, {User.objects.count()} users, "
                 f"{FairSession.objects.count()} fair sessions, {Page.objects.count() - 1} pages; "
                 f"{sum(added.values()):,} rows added this run. Demo sign-in: supplier@{DEMO_DOMAIN} (and buyer@, "
-                f"risk@, operator@, editor@), password {DEMO_PASSWORD}."
+                f"risk@, operator@, editor@, insurer@, bank@), password {DEMO_PASSWORD}; risk@, operator@, "
+                f"insurer@ and bank@ also need a TOTP code: manage.py demo_totp EMAIL."
             )
         )
