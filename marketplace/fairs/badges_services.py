@@ -32,6 +32,7 @@ from marketplace.companies.permissions import is_operator, is_owner
 from marketplace.core import audit
 from marketplace.core.signals import send_after_commit
 from marketplace.fairs import badge_tokens
+from marketplace.fairs.exhibitors_selectors import exhibits_in
 from marketplace.fairs.models import (
     Badge,
     CheckIn,
@@ -127,6 +128,12 @@ def register_staff(*, session: FairSession, by_user, member, full_name: str) -> 
         raise ValidationError({"member": _("This person is not a member of your company.")})
     FairSession.objects.select_for_update().get(pk=session.pk)
     _session_open(session)
+    if not exhibits_in(company, session):
+        raise PermissionDenied(
+            _(
+                "Exhibitor staff badges are for approved exhibitors of this session; your company has none here."
+            )
+        )
     if Registration.objects.filter(session=session, user=member).exists():
         raise ValidationError({"member": _("This person is already registered for this session.")})
     fields = {

@@ -22,6 +22,7 @@ from marketplace.fairs.badges_forms import (
     StaffRegistrationForm,
     WalkInForm,
 )
+from marketplace.fairs.exhibitors_selectors import exhibits_in
 from marketplace.fairs.models import Badge, FairSession, Registration, ServicePoint
 
 
@@ -48,7 +49,10 @@ def register(request, slug):
     session = get_object_or_404(FairSession, slug=slug)
     existing = badges_selectors.registration_of(request.user, session)
     if existing is not None:
+        messages.info(request, _("You are already registered for this session: your badge is below."))
         return redirect("badges:my_badges")
+    if session.ends_on < timezone.localdate():
+        return _closed(request, session)
     form = BuyerRegistrationForm(request.POST or None, initial={"full_name": request.user.get_full_name()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -68,9 +72,31 @@ def register(request, slug):
     )
 
 
+def _closed(request, session, *, not_exhibiting: bool = False):
+    """Why registration is not open here, on its own page (never a silent redirect)."""
+    if not_exhibiting:
+        heading = _("Exhibitor staff badges")
+        explanation = _(
+            "Exhibitor staff badges are for approved exhibitors of this session; your company has none here."
+        )
+    else:
+        heading = _("Registration is closed")
+        explanation = _("This fair session is over; registration is closed.")
+    return render(
+        request,
+        "fairs/closed.html",
+        {"session": session, "heading": heading, "explanation": explanation, "apply_links": not_exhibiting},
+        status=403 if not_exhibiting else 410,
+    )
+
+
 @member_required(supplier=True, owner=True)
 def register_staff(request, slug):
     session = get_object_or_404(FairSession, slug=slug)
+    if session.ends_on < timezone.localdate():
+        return _closed(request, session)
+    if not exhibits_in(request.company, session):
+        return _closed(request, session, not_exhibiting=True)
     form = StaffRegistrationForm(request.POST or None, company=request.company)
     if request.method == "POST" and form.is_valid():
         try:

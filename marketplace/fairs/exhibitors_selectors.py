@@ -28,6 +28,20 @@ def exhibitors(*, session: FairSession, signed_in: bool = False) -> QuerySet[Exh
     return rows
 
 
+def exhibits_in(company: Company | None, session: FairSession) -> bool:
+    """Does `company` exhibit in `session`: an approved application in one of its phases?
+
+    What exhibitor staff badges and lead capture at a booth are tied to (a pending, rejected or withdrawn
+    applicant has no booth and no staff on the floor).
+    """
+    return (
+        company is not None
+        and ExhibitorApplication.objects.filter(
+            company=company, phase__session=session, status=ApplicationStatus.APPROVED
+        ).exists()
+    )
+
+
 def applications_of(*, company: Company) -> QuerySet[ExhibitorApplication]:
     return (
         ExhibitorApplication.objects.filter(company=company)

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -188,10 +188,27 @@ def application_url(application: ExhibitorApplication) -> str:
     return reverse("exhibitors:application_detail", kwargs={"pk": application.pk})
 
 
+def daily_hours() -> tuple[dt.time, dt.time]:
+    """The booths' opening and closing time each fair day (wall clock in the fair city)."""
+    opens, closes = (dt.time.fromisoformat(t) for t in settings.FAIRS_BOOTH_HOURS)
+    return opens, closes
+
+
+def booth_table_label(booth: Booth) -> str:
+    """What a booth's meeting table is called in the request form: session · phase · hall booth.
+
+    Stored once for every reader, so in the base language (the session's name is the base-language one).
+    """
+    phase = booth.phase
+    with translation.override(settings.LANGUAGE_CODE):
+        words = [phase.session.name, _("Phase %(number)s") % {"number": phase.number}, booth.number]
+    return " · ".join(words)[:120]
+
+
 def opening_hours(phase: FairPhase) -> tuple[dt.datetime, dt.datetime]:
     """From the first day's opening to the last day's closing of the phase, in the fair city's zone."""
     zone = zoneinfo.ZoneInfo(settings.FAIRS_TIME_ZONE)
-    opens, closes = (dt.time.fromisoformat(t) for t in settings.FAIRS_BOOTH_HOURS)
+    opens, closes = daily_hours()
     return (
         dt.datetime.combine(phase.starts_on, opens, tzinfo=zone),
         dt.datetime.combine(phase.ends_on, closes, tzinfo=zone),
@@ -236,13 +253,16 @@ def approve(*, application: ExhibitorApplication, booth: Booth, by_user) -> Exhi
             locked.decided_by = by_user
             locked.decided_at = timezone.now()
             start, end = opening_hours(booth.phase)
+            opens, closes = daily_hours()
             locked.table = meetings_services.create_table(
-                label=_("Booth %(number)s") % {"number": booth.number},
+                label=booth_table_label(booth),
                 kind=TableKind.BOOTH,
                 company=locked.company,
                 time_zone=settings.FAIRS_TIME_ZONE,
                 available_from=start,
                 available_until=end,
+                opens_daily=opens,
+                closes_daily=closes,
                 by_user=by_user,
             )
             return ["booth", "decided_by", "decided_at", "table"]

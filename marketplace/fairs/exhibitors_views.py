@@ -18,7 +18,7 @@ from marketplace.deals.permissions import is_platform_staff
 from marketplace.fairs import exhibitors_selectors as selectors
 from marketplace.fairs import exhibitors_services as services
 from marketplace.fairs.exhibitors_forms import ApplicationForm, ApproveForm, RejectForm
-from marketplace.fairs.floorplan import hall_plan
+from marketplace.fairs.floorplan import booth_rows, hall_plan
 from marketplace.fairs.models import ApplicationStatus, ExhibitorApplication, FairPhase, FairSession, Hall
 
 DIRECTORY = ListPage(
@@ -219,5 +219,9 @@ def floor_plan(request, slug, number, hall):
             "q": q,
             "company": company,
             "lit": lit,
+            "lit_ids": {b.pk for b in lit},
+            "booth_rows": booth_rows(
+                selectors.hall_floor(hall=hall, phase_number=phase.number), session=session
+            ),
         },
     )

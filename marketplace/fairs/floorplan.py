@@ -1,8 +1,9 @@
 """A hall's floor plan as one SVG string, drawn on the server from its booth grid (charts.py style).
 
 Booths are laid out by row and column; a booth with an exhibitor links to it in the directory, a booth
-a search matches is lit up. The SVG scales to its container (viewBox, width 100%) and keeps a minimum
-cell size, so on a phone the page scrolls sideways instead of shrinking the booths to dots.
+a search matches is lit up. The SVG scales to its container (viewBox, width 100%) but never below its own
+size, so on a phone the plan scrolls sideways instead of shrinking the labels; the page lists the booths
+below it as well (`booth_rows`), for screen readers and for reading without the drawing.
 """
 
 from __future__ import annotations
@@ -42,9 +43,11 @@ def floor_plan_svg(
     width = MARGIN * 2 + columns * (CELL_W + GAP) - GAP
     height = MARGIN * 2 + rows * (CELL_H + GAP) - GAP
     out = [
+        # Never drawn smaller than its own size: on a phone the plan scrolls sideways (its container
+        # scrolls) and the booth labels stay readable; on a wide screen it fills the width.
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'style="min-width:{min(width, columns * 64)}px" preserveAspectRatio="xMinYMin meet" role="img" '
-        f'aria-label="{text(title)}" class="floor-plan" font-family="{FONT_FAMILY}" font-size="12">',
+        f'style="min-width:{width}px" preserveAspectRatio="xMinYMin meet" role="img" '
+        f'aria-label="{text(title)}" class="floor-plan" font-family="{FONT_FAMILY}" font-size="13">',
         f"<title>{text(title)}</title>",
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="{TRACK}" rx="6"/>',
     ]
@@ -61,7 +64,8 @@ def floor_plan_svg(
             f"<title>{text(label)} ({booth.size_sqm} m²)</title>",
             f'<rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" rx="4" fill="{fill}" '
             f'stroke="{stroke}" stroke-width="{3 if lit else 1.5}"/>',
-            f'<text x="{x + 8}" y="{y + 20}" font-weight="bold" fill="{INK}">{text(booth.code)}</text>',
+            f'<text class="booth-code" x="{x + 8}" y="{y + 20}" font-weight="bold" fill="{INK}">'
+            f"{text(booth.code)}</text>",
             f'<text x="{x + 8}" y="{y + 40}" fill="{INK if who else MUTED}">{text(_short(who))}</text>',
             f'<text x="{x + CELL_W - 8}" y="{y + 20}" text-anchor="end" font-size="10" fill="{MUTED}">'
             f"{booth.size_sqm} m²</text>",
@@ -73,6 +77,24 @@ def floor_plan_svg(
         out.extend(cell)
     out.append("</svg>")
     return "".join(out)
+
+
+def booth_rows(booths: Iterable, *, session) -> list[dict]:
+    """The taken booths of a plan as rows (code, size, exhibitor, its directory link), in floor order."""
+    directory_url = reverse("exhibitors:directory", kwargs={"slug": session.slug})
+    rows = []
+    for booth in booths:
+        shown = getattr(booth, "exhibitor", None)
+        if shown is None:
+            continue
+        rows.append(
+            {
+                "booth": booth,
+                "name": shown.company.display_name,
+                "url": f"{directory_url}?{urlencode({'company': shown.company.slug})}#exhibitor-{shown.pk}",
+            }
+        )
+    return rows
 
 
 def hall_plan(*, session, phase, hall, q: str = "", company: str = "") -> tuple[SafeString, list]:

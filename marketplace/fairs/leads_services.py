@@ -23,6 +23,7 @@ from marketplace.core.signals import send_after_commit
 from marketplace.deals import services as deal_services
 from marketplace.deals.models import DealSource
 from marketplace.fairs import badge_tokens
+from marketplace.fairs.exhibitors_selectors import exhibits_in
 from marketplace.fairs.models import FairSession, Lead, LeadQuestion, LeadRating, LeadStatus
 
 # Sent after commit: sender=Lead, lead=, by_user=.
@@ -50,11 +51,9 @@ def capturing_company(user) -> Company | None:
 
 
 def may_capture(user, session: FairSession) -> bool:
-    """May `user` scan badges at a booth in `session`? For now: a member of a supplier company.
-
-    The one place to extend with "…that exhibits in this session" once exhibitors exist.
-    """
-    return capturing_company(user) is not None
+    """May `user` scan badges at a booth in `session`? An acting member of a supplier company that exhibits
+    in the session (an approved application in one of its phases)."""
+    return exhibits_in(capturing_company(user), session)
 
 
 def may_see_lead(user, lead: Lead) -> bool:

@@ -43,9 +43,20 @@ def _signed_in(view):
 @_signed_in
 def capture(request, slug):
     session = get_object_or_404(FairSession, slug=slug)
-    if not leads_services.may_capture(request.user, session):
-        raise PermissionDenied
     company = _exhibitor(request)
+    if not leads_services.may_capture(request.user, session):
+        # A supplier that does not exhibit here: say so, with the way to apply.
+        return render(
+            request,
+            "fairs/closed.html",
+            {
+                "session": session,
+                "heading": _("Scan badges"),
+                "explanation": _("Lead capture is for the staff of approved exhibitors of this session."),
+                "apply_links": True,
+            },
+            status=403,
+        )
     questions = LeadQuestion.objects.filter(company=company, session=session)
     products = company.products.order_by("name").only("pk", "name", "name_zh")[:200]
     return render(

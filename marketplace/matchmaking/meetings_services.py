@@ -7,7 +7,9 @@ and inserts; on PostgreSQL the exclusion constraints refuse what a check could e
 
 Public API for other apps (fairs, the ranking):
 - `request_meeting`, `accept`, `decline`, `reschedule`, `cancel`, `expire_due`
-- `create_table(label=, kind=, company=, time_zone=, available_from=, available_until=)` (fairs' booths)
+- `create_table(label=, kind=, company=, time_zone=, available_from=, available_until=, opens_daily=,
+  closes_daily=)` (fairs' booths: open on the phase's days, inside the daily hours)
+- `table_open_at(table, start, end)`: whether a slot lies inside the table's dates and daily hours
 - `record_attendance`, `record_absence(meeting, user, by=...)` (fairs' check-in), `resolve_dispute`
 - `attendance_counts(company)` -> {"held": n, "missed": n} and `attendance_counts_by_company(ids)`
 - `table_schedule(table, since=, until=)`: the confirmed meetings at a table (a booth's day)
@@ -157,6 +159,8 @@ def create_table(
     time_zone: str = "UTC",
     available_from: dt.datetime | None = None,
     available_until: dt.datetime | None = None,
+    opens_daily: dt.time | None = None,
+    closes_daily: dt.time | None = None,
     by_user=None,
 ) -> MeetingTable:
     """A bookable place (fairs create their booths and hosted-buyer tables through this)."""
@@ -164,6 +168,8 @@ def create_table(
         raise ValidationError({"time_zone": _("Unknown time zone.")})
     if available_from and available_until and available_until <= available_from:
         raise ValidationError({"available_until": _("The end must come after the start.")})
+    if (opens_daily is None) != (closes_daily is None) or (opens_daily and closes_daily <= opens_daily):
+        raise ValidationError({"closes_daily": _("A table closes each day after it opens.")})
     table = MeetingTable.objects.create(
         label=label,
         kind=kind,
@@ -171,11 +177,55 @@ def create_table(
         time_zone=time_zone,
         available_from=available_from,
         available_until=available_until,
+        opens_daily=opens_daily,
+        closes_daily=closes_daily,
     )
     audit.log(
         actor=by_user, action="matchmaking.meeting_table.create", obj=table, company_id=table.company_id
     )
     return table
+
+
+def table_zone(table: MeetingTable) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(table.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def table_open_at(table: MeetingTable, start: dt.datetime, end: dt.datetime) -> bool:
+    """Inside the table's dates and, for a table with daily hours, inside one day's opening hours."""
+    if table.available_from and start < table.available_from:
+        return False
+    if table.available_until and end > table.available_until:
+        return False
+    if table.opens_daily is None or table.closes_daily is None:
+        return True
+    zone = table_zone(table)
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    return (
+        local_start.date() == local_end.date()
+        and local_start.time() >= table.opens_daily
+        and local_end.time() <= table.closes_daily
+    )
+
+
+def opening_text(table: MeetingTable) -> str:
+    """The table's opening hours in words, in its own zone: "12 Oct–15 Oct, 09:30–18:00 (Asia/Shanghai)"."""
+    zone = table_zone(table)
+    parts = []
+    if table.available_from and table.available_until:
+        first = table.available_from.astimezone(zone).date()
+        last = table.available_until.astimezone(zone).date()
+        parts.append(f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}")
+    if table.opens_daily and table.closes_daily:
+        parts.append(
+            _("%(opens)s–%(closes)s daily")
+            % {"opens": f"{table.opens_daily:%H:%M}", "closes": f"{table.closes_daily:%H:%M}"}
+        )
+    if not parts:
+        return ""
+    return f"{', '.join(parts)} ({table.time_zone})"
 
 
 # --- who may do what -----------------------------------------------------------------------------
@@ -250,11 +300,16 @@ def _clean_slots(
             raise ValidationError({"slots": _("A slot lasts at most 4 hours.")})
         if start <= now:
             raise ValidationError({"slots": _("Every proposed slot must be in the future.")})
-        if table is not None:
-            if table.available_from and start < table.available_from:
-                raise ValidationError({"slots": _("The table is not open at one of these times.")})
-            if table.available_until and end > table.available_until:
-                raise ValidationError({"slots": _("The table is not open at one of these times.")})
+        if table is not None and not table_open_at(table, start, end):
+            hours = opening_text(table)
+            raise ValidationError(
+                {
+                    "slots": _("The table is not open at one of these times. Open: %(hours)s.")
+                    % {"hours": hours}
+                    if hours
+                    else _("The table is not open at one of these times.")
+                }
+            )
     for (_s1, e1), (s2, _e2) in zip(cleaned, cleaned[1:], strict=False):
         if s2 < e1:
             raise ValidationError({"slots": _("The proposed slots overlap each other.")})

@@ -159,8 +159,8 @@ def meeting_request(request):
         raise PermissionDenied
     with_company, deal, subject = _request_target(request)
     if with_company is None:
-        messages.info(request, _("Request a meeting from a supplier's page, a deal or a match."))
-        return redirect("meetings:list")
+        # No one named to meet: say where a meeting is requested from (a 400: the link lacks its company).
+        return render(request, "matchmaking/meetings/request_pick.html", status=400)
     if with_company.pk == own.pk:
         raise Http404
     zone = svc.zone_of(request.user)
@@ -173,10 +173,17 @@ def meeting_request(request):
     )
     # ?table=<id> (a booth's "book a meeting at the booth"): preselect that table, in person, if offered.
     raw_table = request.GET.get("table", "")
-    if not form.is_bound and raw_table.isdigit():
-        table = form.fields["table"].queryset.filter(pk=int(raw_table)).first()
-        if table is not None:
-            form.initial.update(table=table.pk, mode=MeetingMode.IN_PERSON)
+    chosen = None
+    if form.is_bound:
+        raw_chosen = request.POST.get("table", "")
+        if raw_chosen.isdigit():
+            chosen = form.fields["table"].queryset.filter(pk=int(raw_chosen)).first()
+    elif raw_table.isdigit():
+        chosen = form.fields["table"].queryset.filter(pk=int(raw_table)).first()
+        if chosen is not None:
+            form.initial.update(table=chosen.pk, mode=MeetingMode.IN_PERSON)
+    if chosen is not None:
+        form.limit_slots_to(chosen)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -199,7 +206,14 @@ def meeting_request(request):
     return render(
         request,
         "matchmaking/meetings/request_form.html",
-        {"form": form, "with_company": with_company, "deal": deal, "zone": zone},
+        {
+            "form": form,
+            "with_company": with_company,
+            "deal": deal,
+            "zone": zone,
+            "chosen_table": chosen,
+            "chosen_hours": svc.opening_text(chosen) if chosen else "",
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

@@ -135,3 +135,53 @@ def test_staff_scans_badges_offline_and_turns_a_lead_into_an_inquiry(live_server
         assert Lead.objects.filter(company=supplier, session=session).count() == 3
     finally:
         context.close()
+
+
+def test_a_code_typed_while_the_previous_scan_is_saving_is_kept(live_server, browser):
+    """Staff scan fast: the next code is typed the moment "Save scan" is pressed, while the first scan is
+    still being stored. The typed code stays in the field and becomes the second scan; nothing is lost."""
+    from tests.factories import PASSWORD
+    from tests.marketplace.fairs.factories import FairSessionFactory
+    from tests.marketplace.fairs.factories_exhibitors import approved_exhibitor
+
+    session = FairSessionFactory()
+    supplier = CompanyFactory(kind=CompanyKind.SUPPLIER, name="Fast Scanners")
+    staff = MembershipFactory(company=supplier, user=UserFactory(email="fast@scanners.example")).user
+    approved_exhibitor(session=session, company=supplier)
+    codes = [
+        badge_tokens.token_for(BadgeFactory(registration=RegistrationFactory(session=session))) for _ in "ab"
+    ]
+    context = browser.new_context(locale="en-GB", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Email").fill(staff.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_load_state()
+        page.goto(f"{live_server.url}/leads/capture/{session.slug}/")
+        code = page.get_by_label("Badge code", exact=True)
+        code.fill(codes[0])
+        # Press save and type the next code in the same moment: before the first scan is stored
+        # (IndexedDB answers only after this task), the next badge's code is already in the field.
+        page.evaluate(
+            """(next) => {
+                document.getElementById('scan-form').requestSubmit();
+                const input = document.getElementById('scan-code');
+                input.value = next;
+                input.dispatchEvent(new Event('input', { bubbles: true }));
+            }""",
+            codes[1],
+        )
+        page.wait_for_function("document.querySelectorAll('#scan-list .scan-item').length === 1")
+        assert code.input_value() == codes[1]
+        page.get_by_role("button", name="Save scan").click()
+        page.wait_for_function("document.getElementById('scan-waiting').dataset.waiting === '0'")
+        page.wait_for_function("document.querySelectorAll('#scan-list .scan-sent').length === 2")
+        leads = Lead.objects.filter(company=supplier, session=session)
+        assert sorted(leads.values_list("badge__pk", flat=True)) == sorted(
+            Badge.objects.filter(registration__session=session).values_list("pk", flat=True)
+        )
+    finally:
+        context.close()

@@ -71,7 +71,11 @@ class TableKind(models.TextChoices):
 
 
 class MeetingTable(models.Model):
-    """A bookable place: a booth or a matchmaking table, open between `available_from` and `available_until`."""
+    """A bookable place: a booth or a matchmaking table, open between `available_from` and `available_until`.
+
+    A booth also keeps daily opening hours (`opens_daily`–`closes_daily`, wall-clock times in the table's
+    zone): a meeting there starts and ends inside one day's hours. Empty means open around the clock.
+    """
 
     label = models.CharField(_("label"), max_length=120)
     kind = models.CharField(
@@ -88,6 +92,8 @@ class MeetingTable(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     available_from = models.DateTimeField(_("available from"), null=True, blank=True)
     available_until = models.DateTimeField(_("available until"), null=True, blank=True)
+    opens_daily = models.TimeField(_("opens each day at"), null=True, blank=True)
+    closes_daily = models.TimeField(_("closes each day at"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -12,6 +12,7 @@
   const form = $("scan-form"), codeInput = $("scan-code"), status = $("scan-status");
   const waitingEl = $("scan-waiting"), listEl = $("scan-list");
   let syncing = false;
+  let saving = Promise.resolve();
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -110,15 +111,25 @@
     });
     const rating = (form.querySelector("input[name=rating]:checked") || {}).value || "";
     const products = Array.from(form.querySelectorAll("input[name=products]:checked"), (el) => parseInt(el.value, 10));
-    await putScan({
+    const scan = {
       client_id: uuid(), session: cfg.session, code, scanned_at: new Date().toISOString(),
       notes: $("scan-notes").value, rating, answers, products, state: "waiting",
-    });
+    };
+    // The form is read and cleared now, before the scan is stored: whatever is typed or scanned while
+    // it is being saved belongs to the next scan and is kept. Saves run one after another, in order.
     form.reset();
-    say(T.saved, "ok");
+    codeInput.focus();
+    saving = saving.then(() => putScan(scan)).then(
+      () => { say(T.saved, "ok"); },
+      () => {
+        // Not stored (the phone's storage refused it): give the code back unless a new one is typed.
+        if (!codeInput.value) codeInput.value = scan.code;
+        say(T.not_saved, "warn");
+      },
+    );
+    await saving;
     await render();
     sync();
-    codeInput.focus();
   });
 
   // -- decoding a QR code ------------------------------------------------------------------------

@@ -27,3 +27,15 @@ class ExhibitorApplicationFactory(factory.django.DjangoModelFactory):
     phase = factory.SubFactory(FairPhaseFactory)
     company = factory.SubFactory(CompanyFactory, kind="supplier")
     booth_size_sqm = 9
+
+
+def approved_exhibitor(*, session, company, phase_number: int = 1) -> ExhibitorApplication:
+    """`company` exhibits in `session` (an approved application holding a booth), as rows."""
+    from tests.marketplace.fairs.factories import FairPhaseFactory as Phase
+
+    phase = session.phases.filter(number=phase_number).first() or Phase(
+        session=session, number=phase_number, starts_on=session.starts_on, ends_on=session.ends_on
+    )
+    return ExhibitorApplicationFactory(
+        phase=phase, company=company, status="approved", booth=BoothFactory(phase=phase)
+    )

@@ -22,7 +22,13 @@ from tests.marketplace.companies.factories import (
     buyer_member,
     supplier_member,
 )
-from tests.marketplace.fairs.factories import BadgeFactory, FairSessionFactory, ServicePointFactory
+from tests.marketplace.fairs.factories import (
+    BadgeFactory,
+    FairPhaseFactory,
+    FairSessionFactory,
+    ServicePointFactory,
+)
+from tests.marketplace.fairs.factories_exhibitors import ExhibitorApplicationFactory, approved_exhibitor
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +93,7 @@ def test_a_supplier_owner_registers_its_own_staff_only():
     company = owner.membership.company
     staff = MembershipFactory(company=company, role=MemberRole.STAFF).user
     session = FairSessionFactory()
+    approved_exhibitor(session=session, company=company)
     badge = badges_services.register_staff(session=session, by_user=owner, member=staff, full_name="李娜")
     assert badge.registration.role == "exhibitor_staff"
     assert badge.registration.company == company
@@ -292,3 +299,18 @@ def test_exhibitor_staff_and_walk_ins_record_no_check_in_fact(point, django_capt
                 code=badge_tokens.token_for(holder), service_point=point, by_user=desk_user(point)
             )
     assert not Fact.objects.filter(kind__in=["fair_checked_in", "fair_attended"]).exists()
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected", "withdrawn", None])
+def test_only_an_approved_exhibitor_of_the_session_registers_staff(status):
+    owner = supplier_member()
+    company = owner.membership.company
+    staff = MembershipFactory(company=company, role=MemberRole.STAFF).user
+    session = FairSessionFactory()
+    if status:
+        ExhibitorApplicationFactory(phase=FairPhaseFactory(session=session), company=company, status=status)
+    # Approved in another session does not count here.
+    approved_exhibitor(session=FairSessionFactory(), company=company)
+    with pytest.raises(PermissionDenied, match="approved exhibitors"):
+        badges_services.register_staff(session=session, by_user=owner, member=staff, full_name="X")
+    assert not Registration.objects.filter(session=session).exists()

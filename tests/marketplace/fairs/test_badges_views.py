@@ -12,6 +12,7 @@ from marketplace.fairs import badge_tokens
 from marketplace.fairs.models import CheckIn, Registration
 from tests.marketplace.companies.factories import UserFactory, buyer_member, supplier_member
 from tests.marketplace.fairs.factories import BadgeFactory, FairSessionFactory, ServicePointFactory
+from tests.marketplace.fairs.factories_exhibitors import approved_exhibitor
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,11 @@ def test_a_supplier_owner_registers_staff_and_only_an_owner(client):
     session = FairSessionFactory()
     url = reverse("badges:register_staff", args=[session.slug])
     client.force_login(owner)
+    # Not (yet) an exhibitor of this session: a page that says why, and nothing registered.
+    refused = client.post(url, {"member": owner.membership.pk, "full_name": "Li Na"})
+    assert refused.status_code == 403 and "approved exhibitors" in refused.content.decode()
+    assert not Registration.objects.filter(session=session).exists()
+    approved_exhibitor(session=session, company=owner.membership.company)
     response = client.post(url, {"member": owner.membership.pk, "full_name": "Li Na"})
     assert response.status_code == 302
     assert Registration.objects.get(user=owner, session=session).role == "exhibitor_staff"
@@ -197,3 +203,51 @@ def test_the_desk_list_shows_only_my_points(client, point):
     client.force_login(point.staff.get())
     page = client.get(reverse("badges:desk_list")).content.decode()
     assert point.name in page and "Not mine" not in page
+
+
+def _past_session():
+    today = timezone.localdate()
+    return FairSessionFactory(starts_on=today - dt.timedelta(days=60), ends_on=today - dt.timedelta(days=50))
+
+
+def test_registration_for_a_past_session_says_it_is_closed_and_no_button_shows(client):
+    past = _past_session()
+    buyer = buyer_member()
+    client.force_login(buyer)
+    for method in (client.get, client.post):
+        response = method(reverse("badges:register", args=[past.slug]), {"full_name": "Anna"})
+        assert response.status_code == 410
+        assert "registration is closed" in response.content.decode()
+    assert not Registration.objects.filter(session=past).exists()
+    detail = client.get(past.get_absolute_url()).content.decode()
+    assert "registration is closed" in detail
+    assert reverse("badges:register", args=[past.slug]) not in detail
+    upcoming = FairSessionFactory()
+    assert (
+        reverse("badges:register", args=[upcoming.slug])
+        in client.get(upcoming.get_absolute_url()).content.decode()
+    )
+
+
+def test_staff_badges_and_scanning_show_only_to_an_exhibitor_of_the_session(client):
+    owner = supplier_member()
+    session = FairSessionFactory()
+    client.force_login(owner)
+    staff_url = reverse("badges:register_staff", args=[session.slug])
+    assert staff_url not in client.get(session.get_absolute_url()).content.decode()
+    approved_exhibitor(session=session, company=owner.membership.company)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert staff_url in page and reverse("leads:capture", kwargs={"slug": session.slug}) in page
+    past = _past_session()
+    approved_exhibitor(session=past, company=owner.membership.company)
+    response = client.get(reverse("badges:register_staff", args=[past.slug]))
+    assert response.status_code == 410 and "registration is closed" in response.content.decode()
+
+
+def test_an_already_registered_buyer_is_told_so(client):
+    session = FairSessionFactory()
+    buyer = buyer_member()
+    client.force_login(buyer)
+    client.post(reverse("badges:register", args=[session.slug]), {"full_name": "Anna"})
+    response = client.get(reverse("badges:register", args=[session.slug]), follow=True)
+    assert "already registered" in response.content.decode()

@@ -85,6 +85,11 @@ def test_approve_assigns_the_booth_opens_a_table_and_records_presence_and_fact(
         table.available_from, timezone=__import__("zoneinfo").ZoneInfo("Asia/Shanghai")
     )
     assert (local_start.date(), local_start.hour, local_start.minute) == (floor["phase"].starts_on, 9, 30)
+    # Open each fair day 09:30–18:00 only, and named so that booths of two sessions never read the same.
+    assert (table.opens_daily.isoformat(), table.closes_daily.isoformat()) == ("09:30:00", "18:00:00")
+    phase = floor["phase"]
+    booth = application.booth
+    assert table.label == f"{phase.session.name} · Phase {phase.number} · {booth.number}"
     presence = FairPresence.objects.get(company=floor["supplier"], session_key=floor["phase"].session.slug)
     assert presence.booth == "11.2 B-02"
     fact = Fact.objects.get(kind="fair_exhibited", subject_id=floor["supplier"].pk)

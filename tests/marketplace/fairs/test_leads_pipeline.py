@@ -14,6 +14,7 @@ from marketplace.fairs import leads_services
 from marketplace.fairs.models import Lead, LeadStatus
 from tests.marketplace.companies.factories import CompanyFactory, MembershipFactory
 from tests.marketplace.fairs.factories import BadgeFactory, FairSessionFactory, RegistrationFactory
+from tests.marketplace.fairs.factories_exhibitors import approved_exhibitor
 from tests.marketplace.fairs.factories_leads import LeadFactory
 
 NOTES = "SECRET-NOTES-ALPHA"
@@ -24,6 +25,8 @@ def world(db):
     session = FairSessionFactory(slug="canton-140")
     alpha = CompanyFactory(kind=CompanyKind.SUPPLIER, name="Alpha Machinery")
     bravo = CompanyFactory(kind=CompanyKind.SUPPLIER, name="Bravo Tools")
+    approved_exhibitor(session=session, company=alpha)
+    approved_exhibitor(session=session, company=bravo)
     buyer_company = CompanyFactory(kind=CompanyKind.BUYER, name="Delta Trading", slug="delta-trading")
     buyer = MembershipFactory(company=buyer_company).user
     registration = RegistrationFactory(

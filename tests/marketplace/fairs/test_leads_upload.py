@@ -17,6 +17,7 @@ from marketplace.fairs.models import Lead
 from tests.marketplace.catalog.factories import ProductFactory
 from tests.marketplace.companies.factories import CompanyFactory, MembershipFactory, UserFactory
 from tests.marketplace.fairs.factories import BadgeFactory, FairSessionFactory, RegistrationFactory
+from tests.marketplace.fairs.factories_exhibitors import ExhibitorApplicationFactory, approved_exhibitor
 from tests.marketplace.fairs.factories_leads import LeadQuestionFactory
 
 
@@ -25,6 +26,7 @@ def floor(db):
     session = FairSessionFactory()
     exhibitor = CompanyFactory(kind=CompanyKind.SUPPLIER, name="Alpha Machinery")
     staff = MembershipFactory(company=exhibitor, role=MemberRole.STAFF).user
+    approved_exhibitor(session=session, company=exhibitor)
     badges = [BadgeFactory(registration=RegistrationFactory(session=session)) for _ in range(3)]
     return {"session": session, "exhibitor": exhibitor, "staff": staff, "badges": badges}
 
@@ -105,6 +107,31 @@ def test_only_supplier_members_may_upload(floor):
     assert not Lead.objects.exists()
 
 
+@pytest.mark.parametrize("status", ["pending", "rejected", "withdrawn", "other-session"])
+def test_staff_of_a_supplier_not_approved_here_cannot_capture(floor, client, status):
+    from marketplace.fairs.models import ExhibitorApplication
+    from tests.marketplace.fairs.factories import FairPhaseFactory
+
+    ExhibitorApplication.objects.filter(company=floor["exhibitor"]).delete()
+    if status == "other-session":
+        approved_exhibitor(session=FairSessionFactory(), company=floor["exhibitor"])
+    else:
+        ExhibitorApplicationFactory(
+            phase=FairPhaseFactory(session=floor["session"]), company=floor["exhibitor"], status=status
+        )
+    staff = floor["staff"]
+    assert not leads_services.may_capture(staff, floor["session"])
+    with pytest.raises(PermissionDenied):
+        leads_services.upload_scans(session=floor["session"], by_user=staff, scans=[scan(floor["badges"][0])])
+    client.force_login(staff)
+    page = client.get(reverse("leads:capture", kwargs={"slug": floor["session"].slug}))
+    assert page.status_code == 403 and "approved exhibitors" in page.content.decode()
+    body = json.dumps({"scans": [scan(floor["badges"][1])]})
+    url = reverse("leads:upload", kwargs={"slug": floor["session"].slug})
+    assert client.post(url, body, content_type="application/json").status_code == 403
+    assert not Lead.objects.exists()
+
+
 def test_upload_api_json_and_csrf(floor, client):
     from django.test import Client
 
@@ -134,6 +161,7 @@ def test_two_concurrent_uploads_of_the_same_batch():
     session = FairSessionFactory()
     exhibitor = CompanyFactory(kind=CompanyKind.SUPPLIER)
     staff = MembershipFactory(company=exhibitor).user
+    approved_exhibitor(session=session, company=exhibitor)
     batch = [scan(BadgeFactory(registration=RegistrationFactory(session=session))) for _ in range(10)]
     barrier = threading.Barrier(4)
     results, errors = [], []

@@ -74,4 +74,9 @@ def test_the_session_page_leads_each_role_to_the_fair_floor(client, supplier_own
     assert register in page and apply not in page and capture not in page
     client.force_login(supplier_owner)
     page = client.get(url).content.decode()
-    assert apply in page and capture in page and register not in page
+    # Scanning is for exhibitors of the session: shown once the application is approved.
+    assert apply in page and capture not in page and register not in page
+    from tests.marketplace.fairs.factories_exhibitors import approved_exhibitor
+
+    approved_exhibitor(session=session, company=supplier_owner.membership.company)
+    assert capture in client.get(url).content.decode()
