@@ -77,7 +77,7 @@ def test_staff_scans_badges_offline_and_turns_a_lead_into_an_inquiry(live_server
         # The service worker keeps the page and its scripts for a visit without a connection.
         page.wait_for_function(
             """async () => {
-                const cache = await caches.open('trustfair-leads-v2');
+                const cache = await caches.open('trustfair-leads-v3');
                 const urls = [location.href, ...Array.from(document.querySelectorAll('script[src]'), (e) => e.src)];
                 return (await Promise.all(urls.map((u) => cache.match(u)))).every(Boolean);
             }"""

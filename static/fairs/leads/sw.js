@@ -2,10 +2,15 @@
    The capture page and its assets are kept in a cache so the page opens without a connection;
    scans themselves wait in IndexedDB (capture.js), not here. */
 "use strict";
-const CACHE = "trustfair-leads-v2";
+// Bump the version when capture.js changes: unhashed static URLs (DEBUG) would otherwise keep the old script.
+const CACHE = "trustfair-leads-v3";
 
 self.addEventListener("install", (event) => { self.skipWaiting(); });
-self.addEventListener("activate", (event) => { event.waitUntil(self.clients.claim()); });
+self.addEventListener("activate", (event) => {
+  event.waitUntil(caches.keys()
+    .then((names) => Promise.all(names.filter((n) => n.startsWith("trustfair-leads-") && n !== CACHE).map((n) => caches.delete(n))))
+    .then(() => self.clients.claim()));
+});
 
 // The page tells us what it needs offline: its own URL and its scripts and styles.
 self.addEventListener("message", (event) => {
