@@ -111,6 +111,14 @@ def status_on(milestone: Milestone, today: dt.date) -> str:
     return MilestoneStatus.SCHEDULED
 
 
+def days_overdue(milestone: Milestone, today: dt.date) -> int:
+    """How many days past its due date an unpaid milestone is on `today` (0 unless `status_on` says overdue):
+    what the pages show beside "Overdue", whether or not the daily check has moved the stored status yet."""
+    if status_on(milestone, today) != MilestoneStatus.OVERDUE:
+        return 0
+    return (today - milestone.due_date).days
+
+
 def ref(milestone: Milestone, what: str) -> str:
     return f"deal:{milestone.deal_id}:milestone:{milestone.seq}:{what}"
 

@@ -1,5 +1,5 @@
 """What each fair session brought (fair ROI): per session, phase and exhibitor, the funnel
-badge scans → leads → meetings held → inquiries → deals → deal value in one currency.
+badge scans → leads → meetings held → inquiries and RFQ quotations → deals → deal value in one currency.
 
 One row is an exhibitor in a phase (a supplier company; its booth, hall and zone from its approved
 application in that phase, if any). How each step is attributed:
@@ -16,11 +16,21 @@ application in that phase, if any). How each step is attributed:
 * **Inquiries**: deals opened from the session's leads (`Lead.deal`, set by "Turn into an inquiry", source
   `fair_lead`) or linked to a counted meeting (`Meeting.deal`) and opened on or after the session's first
   day. A deal counts once, for its supplier, in the phase of its first lead, else of its meeting.
-* **Deals**: those inquiries with an order placed (`deals.Order`) and not cancelled.
+* **RFQ quotations**: quotations the company submitted (`matchmaking.Quotation`, whatever became of them) to
+  sourcing requests (RFQs) of a buyer company it met at the session: one whose person it scanned there, or
+  with which it held a counted meeting. The RFQ must be posted on or after the session's first day and
+  before the end of the `RFQ_WINDOW_DAYS`-th day after its last day (fair's zone). One per (company, RFQ):
+  a supplier quotes an RFQ once. Phase of the company's first scan of the buyer, else of their first counted
+  meeting. Shown beside inquiries; together they are the step deals are measured against.
+* **Deals**: those inquiries, and the deals opened by accepting those quotations (`Quotation.deal`), with an
+  order placed (`deals.Order`) and not cancelled; a deal reached both ways counts once, in the phase of its
+  inquiry, else of its quotation.
 * **Value**: the orders' amounts, each converted into the chosen currency at the FX table's rates in force
   on the day the order was placed (`core.fx.rates_on`); the rates used are returned with the funnel.
 
-Steps are not nested (a meeting need not follow a scan), so a rate between two steps can pass 100 %.
+A step's rate is of the step before it (`RATE_BASES`): inquiries and RFQ quotations are each measured
+against meetings held, deals against inquiries and RFQ quotations together. Steps are not nested (a meeting
+need not follow a scan), so a rate can pass 100 %.
 Every count is aggregated in the database: a fixed number of queries whatever the number of exhibitors,
 plus one rate table per distinct order day (cached per process by `core.fx`).
 """
@@ -58,15 +68,34 @@ from marketplace.deals.models import Deal, DealState, Order
 from marketplace.fairs import session_stats
 from marketplace.fairs.models import ApplicationStatus, ExhibitorApplication, FairSession, Lead
 from marketplace.matchmaking.models.meetings import AttendanceOutcome, Meeting
+from marketplace.matchmaking.models.rfq import Quotation
 
-STEPS = ("scans", "leads", "meetings", "inquiries", "deals")
+STEPS = ("scans", "leads", "meetings", "inquiries", "rfq_quotations", "deals")
 STEP_LABELS = {
     "scans": _("Badge scans"),
     "leads": _("Leads"),
     "meetings": _("Meetings held"),
     "inquiries": _("Inquiries"),
+    "rfq_quotations": _("RFQ quotations"),
     "deals": _("Deals"),
 }
+# What each step's rate is measured against: the step or steps that come before it. Inquiries and RFQ
+# quotations stand side by side after the meetings; deals come from either.
+RATE_BASES = {
+    "leads": ("scans",),
+    "meetings": ("leads",),
+    "inquiries": ("meetings",),
+    "rfq_quotations": ("meetings",),
+    "deals": ("inquiries", "rfq_quotations"),
+}
+BASE_LABELS = {
+    ("scans",): _("badge scans"),
+    ("leads",): _("leads"),
+    ("meetings",): _("meetings held"),
+    ("inquiries", "rfq_quotations"): _("inquiries and RFQ quotations"),
+}
+# An RFQ counts for the fair when posted from the session's first day to this many days after its last day.
+RFQ_WINDOW_DAYS = 90
 SUPPLIER_KINDS = (CompanyKind.SUPPLIER, CompanyKind.BOTH)
 
 
@@ -79,6 +108,7 @@ class Funnel:
     leads: int = 0
     meetings: int = 0
     inquiries: int = 0
+    rfq_quotations: int = 0
     deals: int = 0
     value: Decimal = Decimal("0.00")
 
@@ -87,16 +117,19 @@ class Funnel:
             setattr(self, step, getattr(self, step) + getattr(other, step))
         self.value += other.value
 
-    def steps(self) -> list[tuple[str, str, int, Decimal | None]]:
-        """(key, label, count, rate from the step before in %, None for the first or after a zero)."""
-        out, before = [], None
+    def steps(self) -> list[tuple[str, str, int, Decimal | None, str]]:
+        """(key, label, count, rate in % of the step(s) before it (`RATE_BASES`), what the rate is of) per
+        step; the rate is None for the first step or when what it is measured against is zero."""
+        out = []
         for step in STEPS:
             count = getattr(self, step)
-            rate = None
-            if before is not None and before > 0:
-                rate = (Decimal(count) * 100 / Decimal(before)).quantize(Decimal("0.1"))
-            out.append((step, str(STEP_LABELS[step]), count, rate))
-            before = count
+            rate, of = None, ""
+            if step in RATE_BASES:
+                before = sum(getattr(self, base) for base in RATE_BASES[step])
+                of = str(BASE_LABELS[RATE_BASES[step]])
+                if before > 0:
+                    rate = (Decimal(count) * 100 / Decimal(before)).quantize(Decimal("0.1"))
+            out.append((step, str(STEP_LABELS[step]), count, rate, of))
         return out
 
     @property
@@ -106,7 +139,7 @@ class Funnel:
 
 @dataclass
 class Row:
-    """One exhibitor in one phase (phase None: scans, meetings or deals outside the phase days)."""
+    """One exhibitor in one phase (phase None: scans, meetings, deals or quotations outside the phase days)."""
 
     company_id: int
     company_name: str
@@ -227,6 +260,35 @@ def inquiries(session: FairSession, phases, meetings):
     ).annotate(phase=Coalesce(Subquery(lead_phase), Subquery(meeting_phase), output_field=IntegerField()))
 
 
+def rfq_quotations(session: FairSession, phases, meetings):
+    """The quotations of the session (see the module docstring), annotated with `phase`."""
+    scans_of_buyer = Lead.objects.filter(
+        session=session,
+        company_id=OuterRef("supplier_id"),
+        registration__company_id=OuterRef("rfq__buyer_id"),
+    )
+    with_buyer = meetings.filter(
+        Q(requester_company_id=OuterRef("supplier_id"), invitee_company_id=OuterRef("rfq__buyer_id"))
+        | Q(invitee_company_id=OuterRef("supplier_id"), requester_company_id=OuterRef("rfq__buyer_id"))
+    )
+    scan_phase = (
+        scans_of_buyer.annotate(phase=_phase_of("scanned_at", phases))
+        .order_by("scanned_at", "pk")
+        .values("phase")
+    )
+    meeting_phase = with_buyer.order_by("start", "pk").values("phase")
+    return (
+        Quotation.objects.filter(
+            rfq__created_at__gte=_day_start(session.starts_on),
+            rfq__created_at__lt=_day_start(session.ends_on + dt.timedelta(days=RFQ_WINDOW_DAYS + 1)),
+        )
+        .filter(Exists(scans_of_buyer) | Exists(with_buyer))
+        .annotate(
+            phase=Coalesce(Subquery(scan_phase[:1]), Subquery(meeting_phase[:1]), output_field=IntegerField())
+        )
+    )
+
+
 def session_roi(
     *, session: FairSession, currency: str, company_id: int | None = None, phase: int | None = None
 ) -> SessionRoi:
@@ -258,9 +320,20 @@ def session_roi(
     for r in deals.values("supplier_id", "phase").annotate(n=Count("pk")).order_by():
         funnels[(r["supplier_id"], r["phase"])].inquiries = r["n"]
 
-    won = Order.objects.filter(deal__in=deals.values("pk")).exclude(deal__state=DealState.CANCELLED)
-    won = won.annotate(
-        phase=Subquery(deals.filter(pk=OuterRef("deal_id")).values("phase")[:1]),
+    quotations = rfq_quotations(session, phases, meetings)
+    if company_id is not None:
+        quotations = quotations.filter(supplier_id=company_id)
+    for r in quotations.values("supplier_id", "phase").annotate(n=Count("rfq_id", distinct=True)).order_by():
+        funnels[(r["supplier_id"], r["phase"])].rfq_quotations = r["n"]
+
+    quoted = quotations.filter(deal__isnull=False)
+    won = Order.objects.filter(Q(deal__in=deals.values("pk")) | Q(deal__in=quoted.values("deal_id")))
+    won = won.exclude(deal__state=DealState.CANCELLED).annotate(
+        phase=Coalesce(
+            Subquery(deals.filter(pk=OuterRef("deal_id")).values("phase")[:1]),
+            Subquery(quoted.filter(deal_id=OuterRef("deal_id")).values("phase")[:1]),
+            output_field=IntegerField(),
+        ),
         day=TruncDate("placed_at", tzinfo=_zone()),
     )
     rates: dict[tuple[str, dt.date], RateUsed] = {}
@@ -352,6 +425,6 @@ def _zone_label(booth) -> str:
 
 def funnel_chart(funnel: Funnel, *, title: str) -> str:
     """The funnel as horizontal bars (core.charts), scaled to its widest step."""
-    rows = [(label, float(count)) for _key, label, count, _rate in funnel.steps()]
+    rows = [(label, float(count)) for _key, label, count, _rate, _of in funnel.steps()]
     top = max((value for _label, value in rows), default=0.0) or 1.0
     return bar_chart_svg(rows, title=title, maximum=top, tones=(), label_width=130)

@@ -73,6 +73,7 @@ def session_roi(request, slug):
             "by_zone": report.by("zone") if operator else [],
             "currencies": CURRENCY_CHOICES,
             "query": request.GET.urlencode(),
+            "rfq_window_days": roi.RFQ_WINDOW_DAYS,
             **extra,
         },
     )
@@ -89,13 +90,15 @@ CSV_HEADER = (
     "leads",
     "meetings_held",
     "inquiries",
+    "rfq_quotations",
     "deals",
     "deal_value",
     "currency",
     "leads_per_scan_pct",
     "meetings_per_lead_pct",
     "inquiries_per_meeting_pct",
-    "deals_per_inquiry_pct",
+    "rfq_quotations_per_meeting_pct",
+    "deals_per_inquiry_or_quotation_pct",
 )
 
 
@@ -109,7 +112,7 @@ def session_roi_csv(request, slug):
     writer.writerow(CSV_HEADER)
     for row in report.rows:
         funnel = row.funnel
-        rates = [rate for _k, _label, _count, rate in funnel.steps()[1:]]
+        rates = [rate for _k, _label, _count, rate, _of in funnel.steps()[1:]]
         writer.writerow(
             [
                 report.session.slug,
@@ -122,6 +125,7 @@ def session_roi_csv(request, slug):
                 funnel.leads,
                 funnel.meetings,
                 funnel.inquiries,
+                funnel.rfq_quotations,
                 funnel.deals,
                 str(funnel.money.quantize().amount),
                 report.currency,

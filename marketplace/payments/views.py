@@ -89,7 +89,7 @@ def milestone_payment(request, pk, seq):
             "milestone": milestone,
             "status": status,
             "status_label": MilestoneStatus(status).label,
-            "days_overdue": (today - milestone.due_date).days if status == MilestoneStatus.OVERDUE else 0,
+            "days_overdue": deal_milestones.days_overdue(milestone, today),
             "refunded": refunded,
             "kept": captured - refunded,
             "card_enabled": providers.get("stripe").enabled,

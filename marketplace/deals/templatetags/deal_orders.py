@@ -7,14 +7,14 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.deals import contracts, orders, permissions
+from marketplace.deals import contracts, milestones, orders, permissions
 from marketplace.deals.forms import (
     ContractAcceptanceForm,
     PaymentConfirmForm,
     PaymentProofForm,
     ReasonForm,
 )
-from marketplace.deals.models import Contract, DealState, Order
+from marketplace.deals.models import Contract, DealState, MilestoneStatus, Order
 
 register = template.Library()
 
@@ -60,6 +60,9 @@ def order_section(context, deal):
     failed_seq = context.get("form_seq")
     today = timezone.localdate()
     for m in milestone_rows:
+        # The status as of today (the stored one waits for the daily check, so could still say "Scheduled").
+        m.status_today = MilestoneStatus(milestones.status_on(m, today))
+        m.days_overdue = milestones.days_overdue(m, today)
         bound_proof = context.get("proof_form") if failed_seq == m.seq else None
         bound_confirm = context.get("confirm_form") if failed_seq == m.seq else None
         m.proof_form = bound_proof or PaymentProofForm(seq=m.seq)

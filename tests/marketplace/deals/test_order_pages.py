@@ -180,3 +180,36 @@ def test_the_orders_reasons_read_in_the_readers_language(client, parties):
     chinese = client.get(deal.get_absolute_url()).content.decode()
     assert "is allowed for A" not in chinese
     assert all(reason in chinese for reason in order.decision["reasons_by_language"]["zh-hans"])
+
+
+def test_the_milestone_table_shows_the_status_by_the_due_date(client, parties):
+    """The stored status waits for the daily check; the deal page says what the due date says today."""
+    import datetime as dt
+
+    from marketplace.deals.models import Milestone
+
+    rate(parties["buyer"], "A")
+    deal = agreed_deal(buyer=parties["buyer"], supplier=parties["supplier"], payment_terms="deposit_balance")
+    both_accept(deal, parties)
+    orders.place_order(deal=deal, by_user=parties["buyer_user"])
+    today = timezone.localdate()
+    Milestone.objects.filter(deal=deal, seq=1).update(due_date=today - dt.timedelta(days=1))
+    Milestone.objects.filter(deal=deal, seq=2).update(due_date=today - dt.timedelta(days=3))
+    assert set(deal.milestones.values_list("status", flat=True)) == {MilestoneStatus.SCHEDULED}
+    client.force_login(parties["supplier_user"])
+    page = client.get(deal.get_absolute_url()).content.decode()
+    assert "Overdue · 1 day late" in page and "Overdue · 3 days late" in page
+    assert "Scheduled" not in page
+    # Paid late: it says paid and when, not overdue.
+    milestones.confirm_payment(
+        milestone=deal.milestones.get(seq=1), by_user=parties["supplier_user"], paid_on=today
+    )
+    page = client.get(deal.get_absolute_url()).content.decode()
+    assert f"Paid · {today:%Y-%m-%d}" in page and "Overdue · 1 day late" not in page
+    assert "Overdue · 3 days late" in page
+    page = client.get(deal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "逾期 · 逾期 3 天" in page
+    # Due within the week: "Due", no days.
+    Milestone.objects.filter(deal=deal, seq=2).update(due_date=today + dt.timedelta(days=2))
+    page = client.get(deal.get_absolute_url()).content.decode()
+    assert '<td class="milestone-status">Due</td>' in page and "days late" not in page

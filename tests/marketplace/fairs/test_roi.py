@@ -33,6 +33,7 @@ from tests.marketplace.fairs.factories import (
 from tests.marketplace.fairs.factories_exhibitors import BoothFactory, ExhibitorApplicationFactory
 from tests.marketplace.fairs.factories_leads import LeadFactory
 from tests.marketplace.matchmaking.factories_meetings import MeetingFactory, MeetingTableFactory
+from tests.marketplace.matchmaking.factories_rfq import QuotationFactory, RfqFactory
 
 pytestmark = pytest.mark.django_db
 FAIR = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -98,8 +99,8 @@ def fair(rates):
     lead_x = LeadFactory(company=a, badge=x_badge, scanned_at=at(day1, 10))
     LeadFactory(company=a, badge=x_badge, scanned_at=at(day1, 15))
     lead_y = LeadFactory(company=a, badge=y_badge, scanned_at=at(day1, 11))
-    # B scans Y in phase 2.
-    LeadFactory(
+    # B scans W in phase 2.
+    w_lead = LeadFactory(
         company=b,
         badge=BadgeFactory(registration=RegistrationFactory(session=session)),
         scanned_at=at(two.starts_on, 10),
@@ -154,7 +155,19 @@ def fair(rates):
         end=at(day1, 13),
         **held,
     )
-    return {"session": session, "a": a, "b": b, "a_member": a_member, "b_member": b_member}
+    return {
+        "session": session,
+        "a": a,
+        "b": b,
+        "a_member": a_member,
+        "b_member": b_member,
+        "x": x,
+        "y": y,
+        "w": w_lead.registration.company,
+        "booth_table": booth_table,
+        "day1": day1,
+        "two": two,
+    }
 
 
 def rows_by_company(report):
@@ -166,6 +179,7 @@ def test_every_step_of_the_funnel(fair):
     rows = rows_by_company(report)
     alpha = rows[("Alpha Machines", 1)].funnel
     assert (alpha.scans, alpha.leads, alpha.meetings, alpha.inquiries, alpha.deals) == (3, 2, 2, 3, 2)
+    assert alpha.rfq_quotations == 0
     # 1,000 CNY at the order day's 1.25 / 8.75 = 142.86 USD, plus 500 USD; the cancelled deal counts nothing.
     assert alpha.value == Decimal("642.86")
     beta = rows[("Beta Plastics", 2)].funnel
@@ -179,12 +193,13 @@ def test_every_step_of_the_funnel(fair):
 
 def test_rates_between_steps(fair):
     report = roi.session_roi(session=fair["session"], currency="USD", company_id=fair["a"].pk)
-    steps = {key: (count, rate) for key, _label, count, rate in report.total.steps()}
+    steps = {key: (count, rate) for key, _label, count, rate, _of in report.total.steps()}
     assert steps["scans"] == (3, None)
     assert steps["leads"] == (2, Decimal("66.7"))
     assert steps["meetings"] == (2, Decimal("100.0"))
     assert steps["inquiries"] == (3, Decimal("150.0"))
-    assert steps["deals"] == (2, Decimal("66.7"))
+    assert steps["rfq_quotations"] == (0, Decimal("0.0"))
+    assert steps["deals"] == (2, Decimal("66.7"))  # of inquiries and RFQ quotations together
 
 
 def test_value_in_another_currency_and_a_phase_filter(fair):
@@ -222,19 +237,142 @@ def test_query_count_does_not_grow_with_exhibitors(fair, rates):
             buyer=lead.registration.company, supplier=company, amount="10.00", currency="CNY", placed_on=rates
         )
         lead.save()
+        won = ordered_deal(
+            buyer=lead.registration.company, supplier=company, amount="5.00", currency="CNY", placed_on=rates
+        )
+        quote(supplier=company, buyer=lead.registration.company, posted=lead.scanned_at, deal=won)
     with CaptureQueriesContext(connection) as many:
         report = roi.session_roi(session=session, currency="USD")
     assert len(report.rows) == 6
+    assert report.total.rfq_quotations == 4 and report.total.deals == 2 + 8
     assert len(many) == len(few) <= 10
 
 
+def quote(*, supplier, buyer, posted, **kwargs):
+    """`supplier`'s quotation to an RFQ `buyer` posted at `posted`."""
+    rfq = RfqFactory(buyer=buyer, created_at=posted)
+    return QuotationFactory(rfq=rfq, supplier=supplier, submitted_at=posted + dt.timedelta(hours=2), **kwargs)
+
+
+def funnel_of(session, company, phase):
+    """`company`'s funnel in `phase`; what does not count for the fair must not land in another row either."""
+    report = roi.session_roi(session=session, currency="USD", company_id=company.pk)
+    phases = {row.phase for row in report.rows}
+    assert None not in phases  # nothing "outside the phase days" in these fixtures
+    return rows_by_company(report)[(company.name, phase)].funnel
+
+
+def test_quotations_to_rfqs_of_scanned_buyers_count_in_the_window(fair):
+    session, a, x, y = fair["session"], fair["a"], fair["x"], fair["y"]
+    last_day = session.ends_on + dt.timedelta(days=roi.RFQ_WINDOW_DAYS)
+    quote(supplier=a, buyer=x, posted=at(fair["day1"], 18))  # during the fair, X scanned twice: one
+    quote(supplier=a, buyer=y, posted=at(last_day, 23))  # the window's last day, fair's zone: counts
+    quote(supplier=a, buyer=y, posted=at(last_day + dt.timedelta(days=1), 0))  # the day after: not
+    quote(supplier=a, buyer=x, posted=at(session.starts_on - dt.timedelta(days=1), 12))  # before: not
+    quote(supplier=a, buyer=CompanyFactory(kind=CompanyKind.BUYER), posted=at(fair["day1"], 18))  # unscanned
+    alpha = funnel_of(session, a, 1)
+    assert alpha.rfq_quotations == 2
+    assert alpha.inquiries == 3  # the quotations stand beside the inquiries, not among them
+    steps = {key: (count, rate, of) for key, _label, count, rate, of in alpha.steps()}
+    assert steps["rfq_quotations"] == (2, Decimal("100.0"), "meetings held")
+    assert steps["deals"] == (2, Decimal("40.0"), "inquiries and RFQ quotations")  # 2 of 3 + 2
+
+
+def test_a_buyer_met_at_the_session_counts_in_the_meetings_phase(fair):
+    session, a, two = fair["session"], fair["a"], fair["two"]
+    met, not_met = CompanyFactory(kind=CompanyKind.BUYER), CompanyFactory(kind=CompanyKind.BUYER)
+    held = {"state": MeetingState.CONFIRMED, "outcome": AttendanceOutcome.HELD}
+    day = two.starts_on + dt.timedelta(days=1)
+    MeetingFactory(  # at A's booth in phase 2: a counted meeting
+        table=fair["booth_table"],
+        mode=MeetingMode.IN_PERSON,
+        requester_company=met,
+        invitee_company=a,
+        start=at(day, 10),
+        end=at(day, 11),
+        **held,
+    )
+    # Requested but never held, at the booth: not a meeting of the session.
+    MeetingFactory(
+        table=fair["booth_table"], mode=MeetingMode.IN_PERSON, requester_company=not_met, invitee_company=a
+    )
+    quote(supplier=a, buyer=met, posted=at(day, 15))
+    quote(supplier=a, buyer=not_met, posted=at(day, 15))
+    assert funnel_of(session, a, 2).rfq_quotations == 1
+    assert funnel_of(session, a, 1).rfq_quotations == 0
+
+
+def test_each_exhibitor_counts_only_its_own_quotation_once_per_rfq(fair):
+    session, a, b, x = fair["session"], fair["a"], fair["b"], fair["x"]
+    # B scans a person of X too, in phase 2, and A also held a meeting with X: both quote X's one RFQ.
+    LeadFactory(
+        company=b,
+        badge=BadgeFactory(registration=RegistrationFactory(session=session, company=x)),
+        scanned_at=at(fair["two"].starts_on, 12),
+    )
+    MeetingFactory(
+        requester_company=x,
+        invitee_company=a,
+        state=MeetingState.CONFIRMED,
+        outcome=AttendanceOutcome.HELD,
+        start=at(fair["day1"], 17),
+        end=at(fair["day1"], 18),
+    )
+    rfq = RfqFactory(buyer=x, created_at=at(fair["day1"], 19))
+    for supplier in (a, b, CompanyFactory(kind=CompanyKind.SUPPLIER)):
+        QuotationFactory(rfq=rfq, supplier=supplier)
+    # Another exhibitor's quotation to the RFQ of a buyer only B scanned is not A's.
+    quote(supplier=b, buyer=fair["w"], posted=at(fair["day1"], 19))
+    report = roi.session_roi(session=session, currency="USD")
+    rows = rows_by_company(report)
+    assert rows[("Alpha Machines", 1)].funnel.rfq_quotations == 1  # two ways to X, one RFQ, once
+    assert rows[("Beta Plastics", 2)].funnel.rfq_quotations == 2
+    assert report.total.rfq_quotations == 3  # the third supplier met nobody at the fair
+    assert {phase for _name, phase in rows} == {1, 2}
+
+
+def test_the_deal_of_an_accepted_quotation_counts_as_a_deal_from_the_fair(fair, rates):
+    session, a, x, y = fair["session"], fair["a"], fair["x"], fair["y"]
+    posted = at(fair["day1"], 18)
+    won = ordered_deal(
+        buyer=x, supplier=a, amount="2000.00", currency="USD", placed_on=rates, source_kind=DealSource.RFQ
+    )
+    quote(supplier=a, buyer=x, posted=posted, status="accepted", deal=won)
+    cancelled = ordered_deal(
+        buyer=y, supplier=a, amount="7.00", currency="USD", placed_on=rates, state=DealState.CANCELLED
+    )
+    quote(supplier=a, buyer=y, posted=posted, status="accepted", deal=cancelled)
+    # Accepted from a buyer A never met: its deal is not the fair's.
+    stranger = CompanyFactory(kind=CompanyKind.BUYER)
+    elsewhere = ordered_deal(buyer=stranger, supplier=a, amount="50.00", currency="USD", placed_on=rates)
+    quote(supplier=a, buyer=stranger, posted=posted, status="accepted", deal=elsewhere)
+    alpha = funnel_of(session, a, 1)
+    assert (alpha.inquiries, alpha.rfq_quotations, alpha.deals) == (3, 2, 3)
+    assert alpha.value == Decimal("2642.86")
+
+
+def test_a_deal_reached_by_a_lead_and_a_quotation_counts_once(fair):
+    session, a, x = fair["session"], fair["a"], fair["x"]
+    lead = Lead.objects.filter(company=a, registration__company=x).exclude(deal=None).get()
+    quote(supplier=a, buyer=x, posted=at(fair["day1"], 18), status="accepted", deal=lead.deal)
+    alpha = funnel_of(session, a, 1)
+    assert (alpha.inquiries, alpha.rfq_quotations, alpha.deals) == (3, 1, 2)
+    assert alpha.value == Decimal("642.86")
+
+
 def test_operator_page_shows_every_exhibitor_by_hall(client, fair, operator):
+    quote(supplier=fair["a"], buyer=fair["x"], posted=at(fair["day1"], 18))
     client.force_login(operator)
     url = reverse("fair_roi:session_roi", kwargs={"slug": fair["session"].slug})
     page = client.get(url, {"currency": "USD"}).content.decode()
     assert "Alpha Machines" in page and "Beta Plastics" in page
     assert "By hall" in page and "642.86 USD" in page and "<svg" in page
     assert "1 CNY = 0.142857 USD" in page
+    # RFQ quotations: a step of their own beside the inquiries, a column in every table, a bar in the chart.
+    assert '<li class="roi-step-rfq_quotations">RFQ quotations<b>1</b>' in page
+    assert "50.0 % of inquiries and RFQ quotations" in page  # 2 deals of 3 inquiries + 1 quotation
+    assert page.count('<th scope="col">RFQ quotations</th>') == 3
+    assert ">RFQ quotations</text>" in page
 
 
 def test_exhibitor_sees_its_own_funnel_only(client, fair):
@@ -276,7 +414,8 @@ def test_csv_has_one_row_per_exhibitor_with_decimal_strings(client, fair, operat
         "642.86",
         "USD",
     )
-    assert alpha["leads_per_scan_pct"] == "66.7" and alpha["deals_per_inquiry_pct"] == "66.7"
+    assert alpha["rfq_quotations"] == "0" and alpha["rfq_quotations_per_meeting_pct"] == "0.0"
+    assert alpha["leads_per_scan_pct"] == "66.7" and alpha["deals_per_inquiry_or_quotation_pct"] == "66.7"
     assert len(rows) == 2
 
 
@@ -303,3 +442,5 @@ def test_the_page_reads_in_chinese(client, fair, operator):
     url = reverse("fair_roi:session_roi", kwargs={"slug": fair["session"].slug})
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "胸卡扫描" in page and "按展馆" in page and "所用汇率" in page
+    assert "采购需求报价" in page and "为询盘与采购需求报价的 66.7 %" in page
+    assert f"闭幕后 {roi.RFQ_WINDOW_DAYS} 天内" in page
