@@ -1,8 +1,8 @@
 # ruff: noqa: S311, S106, S603, S310 - a local benchmark: seeded data, a throwaway secret, our own server
 """Bench: the exhibitor directory with N exhibitors — p95 at C clients, signed in, distinct queries.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tf_booth_bench .venv/bin/python bench/exhibitor_directory.py \
-        --exhibitors 20000 --clients 20 --requests 2000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tf_bench_booth .venv/bin/python bench/exhibitor_directory.py \
+        --exhibitors 20000 --clients 20 --duration 60
 
 Migrates the database if needed, then (once per database: a session slug marks it) seeds one fair
 session of three phases with enough halls of 20 × 20 booths and --exhibitors verified suppliers, each with
@@ -10,24 +10,22 @@ two published products on show, approved onto a booth. The seeding writes rows i
 per-booth work — a meeting table, a presence, a credit fact — is what the tests check; here only the
 directory's reads matter), so 20,000 exhibitors take about a minute.
 
-Then it serves the site with gunicorn (--workers processes, 127.0.0.1, a free port) and runs --clients
-threads, each signed in as its own buyer (a session cookie made with Django's test client), sending
---requests GETs in all, every one a different query string: a word of a company or product name, a
-phase, a hall, a country, a category, a grade, verified, and a page, combined at random from a seeded
-generator. Prints the count of each status, the median, p95 and max of the request times, and requests/s.
+Then it serves the site with gunicorn (--workers processes, 127.0.0.1, a free port) and runs wrk with
+--clients connections for --duration seconds (bench/loadrun.py), every request a different query string
+(--queries of them: a word of a company or product name, a phase, a hall, a country, a category, a grade,
+verified, and a page, combined at random from a seeded generator), each with the session cookie of one of
+--clients buyers (made with Django's test client) — beside the bare /healthz in the same run, before and
+after. Prints p50/p95/p99/max, requests/s, non-2xx, the load average and the other processes using CPU.
 """
 
 import argparse
 import os
 import random
-import socket
-import statistics
-import subprocess
 import sys
-import threading
 import time
-import urllib.request
 from pathlib import Path
+
+import loadrun
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench-exhibitors"
@@ -128,13 +126,11 @@ def seed(n: int) -> None:
         through_p.objects.bulk_create(
             through_p(exhibitorapplication_id=a.pk, product_id=pk) for a in applications for pk in by_company[a.company_id]
         )  # fmt: skip
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # bulk-written rows: the planner must know the table sizes
     print(f"seeded {n:,} exhibitors on {len(booths):,} booths in {time.monotonic() - started:.1f} s")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cookies(n: int) -> list[str]:
@@ -192,8 +188,9 @@ def main() -> None:
     )
     parser.add_argument("--exhibitors", type=int, default=20_000)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=2_000)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--queries", type=int, default=5_000, help="distinct query strings (default 5000)")
+    parser.add_argument("--duration", type=int, default=60, help="seconds per wrk run (default 60)")
+    parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     # Production-like settings for the server and for the session cookies made here (one secret for both).
     os.environ.update(
@@ -216,60 +213,25 @@ def main() -> None:
     seed(args.exhibitors)
     halls = list(Hall.objects.filter(session__slug=SLUG).values_list("code", flat=True))
     jar = cookies(args.clients)
+    # Every request a different query string, with the session cookie of one of the --clients buyers.
+    pages = Path(f"/tmp/exhibitor_directory_{os.getpid()}.txt")  # noqa: S108 - removed on exit
+    todo = queries(args.queries, halls)
+    random.Random(8).shuffle(todo)
+    pages.write_text("".join(f"/exhibitors/{SLUG}/?{q} {jar[k % len(jar)]}\n" for k, q in enumerate(todo)))
     connection.close()
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "marketplace.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-         "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=os.environ.copy(),
-    )  # fmt: skip
+    server, base = loadrun.start_gunicorn(args.workers)
     try:
-        base = f"http://127.0.0.1:{port}/exhibitors/{SLUG}/"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base, timeout=2)  # noqa: S310 - our own local server
-                break
-            except OSError:
-                time.sleep(0.2)
-        todo = queries(args.requests, halls)
-        times: list[float] = []
-        statuses: dict[int, int] = {}
-        lock = threading.Lock()
-
-        def client(k: int) -> None:
-            for query in todo[k :: args.clients]:
-                request = urllib.request.Request(f"{base}?{query}", headers={"Cookie": jar[k]})
-                t0 = time.perf_counter()
-                try:
-                    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                        response.read()
-                        status = response.status
-                except urllib.error.HTTPError as error:
-                    status = error.code
-                elapsed = time.perf_counter() - t0
-                with lock:
-                    times.append(elapsed)
-                    statuses[status] = statuses.get(status, 0) + 1
-
-        started = time.perf_counter()
-        threads = [threading.Thread(target=client, args=(k,)) for k in range(args.clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - started
+        loadrun.check(base, pages, b"/exhibitors/")
+        loadrun.run_table(
+            base, args.clients, args.duration, [("exhibitor directory, distinct queries", {"pages": pages})]
+        )
+        print(
+            f"{args.exhibitors:,} exhibitors, {len(todo):,} distinct queries, {args.clients} signed-in buyers, "
+            f"gunicorn -w {args.workers} (sync), wrk -t2 -c{args.clients} -d{args.duration}s"
+        )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    times.sort()
-    p95 = times[int(0.95 * (len(times) - 1))]
-    one, five, _fifteen = os.getloadavg()
-    print(
-        f"{args.exhibitors:,} exhibitors, {args.clients} clients signed in, {len(times):,} distinct queries, "
-        f"{args.workers} gunicorn workers: statuses {statuses}; median {statistics.median(times) * 1000:.0f} ms, "
-        f"p95 {p95 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms; {len(times) / wall:.1f} requests/s "
-        f"(load average {one:.2f} {five:.2f}, {os.cpu_count()} CPUs)"
-    )
+        loadrun.stop(server)
+        pages.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

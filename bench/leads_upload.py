@@ -37,6 +37,8 @@ import time
 import uuid
 from pathlib import Path
 
+import loadrun
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -241,6 +243,7 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("PostgreSQL only: set DATABASE_URL.")
     call_command("migrate", verbosity=0)
+    print(f"before: {loadrun.uptime()}; other processes using CPU: {loadrun.others()}", flush=True)
     run = uuid.uuid4().hex[:8]
     session, codes, phones = make_world(run, args.clients, args.badges)
     server = None
@@ -268,6 +271,8 @@ def main() -> None:
                 str(args.workers),
                 "-b",
                 f"{host}:{port}",
+                "--timeout",
+                "120",
                 "--log-level",
                 "warning",
             ],
@@ -337,6 +342,7 @@ def main() -> None:
             f"(n={len(latencies)}); wall {elapsed:.1f} s"
         )
     print(load())
+    print(f"after: {loadrun.uptime()}; other processes using CPU: {loadrun.others()}")
     sys.exit(1 if lost or duplicated else 0)
 
 

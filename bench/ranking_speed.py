@@ -5,7 +5,12 @@ Two figures per run, each over `--n` distinct needs (never one repeated URL, so 
 
 - page: GET /matches/?q=…&hs=…&cert=…&quantity=…&price=…&lead=…&country=… through Django's test Client
   as a signed-in buyer (full middleware stack, session in the database, the rendered page);
-- rank: `ranking.rank(need)` alone (candidates in SQL, scoring in Python).
+- rank: `ranking.rank(need)` alone (candidates in SQL, scoring in Python);
+- http: the page as a browser meets it, through gunicorn (`--workers`, DEBUG off) on 127.0.0.1, one signed-in
+  buyer sending one request at a time (the issue's figure is a latency, not a throughput), each a new need.
+
+Each page figure carries the bare `/healthz` in the same run (after every page request), so the cost of
+the stack itself is beside it; the load average is printed before and after.
 
 The suppliers: `--suppliers N` companies named `rank-bench-*` with their SupplierSignals and category
 rows, bulk-loaded from the demo catalog's own parameters (each supplier sells 1–3 product types of one
@@ -23,9 +28,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import http.client
 import os
 import random
+import socket
 import statistics
+import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -45,6 +53,8 @@ import django  # noqa: E402
 django.setup()
 print = functools.partial(print, flush=True)  # noqa: A001
 
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -294,37 +304,105 @@ def report(label: str, meter: Meter) -> None:
     )
 
 
+def _get(port: int, path: str, cookie: str) -> tuple[float, int, bytes]:
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return (time.perf_counter() - started) * 1000, response.status, body
+
+
+def over_http(client: Client, page_needs: list[ranking.Need], workers: int) -> None:
+    """The same page as a browser meets it: gunicorn (DEBUG off) on 127.0.0.1, one signed-in buyer sending
+    one request at a time, every request a different need, the bare /healthz between each two (same run)."""
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    connection.close()
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, local only
+        [str(Path(sys.executable).with_name("gunicorn")), "marketplace.wsgi", "-w", str(workers),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=Path(__file__).resolve().parents[1], env=os.environ.copy(),
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                _get(port, "/healthz", "")
+                break
+            except OSError:
+                time.sleep(0.2)
+        for need in page_needs[:10]:  # warm-up: each worker imports and fills its caches once
+            _get(port, "/matches/?" + params(need), cookie)
+        page, bare, sizes = [], [], []
+        for need in page_needs[10:]:
+            ms, status, body = _get(port, "/matches/?" + params(need), cookie)
+            assert status == 200, status
+            page.append(ms)
+            sizes.append(body.count(b'class="card match-card"'))
+            bare.append(_get(port, "/healthz", "")[0])
+        print(
+            f"http  n={len(page):<4} page   {_stats(page)}   (gunicorn -w {workers}, one client, signed in)"
+        )
+        print(f"http  n={len(bare):<4} healthz {_stats(bare)}   (same run, between the pages)")
+        print(f"http  page / healthz: median x{statistics.median(page) / statistics.median(bare):.0f}")
+        print(f"http  matches per page: median {statistics.median(sizes)}, min {min(sizes)}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} CPUs)"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--suppliers", type=int, default=100_000)
     parser.add_argument("--n", type=int, default=300, help="distinct needs per figure (default 300)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--drop", action="store_true", help="remove the bench suppliers and stop")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn workers of the HTTP figure (0: skip it)"
+    )
     args = parser.parse_args()
     if args.drop:
         drop()
         return
     seed(args.suppliers, args.seed)
+    call_command("collectstatic", interactive=False, verbosity=0)  # the manifest DEBUG=false serves from
+    print(f"before: {_load()}")
     total = SupplierSignals.objects.count()
     print(f"suppliers with signals: {total:,}")
-    all_needs = needs(2 * args.n + 20, args.seed)
-    warm, page_needs, rank_needs = all_needs[:20], all_needs[20 : 20 + args.n], all_needs[20 + args.n :]
+    all_needs = needs(3 * args.n + 30, args.seed)
+    warm, page_needs = all_needs[:20], all_needs[20 : 20 + args.n]
+    rank_needs, http_needs = all_needs[20 + args.n : 20 + 2 * args.n], all_needs[20 + 2 * args.n :]
     client = signed_in_client()
     for need in warm:
         client.get("/matches/?" + params(need))
-    page, sizes = Meter(), []
+    page, bare, sizes = Meter(), Meter(), []
     for need in page_needs:
         with page:
             response = client.get("/matches/?" + params(need))
         assert response.status_code == 200, response.status_code
         sizes.append(response.content.count(b'class="card match-card"'))
+        with bare:
+            client.get("/healthz")
     report("page", page)
+    report("bare", bare)
     rank = Meter()
     for need in rank_needs:
         with rank:
             ranking.rank(need)
     report("rank", rank)
     print(f"matches per page: median {statistics.median(sizes)}, min {min(sizes)}")
+    print(f"after in-process figures: {_load()}")
+    if args.workers:
+        over_http(client, http_needs, args.workers)
+        print(f"after: {_load()}")
 
 
 if __name__ == "__main__":
