@@ -14,7 +14,7 @@ the output goes through the callables given.
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -51,10 +51,15 @@ def seed_credit(
     say: Callable[[str], None] = _quiet,
     stage: Callable[..., None] = _quiet,
     progress: Callable[[str, int, int], None] = _quiet,
+    own_history: Iterable[int] = (),
 ) -> dict[str, int]:
-    """History, model and index for `subjects` (ordered); returns the facts and assessments added."""
+    """History, model and index for `subjects` (ordered); returns the facts and assessments added.
+
+    Subjects whose ids are in `own_history` already have the history the caller recorded for them (the
+    demo's protagonist, marketplace/companies/history_demo.py): they are not simulated, but trained on
+    and scored like the rest."""
     started = time.monotonic()
-    result = simulate_history(subjects, seed=seed, years=3, today=today)
+    result = simulate_history(subjects.exclude(pk__in=list(own_history)), seed=seed, years=3, today=today)
     stage("credit history", started, facts_new=result.facts, companies_skipped=result.skipped)
 
     started = time.monotonic()

@@ -82,7 +82,7 @@ class Clock:
 
 
 @contextmanager
-def _on(clock: Clock) -> Iterator[Clock]:
+def on_clock(clock: Clock) -> Iterator[Clock]:
     with mock.patch("django.utils.timezone.now", clock.now):
         yield clock
 
@@ -229,7 +229,7 @@ def _seed_one(
     clock = Clock(anchor - dt.timedelta(days=days_ago) + dt.timedelta(hours=9))
     buyer, supplier = buyer_user.company, supplier_user.company
     port = supplier.city if supplier.city in SEA_PORTS else "Shanghai"
-    with _on(clock), transaction.atomic():
+    with on_clock(clock), transaction.atomic():
         deal = services.open_deal(
             buyer=buyer,
             supplier=supplier,
@@ -253,124 +253,145 @@ def _seed_one(
         services.post_message(deal=deal, by_user=buyer_user, body="Thanks. Please send us your offer.")
         if reach < 1:
             return deal
-        clock.advance(days=1)
-        total = Decimal(price) * Decimal(quantity)
-        terms = _terms(deal, total, clock.today(), port=port)
-        line = {
-            "product": None,
-            "description": description,
-            "quantity": Decimal(quantity),
-            "unit": "piece",
-            "unit_price": Decimal(price),
-            "hs_code": hs[0] if hs else "8501.52" if n % 2 else "8483.40",
-        }
-        negotiation.propose(deal=deal, by_user=supplier_user, terms=terms, lines=[line])
-        clock.advance(days=1)
-        counter_price = (Decimal(price) * Decimal("0.95")).quantize(Decimal("0.01"))
-        counter = negotiation.propose(
-            deal=deal,
-            by_user=buyer_user,
-            terms={**terms, "valid_until": clock.today() + dt.timedelta(days=14)},
-            lines=[{**line, "unit_price": counter_price}],
+        return _advance(deal, plan, buyer_user, supplier_user, clock, n, extras=extras, port=port)
+
+
+def continue_deal(
+    deal: Deal, plan, *, buyer_user: User, supplier_user: User, start: dt.datetime, n: int
+) -> Deal:
+    """Take an inquiry opened elsewhere (e.g. from a fair lead) on through the same steps as the demo's
+    own deals, on a clock starting at `start`: offer, counter, acceptance, contract, order, deposit, and
+    on to the plan's goal. `plan` is a DEALS row (its days-ago field is not used: `start` is)."""
+    reach = ORDER.index(plan[1])
+    clock = Clock(start)
+    supplier = supplier_user.company
+    port = supplier.city if supplier.city in SEA_PORTS else "Shanghai"
+    if reach < 1:
+        return deal
+    with on_clock(clock), transaction.atomic():
+        return _advance(deal, plan, buyer_user, supplier_user, clock, n, extras=False, port=port)
+
+
+def _advance(
+    deal: Deal, plan, buyer_user: User, supplier_user: User, clock: Clock, n: int, *, extras: bool, port: str
+) -> Deal:
+    """From the inquiry on, as far as the plan's goal (the caller holds the clock and the transaction)."""
+    subject, goal, _days_ago, _key, description, price, quantity, *hs = plan
+    reach = ORDER.index(goal)
+    clock.advance(days=1)
+    total = Decimal(price) * Decimal(quantity)
+    terms = _terms(deal, total, clock.today(), port=port)
+    line = {
+        "product": None,
+        "description": description,
+        "quantity": Decimal(quantity),
+        "unit": "piece",
+        "unit_price": Decimal(price),
+        "hs_code": hs[0] if hs else "8501.52" if n % 2 else "8483.40",
+    }
+    negotiation.propose(deal=deal, by_user=supplier_user, terms=terms, lines=[line])
+    clock.advance(days=1)
+    counter_price = (Decimal(price) * Decimal("0.95")).quantize(Decimal("0.01"))
+    counter = negotiation.propose(
+        deal=deal,
+        by_user=buyer_user,
+        terms={**terms, "valid_until": clock.today() + dt.timedelta(days=14)},
+        lines=[{**line, "unit_price": counter_price}],
+    )
+    if reach < 2:
+        return deal
+    clock.advance(hours=5)
+    negotiation.accept(deal=deal, by_user=supplier_user, offer_id=counter.pk)
+    if reach < 3:
+        return deal
+    clock.advance(hours=1)
+    deal.refresh_from_db()
+    contract = contracts.issue_contract(deal=deal, by_user=supplier_user)
+    clock.advance(hours=2)
+    for user in (buyer_user, supplier_user):
+        contracts.accept_contract(
+            contract=contract,
+            by_user=user,
+            name=_signature(user),
+            title="Director",
+            ip="192.0.2.10",
+            sha256=contract.sha256,
         )
-        if reach < 2:
-            return deal
-        clock.advance(hours=5)
-        negotiation.accept(deal=deal, by_user=supplier_user, offer_id=counter.pk)
-        if reach < 3:
-            return deal
         clock.advance(hours=1)
-        deal.refresh_from_db()
-        contract = contracts.issue_contract(deal=deal, by_user=supplier_user)
-        clock.advance(hours=2)
-        for user in (buyer_user, supplier_user):
-            contracts.accept_contract(
-                contract=contract,
-                by_user=user,
-                name=_signature(user),
-                title="Director",
-                ip="192.0.2.10",
-                sha256=contract.sha256,
+    order = orders.place_order(deal=deal, by_user=buyer_user)
+    first = order.milestones.order_by("seq").first()
+    late = extras and goal == "ordered"  # the deposit of the open order came in after its due date
+    clock.at = dt.datetime.combine(first.due_date, dt.time(10), tzinfo=clock.at.tzinfo) + (
+        dt.timedelta(days=4) if late else dt.timedelta(days=-1)
+    )
+    if late:
+        milestones.refresh(clock.today())
+    milestones.upload_proof(
+        milestone=first,
+        by_user=buyer_user,
+        upload=_pdf("transfer.pdf", "Bank transfer", [f"Transfer {first.amount} {first.currency}", subject]),
+        note="Transfer order from our bank.",
+    )
+    clock.advance(hours=20)
+    milestones.confirm_payment(milestone=first, by_user=supplier_user, paid_on=clock.today())
+    if reach < 4:
+        if extras:
+            _visit(deal, buyer_user, supplier_user, clock)
+        return deal
+    clock.advance(days=20)
+    shipments.record_shipment(
+        deal=deal,
+        by_user=supplier_user,
+        mode="sea",
+        carrier="COSCO Shipping",
+        tracking_reference=f"COSU{6200410 + n * 137}",
+        shipped_on=clock.today(),
+        documents=[
+            (kind, _pdf(f"{kind}.pdf", title, [subject, f"{quantity} × {description}"]))
+            for kind, title in (
+                ("commercial_invoice", "Commercial invoice"),
+                ("packing_list", "Packing list"),
+                ("bill_of_lading", "Bill of lading"),
             )
-            clock.advance(hours=1)
-        order = orders.place_order(deal=deal, by_user=buyer_user)
-        first = order.milestones.order_by("seq").first()
-        late = extras and goal == "ordered"  # the deposit of the open order came in after its due date
-        clock.at = dt.datetime.combine(first.due_date, dt.time(10), tzinfo=clock.at.tzinfo) + (
-            dt.timedelta(days=4) if late else dt.timedelta(days=-1)
-        )
-        if late:
-            milestones.refresh(clock.today())
+        ],
+        notes=f"Container loaded at {'Ningbo-Zhoushan' if port == 'Ningbo' else port}.",
+    )
+    balance = order.milestones.filter(kind=MilestoneKind.BALANCE).first()
+    if balance is not None:
+        clock.advance(days=1)
         milestones.upload_proof(
-            milestone=first,
+            milestone=balance,
             by_user=buyer_user,
-            upload=_pdf(
-                "transfer.pdf", "Bank transfer", [f"Transfer {first.amount} {first.currency}", subject]
-            ),
-            note="Transfer order from our bank.",
+            upload=_pdf("balance.pdf", "Bank transfer", [f"Transfer {balance.amount} {balance.currency}"]),
         )
         clock.advance(hours=20)
-        milestones.confirm_payment(milestone=first, by_user=supplier_user, paid_on=clock.today())
-        if reach < 4:
-            if extras:
-                _visit(deal, buyer_user, supplier_user, clock)
-            return deal
-        clock.advance(days=20)
-        shipments.record_shipment(
-            deal=deal,
-            by_user=supplier_user,
-            mode="sea",
-            carrier="COSCO Shipping",
-            tracking_reference=f"COSU{6200410 + n * 137}",
-            shipped_on=clock.today(),
-            documents=[
-                (kind, _pdf(f"{kind}.pdf", title, [subject, f"{quantity} × {description}"]))
-                for kind, title in (
-                    ("commercial_invoice", "Commercial invoice"),
-                    ("packing_list", "Packing list"),
-                    ("bill_of_lading", "Bill of lading"),
-                )
-            ],
-            notes=f"Container loaded at {'Ningbo-Zhoushan' if port == 'Ningbo' else port}.",
-        )
-        balance = order.milestones.filter(kind=MilestoneKind.BALANCE).first()
-        if balance is not None:
-            clock.advance(days=1)
-            milestones.upload_proof(
-                milestone=balance,
-                by_user=buyer_user,
-                upload=_pdf(
-                    "balance.pdf", "Bank transfer", [f"Transfer {balance.amount} {balance.currency}"]
-                ),
-            )
-            clock.advance(hours=20)
-            milestones.confirm_payment(milestone=balance, by_user=supplier_user, paid_on=clock.today())
-        if reach < 5:
-            return deal
-        clock.advance(days=28)
-        shipments.confirm_delivery(
-            deal=deal, by_user=buyer_user, delivered_on=clock.today(), note="Received complete in Hamburg."
-        )
-        if reach < 6:
-            return deal
-        if goal == "disputed":
-            clock.advance(days=3)
-            disputes.open_dispute(
-                deal=deal,
-                by_user=buyer_user,
-                reason="quality",
-                description="Eight of the rails are bent at one end; photos attached.",
-                claimed_amount=str(Decimal(price) * 8),
-                files=[_photo("bent-rail.png", (150, 150, 160))],
-            )
-            return deal
-        clock.advance(days=31)
-        disputes.complete_after_window(deal=deal, now=clock.at)
-        clock.advance(hours=2)
-        ratings.rate(deal=deal, by_user=buyer_user, score=5 - n % 2, comment="On time, well packed.")
-        clock.advance(hours=3)
-        ratings.rate(deal=deal, by_user=supplier_user, score=5, comment="Paid promptly, clear documents.")
+        milestones.confirm_payment(milestone=balance, by_user=supplier_user, paid_on=clock.today())
+    if reach < 5:
         return deal
+    clock.advance(days=28)
+    shipments.confirm_delivery(
+        deal=deal, by_user=buyer_user, delivered_on=clock.today(), note="Received complete in Hamburg."
+    )
+    if reach < 6:
+        return deal
+    if goal == "disputed":
+        clock.advance(days=3)
+        disputes.open_dispute(
+            deal=deal,
+            by_user=buyer_user,
+            reason="quality",
+            description="Eight of the rails are bent at one end; photos attached.",
+            claimed_amount=str(Decimal(price) * 8),
+            files=[_photo("bent-rail.png", (150, 150, 160))],
+        )
+        return deal
+    clock.advance(days=31)
+    disputes.complete_after_window(deal=deal, now=clock.at)
+    clock.advance(hours=2)
+    ratings.rate(deal=deal, by_user=buyer_user, score=5 - n % 2, comment="On time, well packed.")
+    clock.advance(hours=3)
+    ratings.rate(deal=deal, by_user=supplier_user, score=5, comment="Paid promptly, clear documents.")
+    return deal
 
 
 def _visit(deal: Deal, buyer_user: User, supplier_user: User, clock: Clock) -> None:

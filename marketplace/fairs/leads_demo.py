@@ -2,7 +2,8 @@
 
 Until the badge demo is merged, the registrations and badges needed here are made in this module, by
 plain model creation, with the names of the demo users (keyed by session and user, so the badge demo
-and this one can share them). Idempotent: every lead has a fixed client_id (uuid5 of a fixed name).
+and this one can share them). buyer@'s hot lead becomes an inquiry the day after the scan and, through
+the deals demo's steps, an order completed that summer. Idempotent: every lead has a fixed client_id (uuid5 of a fixed name).
 """
 
 import time
@@ -14,6 +15,7 @@ from datetime import time as clock
 from django.utils import timezone
 
 from marketplace.companies.models import Company, User
+from marketplace.deals.demo import Clock, continue_deal, on_clock
 from marketplace.fairs import leads_services
 from marketplace.fairs.models import Badge, FairSession, Lead, LeadQuestion, Registration
 
@@ -47,6 +49,9 @@ SCANS = (
 )
 # The scan the exhibitor turned into an inquiry (buyer@'s hot lead), so the session's funnel reaches a deal.
 CONVERTED = 0
+# What buyer@ ordered after the fair (description, unit price in USD, quantity): the press line it asked about.
+FOLLOW_UP_ORDER = ("Quick die clamps for the press line", "48.00", 500)
+FOLLOW_UP_N = 40  # the deal's number in the deals demo's sequences (tracking reference), clear of its own
 QUESTIONS = (
     ("Do you import under your own brand?", LeadQuestion.Kind.YES_NO),
     ("Yearly volume (units)?", LeadQuestion.Kind.TEXT),
@@ -106,12 +111,32 @@ def seed_leads(
         if products and rating != "cold":
             lead.products.set(products[: 1 + n % 2])
         if n == CONVERTED and scanner is not None:
-            leads_services.convert_to_inquiry(
-                lead=lead, by_user=scanner, message="Thank you for visiting our booth: here is our follow-up."
-            )
+            _convert(lead, scanner=scanner, seller=users.get(f"supplier@{domain}"), buyer_user=user)
         new += 1
     stage("fair leads", started, total=Lead.objects.filter(company=supplier).count(), new=new)
     return new
+
+
+def _convert(lead: Lead, *, scanner: User, seller: User | None, buyer_user: User | None) -> None:
+    """The day after the scan the exhibitor follows the lead up with an inquiry; when the supplier's owner
+    and the buyer are in the demo, the deal goes on to an order, delivered and completed that summer —
+    through the same deal steps as the deals demo — so the session's funnel shows a deal and its value."""
+    clock = Clock(lead.scanned_at + timedelta(days=1))
+    with on_clock(clock):
+        deal = leads_services.convert_to_inquiry(
+            lead=lead, by_user=scanner, message="Thank you for visiting our booth: here is our follow-up."
+        )
+    if seller is None or buyer_user is None:
+        return
+    plan = (deal.subject, "completed", 0, "fair-lead", *FOLLOW_UP_ORDER)
+    continue_deal(
+        deal,
+        plan,
+        buyer_user=buyer_user,
+        supplier_user=seller,
+        start=clock.at + timedelta(days=2),
+        n=FOLLOW_UP_N,
+    )
 
 
 def _registration(session: FairSession, user: User | None, walk_in: str) -> Registration:

@@ -1,17 +1,21 @@
-"""Demo financing: one application to the demo bank, approved by bank@, for the first demo deal that qualifies.
+"""Demo financing: applications to the demo bank for the first two demo deals that qualify — the first
+approved by bank@, the second waiting in bank@'s queue.
 
-Tried in order: the demo supplier's order of hydraulic presses (pre-shipment, then disbursed), its deal
-insured with the demo insurer (post-shipment, the indemnity assigned to the bank), then the second demo
-supplier's ordered deals (pre-shipment).
+Tried in order: the demo supplier's order of hydraulic presses (pre-shipment), its deal insured with the
+demo insurer (post-shipment, the indemnity assigned to the bank), then the second demo supplier's ordered
+deals (pre-shipment). Each is asked for what TrustFair's ceiling and the supplier's remaining credit room
+allow, so the second fits beside the first.
 
 Made through the services, as people would: the supplier applies, the bank's risk officer (bank@)
-approves and records the disbursement. The demo supplier's other ordered deal (gear reducers for the
-demo buyer) is left free, so a visitor can apply for financing on it. Idempotent: nothing is added
-once the demo supplier has any application with the demo bank.
+approves the first and records its disbursement (pre-shipment); the second is left for bank@ to decide.
+The demo supplier's other ordered deal (gear reducers for the demo buyer) is left free, so a visitor can
+apply for financing on it. Idempotent: nothing is added once the demo supplier has any application with
+the demo bank.
 
 The rules are not bent for the demo: a supplier whose grade leaves no room (no advance rate, or a credit
-limit already used — the simulated credit history of seed 2026 rates the demo supplier C, whose row
-allows neither) is skipped; when no candidate qualifies nothing is made and the stage line says why.
+limit already used) is skipped; when no candidate qualifies nothing is made and the stage line says why.
+The demo supplier's grade comes from the history marketplace/companies/history_demo.py records for it
+(grade A under the expert scorecard), which the policy finances at 80 %.
 """
 
 import time
@@ -69,10 +73,19 @@ def _candidates(users: dict[str, User]):
                 yield user, deal, FinancingKind.PRE_SHIPMENT
 
 
+def _note(deal: Deal, kind: str) -> str:
+    if kind == FinancingKind.PRE_SHIPMENT and deal.subject == DEMO_SUBJECT:
+        return "Steel plate and hydraulic cylinders for the two presses."
+    if kind == FinancingKind.PRE_SHIPMENT:
+        return "Materials and labour until the goods ship."
+    return "Working capital until the buyer pays the insured invoice."
+
+
 def seed_financing(*, users: dict[str, User], stage: Callable[..., None] = lambda *a, **k: None) -> int:
-    """One financing with the demo bank for the first demo deal whose supplier's grade allows it; returns
-    rows added (0 or 1). Pre-shipment: approved and disbursed; post-shipment: approved (the indemnity of
-    the insured invoice assigned to the bank). When no candidate qualifies, the stage line says why."""
+    """Financing with the demo bank for the first two demo deals whose supplier's grade allows it; returns
+    rows added (0, 1 or 2). The first is decided: pre-shipment approved and disbursed, post-shipment
+    approved (the indemnity of the insured invoice assigned to the bank). The second is only sent: it
+    waits in bank@'s queue for a decision. When no candidate qualifies, the stage line says why."""
     started = time.monotonic()
     officer = users.get(DEMO_BANK_OWNER)
     bank = Company.objects.filter(slug=DEMO_BANK_SLUG).first()
@@ -81,13 +94,14 @@ def seed_financing(*, users: dict[str, User], stage: Callable[..., None] = lambd
     if FinancingApplication.objects.filter(bank=bank, created_by__in=list(users.values())).exists():
         stage("financing", started, total=FinancingApplication.objects.count(), new=0)
         return 0
-    refused = []
+    refused, made = [], []
     for supplier_user, deal, kind in _candidates(users):
         supplier = supplier_user.company
         order = Order.objects.get(deal=deal)
         receivable = services.insured_receivable_for(deal) if kind == FinancingKind.POST_SHIPMENT else None
         base = services.base_value(order, receivable)
         try:
+            # After the first: its amount is in the supplier's exposure, so the room is what is left.
             amount, grade = _amount_for(supplier, base, base.currency, services.receivable_share(receivable))
         except fx.NoRate:
             continue
@@ -102,10 +116,11 @@ def seed_financing(*, users: dict[str, User], stage: Callable[..., None] = lambd
             currency=base.currency,
             term_days=TERM_DAYS,
             kind=kind,
-            note="Steel plate and hydraulic cylinders for the two presses."
-            if kind == FinancingKind.PRE_SHIPMENT and deal.subject == DEMO_SUBJECT
-            else "Working capital until the buyer pays the insured invoice.",
+            note=_note(deal, kind),
         )
+        if made:
+            made.append(f"{kind} waiting for the bank")
+            break
         services.approve(
             application=application, by_user=officer, amount=amount, rate=RATE, term_days=TERM_DAYS
         )
@@ -113,8 +128,15 @@ def seed_financing(*, users: dict[str, User], stage: Callable[..., None] = lambd
             services.disburse(
                 application=application, by_user=officer, amount=amount, disbursed_on=timezone.localdate()
             )
-        stage(f"financing ({kind})", started, total=FinancingApplication.objects.count(), new=1)
-        return 1
+        made.append(f"{kind} {'disbursed' if kind == FinancingKind.PRE_SHIPMENT else 'approved'}")
+    if made:
+        stage(
+            f"financing ({', '.join(made)})",
+            started,
+            total=FinancingApplication.objects.count(),
+            new=len(made),
+        )
+        return len(made)
     why = "; ".join(refused) or "no ordered or insured deal"
     stage(
         f"financing (none: the policy allows no financing for {why})",

@@ -18,6 +18,7 @@ def test_seed_leads_is_idempotent():
     buyer = CompanyFactory(kind=CompanyKind.BUYER)
     users = {}
     for local, company, role in (
+        ("supplier", supplier, MemberRole.OWNER),
         ("li.na", supplier, MemberRole.STAFF),
         ("buyer", buyer, MemberRole.OWNER),
         ("james.wright", buyer, MemberRole.STAFF),

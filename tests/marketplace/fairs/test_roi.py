@@ -427,6 +427,9 @@ def test_the_demo_session_funnel_follows_from_the_demo_leads():
     assert (report.total.scans, report.total.leads, report.total.inquiries) == (4, 4, 1)
     lead = Lead.objects.get(company=supplier, registration__user__email=f"buyer@{leads_demo_test.DOMAIN}")
     assert lead.deal.source_kind == DealSource.FAIR_LEAD and lead.status == "converted"
+    # The inquiry went on to an order after the session, counted with its value.
+    assert report.total.deals == 1 and report.total.value > 0
+    assert lead.scanned_at < lead.deal.created_at < lead.deal.order.placed_at
 
 
 def test_the_session_page_links_operators_and_exhibitors_to_it(client, fair, operator, buyer_owner):

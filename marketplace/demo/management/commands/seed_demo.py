@@ -29,6 +29,7 @@ from cms import demo as cms_demo
 from credit import demo as credit_demo
 from marketplace.catalog import demo as catalog_demo
 from marketplace.companies import demo as companies_demo
+from marketplace.companies import history_demo
 from marketplace.companies.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
 from marketplace.companies.models import Company, Industry, User
 from marketplace.core import fx_demo
@@ -163,6 +164,12 @@ class Command(BaseCommand):
             added["pages"] = cms_demo.seed_pages(
                 supplier=world.supplier, companies=world.companies, seed=seed, stage=stage
             )
+        # The protagonist's history is written, not drawn (history_demo.py); everyone else's is simulated.
+        history_started = time.monotonic()
+        added["supplier history"] = history_demo.seed_supplier_history(
+            world.supplier, seed=seed, today=anchor
+        )
+        stage("supplier history", history_started, facts_new=added["supplier history"])
         added |= credit_demo.seed_credit(
             Company.objects.trading()
             .exclude(slug__startswith=companies_demo.SCALE_SLUG_PREFIX)
@@ -172,6 +179,7 @@ class Command(BaseCommand):
             say=self._say,
             stage=stage,
             progress=self._progress,
+            own_history=[world.supplier.pk],
         )
         # After credit: the deals' payment terms follow the demo buyer's grade, as gating decides it.
         added["deals"] = deals_demo.seed_deals(users=world.users, now=anchor, stage=stage)
