@@ -57,7 +57,8 @@ PUBLIC_API: dict[str, tuple[str, ...]] = {
 
 # The training API, for `seed_demo` only: three years of simulated facts, a model, every index.
 DEMO_API: dict[str, tuple[str, ...]] = {
-    "credit.simulation": ("simulate_history",),
+    "credit.simulation": ("simulate_history", "KNOWN_LAG", "demo_sources"),
+    "credit.kinds": ("SourceType",),
     "credit.pipeline": ("TrainingConfig",),
     "credit.training": ("train", "NotEnoughOutcomes"),
     "credit.registry": ("version_from_run", "promote", "champion"),

@@ -56,7 +56,7 @@ def seed_credit(
     """History, model and index for `subjects` (ordered); returns the facts and assessments added.
 
     Subjects whose ids are in `own_history` already have the history the caller recorded for them (the
-    demo's protagonist, marketplace/companies/history_demo.py): they are not simulated, but trained on
+    demo's protagonist, marketplace/companies/demo_history.py): they are not simulated, but trained on
     and scored like the rest."""
     started = time.monotonic()
     result = simulate_history(subjects.exclude(pk__in=list(own_history)), seed=seed, years=3, today=today)

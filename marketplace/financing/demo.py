@@ -14,7 +14,7 @@ the demo bank.
 
 The rules are not bent for the demo: a supplier whose grade leaves no room (no advance rate, or a credit
 limit already used) is skipped; when no candidate qualifies nothing is made and the stage line says why.
-The demo supplier's grade comes from the history marketplace/companies/history_demo.py records for it
+The demo supplier's grade comes from the history marketplace/companies/demo_history.py records for it
 (grade A under the expert scorecard), which the policy finances at 80 %.
 """
 

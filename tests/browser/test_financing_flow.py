@@ -1,7 +1,7 @@
 """The demo supplier applies for pre-shipment financing with the demo bank, the bank approves, the
 supplier sees it approved; the financing pages fit a 390 px phone in English and Chinese.
 
-The demo supplier's own recorded history (marketplace/companies/history_demo.py) earns it grade A, which
+The demo supplier's own recorded history (marketplace/companies/demo_history.py) earns it grade A, which
 the policy finances at 80 %; the demo's own financings stand beside the one applied for here.
 """
 

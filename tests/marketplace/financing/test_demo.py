@@ -30,7 +30,7 @@ def seeded():
 def test_the_demo_supplier_earns_a_financeable_grade_from_its_own_history(seeded):
     supplier = seeded[DEMO_SUPPLIER_OWNER].company
     assessment = current(supplier)
-    # No grade is set for the demo: the index grades the history history_demo.py records.
+    # No grade is set for the demo: the index grades the history demo_history.py records.
     assert not assessment.features["worst_days_late_24m"] or assessment.features["worst_days_late_24m"] < 15
     assert policy.advance_rate(assessment.grade) > 0
 

@@ -29,7 +29,7 @@ from cms import demo as cms_demo
 from credit import demo as credit_demo
 from marketplace.catalog import demo as catalog_demo
 from marketplace.companies import demo as companies_demo
-from marketplace.companies import history_demo
+from marketplace.companies import demo_history
 from marketplace.companies.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
 from marketplace.companies.models import Company, Industry, User
 from marketplace.core import fx_demo
@@ -164,9 +164,9 @@ class Command(BaseCommand):
             added["pages"] = cms_demo.seed_pages(
                 supplier=world.supplier, companies=world.companies, seed=seed, stage=stage
             )
-        # The protagonist's history is written, not drawn (history_demo.py); everyone else's is simulated.
+        # The protagonist's history is written, not drawn (demo_history.py); everyone else's is simulated.
         history_started = time.monotonic()
-        added["supplier history"] = history_demo.seed_supplier_history(
+        added["supplier history"] = demo_history.seed_supplier_history(
             world.supplier, seed=seed, today=anchor
         )
         stage("supplier history", history_started, facts_new=added["supplier history"])
