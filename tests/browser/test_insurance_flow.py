@@ -19,21 +19,18 @@ from marketplace.companies.demo import (
     DEMO_SUPPLIER_OWNER,
     SECOND_BUYER_OWNER,
 )
-from marketplace.companies.demo_data import DEMO_PASSWORD
 from marketplace.companies.models import User
 from marketplace.insurance.models import CreditLimit, Declaration, LimitStatus
+from tests.browser.test_deal_flow import as_demo
 from tests.marketplace.insurance.helpers import ordered_deal, rate, ship
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, base, email):
+    """A fresh sign-in; insurer@ enters its demo TOTP code as a person would (as_demo)."""
     page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_load_state()
+    as_demo(page, base, email)
 
 
 def test_the_supplier_insures_a_deal_with_the_demo_insurer(live_server, page):

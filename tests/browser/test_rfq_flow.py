@@ -141,7 +141,7 @@ def test_buyer_posts_two_suppliers_quote_buyer_compares_in_cny_and_accepts(live_
     page.get_by_role("button", name="Show").click()
     page.wait_for_load_state()
     table = page.locator(".compare-table").inner_text()
-    assert "Unit price (CNY)" in table and "USD 29500" in table and "EUR 27000" in table
+    assert "Unit price (CNY)" in table and "$29,500.00" in table and "€27,000.00" in table
     assert "differs from your Incoterm" in table and "rate" in table
     assert "The quotations use these Incoterms: CIF, FOB" in page.content()
     page.set_viewport_size({"width": 390, "height": 844})
