@@ -526,13 +526,6 @@ def report_overdue(*, declaration: Declaration, by_user) -> Declaration:
             body=f"{declaration.number} · {declaration.deal.buyer.name}",
             url=declaration.limit.get_absolute_url(),
         )
-        send_after_commit(
-            signals.indemnity_assigned,
-            sender=Declaration,
-            declaration=declaration,
-            by_user=by_user,
-            assigned=True,
-        )
     return declaration
 
 

@@ -209,3 +209,23 @@ def test_the_daily_command_runs_the_check_once_a_day(declared, people):
         call_command("check_insurance", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("0 settled, 1 reminded") and lines[1].startswith("0 settled, 0 reminded")
+
+
+def test_an_overdue_report_assigns_no_indemnity(declared, people, django_capture_on_commit_callbacks):
+    """Reporting an unpaid invoice is not an assignment to a bank: no `indemnity_assigned` is sent."""
+    from marketplace.insurance import signals
+
+    sent = []
+
+    def receiver(**kwargs):
+        sent.append(kwargs)
+
+    signals.indemnity_assigned.connect(receiver)
+    try:
+        with day("2026-06-01"), django_capture_on_commit_callbacks(execute=True):
+            services.report_overdue(declaration=declared, by_user=people["supplier_user"])
+    finally:
+        signals.indemnity_assigned.disconnect(receiver)
+    declared.refresh_from_db()
+    assert declared.status == DeclarationStatus.OVERDUE and declared.indemnity_assigned_to_id is None
+    assert sent == []
