@@ -210,13 +210,31 @@ _FIELDS = (
 )
 
 
+# Every stored column but the key and the search vector (which PostgreSQL derives right after).
+_UPSERT_FIELDS = tuple(
+    f.name for f in SupplierSignals._meta.concrete_fields if not f.primary_key and f.name != "search_vector"
+)
+
+
 @transaction.atomic
 def write_rows(rows: list[SupplierSignals]) -> None:
-    """Replace these suppliers' signals and category index rows; on PostgreSQL also their search vectors."""
+    """Replace these suppliers' signals and category index rows; on PostgreSQL also their search vectors.
+
+    Two refreshes of one supplier can run at once (two orders with it commit together, each refreshing
+    on commit). The signals are therefore upserted, in supplier order, before anything else: the row
+    lock the upsert takes makes a second writer of the same supplier wait until the first commits, and
+    its category DELETE then sees (and replaces) the first one's rows. A delete-then-insert let both
+    insert the same key (an IntegrityError on the signals' primary key)."""
+    rows = sorted(rows, key=lambda r: r.supplier_id)
     ids = [r.supplier_id for r in rows]
-    SupplierSignals.objects.filter(supplier_id__in=ids).delete()
+    SupplierSignals.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["supplier"],
+        update_fields=_UPSERT_FIELDS,
+    )
     SupplierCategory.objects.filter(supplier_id__in=ids).delete()
-    SupplierSignals.objects.bulk_create(rows, batch_size=1000)
     SupplierCategory.objects.bulk_create(
         [
             SupplierCategory(supplier_id=r.supplier_id, code=code, prior=r.prior)
