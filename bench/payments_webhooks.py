@@ -17,10 +17,16 @@ library at the moment it leaves (`Stripe-Signature`, the endpoint's 300 s tolera
 not get a 200 is sent again after the run (as Stripe retries). --no-http posts them one at a time in process
 with Django's test Client instead.
 
+The endpoint answers once the event is stored; `apply_webhook_event` tasks apply them. --http runs
+--appliers `manage.py db_worker` processes beside gunicorn during the run (the queue the site uses without
+Redis); after the last request it waits until every stored event is applied and prints how long the
+applying ran past the sending (the backlog). --no-http applies them after the run with one worker.
+
 Prints the rate reached, how late the senders left against the schedule (p95 lag: the rate was sustained
 only if it stays small), median/p95/p99 of a request, the load average and the other processes using CPU;
 and checks: every unique event stored once, every duplicate answered "duplicate", no attempt captured twice
-(at most one `payments.attempt.capture` audit event per attempt). Bounded: rate × seconds requests.
+(at most one `payments.attempt.capture` audit event per attempt), every event applied. Bounded: rate × seconds
+requests.
 """
 
 import argparse
@@ -38,6 +44,7 @@ from pathlib import Path
 import loadrun
 
 ROOT = Path(__file__).resolve().parent.parent
+WORKER_LOG = ROOT / "var" / "bench-webhook-workers.log"
 SECRET = "whsec_bench"  # noqa: S105 - a signing secret of the bench only
 
 
@@ -48,6 +55,7 @@ def setup_django() -> None:
     os.environ.setdefault("STRIPE_SECRET_KEY", "sk_test_bench")
     os.environ.update(
         DEBUG="false", SECRET_KEY="bench", ALLOWED_HOSTS="127.0.0.1,testserver", SECURE_SSL_REDIRECT="false",  # noqa: S106
+        SITE_URL="https://trustfair.example",  # the task workers run the checks: a public address with DEBUG off
         LOG_LEVEL="WARNING",
     )  # fmt: skip
     import django
@@ -91,7 +99,40 @@ def in_process(stream):
         latencies.append(time.perf_counter() - t0)
         assert response.status_code == 200, response.status_code
         answers[response.content.decode()] += 1
-    return latencies, answers, time.perf_counter() - started, [], 0
+    elapsed = time.perf_counter() - started
+    applier = start_worker()
+    try:
+        backlog = wait_until_applied(started=started + elapsed, workers=[applier])
+    finally:
+        loadrun.stop(applier)
+    return latencies, answers, elapsed, [], 0, backlog
+
+
+def start_worker():
+    """One `manage.py db_worker` (the task queue without Redis), polling every 0.1 s; its log in var/."""
+    import subprocess
+
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay", "--no-reload"],
+        cwd=ROOT, env=os.environ.copy(), stdout=WORKER_LOG.open("a"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def wait_until_applied(*, started: float, workers, limit: float = 1800) -> float:
+    """Seconds from `started` (the end of sending) until no stored event is left unapplied."""
+    from django.db import connection
+
+    from marketplace.payments.models import WebhookEvent
+
+    deadline = time.perf_counter() + limit
+    while WebhookEvent.objects.filter(processed_at__isnull=True).exists():
+        if time.perf_counter() > deadline:
+            sys.exit("FAILED: events still unapplied after the limit")
+        if all(worker.poll() is not None for worker in workers):
+            sys.exit("FAILED: the task workers exited (their log: var/bench-webhook-workers.log)")
+        time.sleep(0.2)
+    connection.close()
+    return time.perf_counter() - started
 
 
 def _post(port: int, payload: str) -> tuple[int, str]:
@@ -119,6 +160,7 @@ def over_http(stream, args):
     connection.close()
     payloads = [json.dumps(body) for body in stream]
     server, base = loadrun.start_gunicorn(args.workers)
+    appliers = [start_worker() for _ in range(args.appliers)]
     port = int(base.rsplit(":", 1)[1])
     latencies, lag, failed = [], [], []
     answers = {"ok": 0, "duplicate": 0}
@@ -162,9 +204,12 @@ def over_http(stream, args):
             status, text = _post(port, payloads[k])
             assert status == 200, status
             answers[text] += 1
+        backlog = wait_until_applied(started=start + elapsed, workers=appliers)
     finally:
         loadrun.stop(server)
-    return latencies, answers, elapsed, lag, len(failed)
+        for worker in appliers:
+            loadrun.stop(worker)
+    return latencies, answers, elapsed, lag, len(failed), backlog
 
 
 def main() -> None:
@@ -174,6 +219,9 @@ def main() -> None:
     parser.add_argument("--attempts", type=int, default=500)
     parser.add_argument("--clients", type=int, default=20, help="sender threads (default 20)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument(
+        "--appliers", type=int, default=1, help="task workers applying the events (default 1)"
+    )
     parser.add_argument("--http", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--duplicates", type=float, default=0.10)
     parser.add_argument("--seed", type=int, default=0)
@@ -243,9 +291,9 @@ def main() -> None:
     rng.shuffle(stream)
 
     if args.http:
-        latencies, answers, elapsed, lag, retried = over_http(stream, args)
+        latencies, answers, elapsed, lag, retried, backlog = over_http(stream, args)
     else:
-        latencies, answers, elapsed, lag, retried = in_process(stream)
+        latencies, answers, elapsed, lag, retried, backlog = in_process(stream)
     ids = [a.pk for a in attempts]
     stored = WebhookEvent.objects.filter(event_id__startswith=f"evt_bench{run}x").count()
     captures = AuditEvent.objects.filter(
@@ -270,6 +318,9 @@ def main() -> None:
             f"lag behind the schedule: median {statistics.median(lag) * 1000:.1f} ms, p95 {lq[94] * 1000:.1f} ms"
         )
     print(f"non-200 answers sent again after the run: {retried}")
+    print(
+        f"every stored event applied {backlog:.1f} s after the last request ({args.appliers} task worker(s))"
+    )
     print(f"load: {loadrun.uptime()}; other processes using CPU: {loadrun.others()}")
     print(
         f"stored {stored} of {len(events)} unique; answered ok {answers['ok']}, duplicate {answers['duplicate']}; "

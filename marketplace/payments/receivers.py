@@ -10,9 +10,9 @@ from django.dispatch import receiver
 
 from marketplace.core.signals import state_changed
 from marketplace.deals.models import Deal, Dispute, Milestone
-from marketplace.payments import services
+from marketplace.payments import services, tasks
 from marketplace.payments import stripe_gateway as gateway
-from marketplace.payments.models import AttemptState, PaymentAttempt
+from marketplace.payments.models import AttemptState, PaymentAttempt, WebhookEvent
 
 log = logging.getLogger(__name__)
 
@@ -53,3 +53,9 @@ def milestone_moved(sender, instance: Milestone, event: str, **kwargs):
             services.milestone_paid(instance)
         except gateway.StripeError as error:
             log.warning("payments: card hold of milestone %s not cancelled: %s", instance.pk, error)
+
+
+@receiver(services.event_stored, sender=WebhookEvent, dispatch_uid="payments.event_stored")
+def event_stored(sender, event_pk: int, **kwargs):
+    """The endpoint answered as soon as the event was stored; a worker applies it."""
+    tasks.apply_webhook_event.enqueue(event_pk)

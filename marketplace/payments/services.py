@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from marketplace.companies.models import Membership, User
 from marketplace.companies.permissions import is_owner
 from marketplace.core import audit
 from marketplace.core.money import Money
+from marketplace.core.signals import send_after_commit
 from marketplace.core.transitions import transition
 from marketplace.deals import milestones as deal_milestones
 from marketplace.deals import permissions
@@ -748,8 +750,17 @@ def refresh_account(account: ConnectedAccount, data: dict | None = None) -> Conn
 # -- webhooks and reconciliation ----------------------------------------------------------------------
 
 
+# Sent once an event the provider delivered is stored and not yet applied (the receiver queues `apply_event`).
+event_stored = Signal()
+
+
 def receive_event(event: dict) -> tuple[WebhookEvent, bool]:
-    """Store a verified event once by id and apply its object; (row, created). A duplicate changes nothing."""
+    """Store a verified event once by id; (row, created). Applying it is queued (`event_stored` after commit).
+
+    Stripe wants a 2xx quickly and retries for days otherwise, so the endpoint only stores: one INSERT,
+    which also makes a redelivery harmless (a duplicate changes nothing). A redelivery of an event that
+    was stored but not applied yet (a worker that failed, a provider that did not answer) is queued again;
+    `reconcile` applies what is left unapplied too."""
     obj = (event.get("data") or {}).get("object") or {}
     created_at = dt.datetime.fromtimestamp(int(event["created"]), tz=dt.UTC) if event.get("created") else None
     try:
@@ -764,24 +775,50 @@ def receive_event(event: dict) -> tuple[WebhookEvent, bool]:
             )
     except IntegrityError:
         row = WebhookEvent.objects.get(event_id=event["id"])
-        if row.processed_at is not None:
-            return row, False
         created = False
     else:
         created = True
+    if row.processed_at is None:
+        send_after_commit(event_stored, sender=WebhookEvent, event_pk=row.pk)
+    return row, created
+
+
+def apply_event(event_pk: int) -> bool:
+    """Apply a stored event's object to TrustFair's state; False if it was applied already.
+
+    The object's own status is applied forward only, so events applied twice, concurrently or in any
+    order converge. Raises gateway.StripeError when applying needed the provider and it did not answer:
+    the event stays unapplied, for the next redelivery or `reconcile`."""
+    row = WebhookEvent.objects.filter(pk=event_pk, processed_at__isnull=True).first()
+    if row is None:
+        return False
+    obj = (row.payload.get("data") or {}).get("object") or {}
     kind = obj.get("object")
+    attempt = None
     if kind == "payment_intent":
         attempt = _attempt_for_intent(obj)
         if attempt is not None:
-            WebhookEvent.objects.filter(pk=row.pk).update(attempt=attempt)
-            # The object's own status, forward only: duplicates and any order of arrival converge.
             advance(apply_intent(attempt, obj))
     elif kind == "account":
         account = ConnectedAccount.objects.filter(provider_account_id=obj.get("id", "")).first()
         if account is not None:
             refresh_account(account, obj)
-    WebhookEvent.objects.filter(pk=row.pk).update(processed_at=timezone.now())
-    return row, created
+    WebhookEvent.objects.filter(pk=row.pk).update(processed_at=timezone.now(), attempt=attempt)
+    return True
+
+
+def apply_unprocessed(*, older_than: dt.timedelta = dt.timedelta(minutes=1), now=None) -> dict[str, int]:
+    """Apply the stored events a worker has not applied (lost task, provider down); counts."""
+    cutoff = (now or timezone.now()) - older_than
+    counts = {"applied": 0, "errors": 0}
+    pending = WebhookEvent.objects.filter(processed_at__isnull=True, received_at__lt=cutoff)
+    for pk in pending.order_by("received_at", "pk").values_list("pk", flat=True):
+        try:
+            counts["applied"] += apply_event(pk)
+        except gateway.StripeError as error:
+            counts["errors"] += 1
+            log.warning("reconcile: webhook event %s not applied: %s", pk, error)
+    return counts
 
 
 def _attempt_for_intent(obj: dict) -> PaymentAttempt | None:
@@ -793,8 +830,10 @@ def _attempt_for_intent(obj: dict) -> PaymentAttempt | None:
 
 
 def reconcile(*, now=None) -> dict[str, int]:
-    """Fetch the provider's state of every open card attempt (and held money) and repair what was missed."""
-    counts = {"checked": 0, "changed": 0, "errors": 0}
+    """Apply the stored events left unapplied, then fetch the provider's state of every open card attempt
+    (and held money) and repair what was missed."""
+    events = apply_unprocessed(now=now)
+    counts = {"checked": 0, "changed": 0, "errors": events["errors"], "events": events["applied"]}
     rows = PaymentAttempt.objects.filter(
         provider=providers.StripeCard.code, state__in=(*OPEN_STATES, AttemptState.CAPTURED)
     ).order_by("pk")

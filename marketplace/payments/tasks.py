@@ -34,3 +34,12 @@ def reconcile_payments() -> dict:
     done = services.reconcile()
     schedule_next()
     return done
+
+
+@task()
+def apply_webhook_event(event_pk: int) -> bool:
+    """Apply one stored provider event (queued by the webhook endpoint once the event is stored).
+
+    A provider that does not answer fails the task and leaves the event unapplied: a redelivery queues it
+    again, and the hourly reconcile applies what is left (`services.apply_unprocessed`)."""
+    return services.apply_event(event_pk)

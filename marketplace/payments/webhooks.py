@@ -1,8 +1,10 @@
-"""POST /payments/stripe/webhook/: Stripe's events, verified on the raw body, stored once, applied.
+"""POST /payments/stripe/webhook/: Stripe's events, verified on the raw body, stored once, applied by a worker.
 
 No session and no CSRF token (Stripe signs instead): the `Stripe-Signature` header is checked against
 STRIPE_WEBHOOK_SECRET with a 300-second tolerance before anything is read or written. A bad or stale
-signature answers 400 and writes nothing; a duplicate answers 200 and changes nothing.
+signature answers 400 and writes nothing; a duplicate answers 200 and changes nothing. The answer comes
+as soon as the event is stored (Stripe asks for a quick 2xx and retries otherwise); the
+`apply_webhook_event` task applies it, and `reconcile_payments` whatever a worker left unapplied.
 """
 
 import stripe
@@ -26,9 +28,5 @@ def stripe_webhook(request):
         event = gateway.construct_event(request.body, signature)
     except (ValueError, stripe.SignatureVerificationError):
         return HttpResponseBadRequest("bad signature")
-    try:
-        _row, created = services.receive_event(event)
-    except gateway.StripeError:
-        # Stored, but applying it needed the provider, which did not answer: Stripe retries, reconcile repairs.
-        return HttpResponse(status=500)
+    _row, created = services.receive_event(event)
     return HttpResponse("ok" if created else "duplicate")

@@ -1,6 +1,7 @@
 """POST /payments/stripe/webhook/: signed events built with the stripe library itself — duplicated, out of
 order, stale, badly signed — and the reconcile command."""
 
+import datetime as dt
 import json
 import time
 from decimal import Decimal
@@ -8,8 +9,10 @@ from decimal import Decimal
 import pytest
 import stripe
 from django.core.management import call_command
+from django.test import TestCase
 from django.urls import reverse
 
+from marketplace.core.models import AuditEvent
 from marketplace.deals.models import MilestoneStatus
 from marketplace.payments import stripe_gateway as gateway
 from marketplace.payments.models import AttemptState, PaymentAttempt, WebhookEvent
@@ -32,9 +35,12 @@ def event(obj: dict, kind: str, event_id: str, created: int | None = None) -> di
 
 
 def post(client, body: dict, *, secret=WEBHOOK_SECRET, timestamp=None):
+    """POST a signed event; the commit hooks run as after a real request (the stored event's task is queued,
+    and the test settings' immediate backend runs it)."""
     payload = json.dumps(body)
     header = stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp=timestamp)
-    return client.post(URL, data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(URL, data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
 
 
 @pytest.fixture
@@ -144,3 +150,46 @@ def test_without_a_configured_secret_nothing_is_accepted(client, held, settings)
     settings.STRIPE_WEBHOOK_SECRET = ""
     response = post(client, event(after, "payment_intent.succeeded", "evt_5"), secret="")
     assert response.status_code == 400 and not WebhookEvent.objects.exists()
+
+
+def test_the_endpoint_answers_once_stored_and_a_provider_outage_leaves_the_event_for_reconcile(
+    client, stripe_server, ordered, parties, settings, capsys
+):
+    """Applying an account.updated event releases held money, which needs the provider. With the provider
+    down the endpoint still answers 200 (the event is stored), nothing moves and the event stays unapplied;
+    once the provider answers, reconcile applies it, exactly once, and a redelivery is a duplicate."""
+    from marketplace.payments import services
+    from tests.marketplace.payments.conftest import complete_onboarding
+
+    attempt = pay(ordered.milestones.get(seq=1), parties["buyer_user"])
+    link = services.onboarding_link(
+        company=parties["supplier"],
+        by_user=parties["supplier_user"],
+        refresh_url="http://testserver/r/",
+        return_url="http://testserver/ok/",
+    )
+    complete_onboarding(link)
+    snapshot = gateway.retrieve_account(parties["supplier"].connected_account.provider_account_id)
+    body = event(snapshot, "account.updated", "evt_outage")
+
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens: every call fails to connect
+    assert post(client, body).content == b"ok"
+    stored = WebhookEvent.objects.get(event_id="evt_outage")
+    attempt.refresh_from_db()
+    assert stored.processed_at is None and attempt.state == AttemptState.CAPTURED
+
+    settings.STRIPE_API_BASE = stripe_server.url
+    WebhookEvent.objects.filter(pk=stored.pk).update(received_at=stored.received_at - dt.timedelta(minutes=2))
+    call_command("reconcile_payments")
+    assert "1 stored webhook events applied" in capsys.readouterr().out
+    attempt.refresh_from_db()
+    stored.refresh_from_db()
+    assert attempt.state == AttemptState.RELEASED and attempt.released_amount == Decimal("37500.00")
+    assert stored.processed_at is not None
+    call_command("reconcile_payments")
+    assert "0 stored webhook events applied" in capsys.readouterr().out
+    assert post(client, body).content == b"duplicate"  # Stripe's redelivery changes nothing
+    assert WebhookEvent.objects.count() == 1
+    assert (
+        AuditEvent.objects.filter(action="payments.attempt.release", object_id=str(attempt.pk)).count() == 1
+    )

@@ -13,5 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = services.reconcile()
         self.stdout.write(
-            f"Reconciled {counts['checked']} payments: {counts['changed']} repaired, {counts['errors']} errors."
+            f"Reconciled {counts['checked']} payments: {counts['changed']} repaired, "
+            f"{counts['events']} stored webhook events applied, {counts['errors']} errors."
         )
