@@ -96,6 +96,38 @@ class ListPaginator(Paginator):
         return self.true_count if self.cap is None else min(self.true_count, self.cap)
 
 
+class Chained:
+    """The rows of several querysets one after another, for a paginator: an order such as "pending first,
+    then newest first" that no single index gives (a CASE in ORDER BY sorts every row before LIMIT),
+    read instead as one index range scan per part. Counts each part once; a page slice reads only the
+    parts it overlaps, each with its own LIMIT/OFFSET."""
+
+    def __init__(self, *parts: QuerySet):
+        self.parts = parts
+
+    @cached_property
+    def sizes(self) -> list[int]:
+        return [part.count() for part in self.parts]
+
+    def count(self) -> int:
+        return sum(self.sizes)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("Chained supports only contiguous slices")
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        rows, offset = [], 0
+        for part, size in zip(self.parts, self.sizes, strict=True):
+            low, high = max(start - offset, 0), min(stop - offset, size)
+            if low < high:
+                rows.extend(part[low:high])
+            offset += size
+        return rows
+
+
 @dataclass(frozen=True)
 class ResultsCache:
     """How a list's rendered results are cached: under which generations, and for how long."""

@@ -188,6 +188,8 @@ class FinancingApplication(models.Model):
         ]
         indexes = [
             models.Index(fields=["bank", "status", "-created_at"]),
+            # The bank's queue without a status filter, newest first (selectors.bank_queue).
+            models.Index(fields=["bank", "-created_at", "-id"], name="financing_app_bank_newest"),
             models.Index(fields=["supplier", "-created_at"]),
         ]
 

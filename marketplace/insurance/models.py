@@ -165,7 +165,11 @@ class CreditLimit(models.Model):
                 name="limit_never_exceeded",
             ),
         ]
-        indexes = [models.Index(fields=["insurer", "status", "-requested_at"])]
+        indexes = [
+            models.Index(fields=["insurer", "status", "-requested_at"]),
+            # The queue's "everything but pending" part, newest first (selectors.queue).
+            models.Index(fields=["insurer", "-requested_at", "-id"], name="insurance_limit_newest"),
+        ]
 
     def __str__(self):
         return f"{self.policy} · {self.buyer_id}"

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from credit.index import current as current_assessment
 from credit.index import explain
 from marketplace.companies.models import Company
 from marketplace.core.files import serve
+from marketplace.core.lists import querystring_without_page
 from marketplace.deals import permissions as deal_permissions
 from marketplace.deals.exposure import outstanding
 from marketplace.deals.models import Order
@@ -35,6 +37,8 @@ from marketplace.insurance.forms import (
     RateForm,
 )
 from marketplace.insurance.models import Claim, CreditLimit, Declaration, DeclarationStatus, LimitStatus
+
+QUEUE_PER_PAGE = 50  # applications a page of the insurer's queue
 
 
 def _say(request, error: ValidationError) -> None:
@@ -246,13 +250,17 @@ def queue(request):
     status = request.GET.get("status", "")
     if status not in LimitStatus.values:
         status = ""
-    rows = selectors.queue(insurer_id=insurer.pk, status=status)[:200]
+    page_obj = Paginator(selectors.queue(insurer_id=insurer.pk, status=status), QUEUE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "insurance/queue.html",
         {
             "insurer": insurer,
-            "rows": rows,
+            "page_obj": page_obj,
+            "rows": page_obj.object_list,
+            "querystring": querystring_without_page(request),
             "status": status,
             "statuses": LimitStatus.choices,
             "claims": selectors.claims_for(insurer_id=insurer.pk)[:50],

@@ -224,3 +224,27 @@ def test_a_refused_filter_value_opens_the_folded_filters_so_its_error_shows_on_a
     assert "Select a valid choice" in bad and 'role="alert"' in bad
     good = client.get(reverse("companies:company_list"), {"q": "firm"}).content.decode()
     assert f"{toggle}>" in good
+
+
+def test_chained_reads_its_parts_one_after_another_each_only_where_a_slice_overlaps_it():
+    from django.core.paginator import Paginator
+
+    from marketplace.core.lists import Chained
+
+    companies = [CompanyFactory(name=f"Chain {n:02d}") for n in range(7)]
+    ids = [c.pk for c in companies]
+    first = Company.objects.filter(pk__in=ids[:3]).order_by("-name")  # 02, 01, 00
+    second = Company.objects.filter(pk__in=ids[3:]).order_by("name")  # 03 … 06
+    chained = Chained(first, second)
+    assert chained.count() == len(chained) == 7
+    names = [c.name for c in chained[0:7]]
+    assert names == ["Chain 02", "Chain 01", "Chain 00", "Chain 03", "Chain 04", "Chain 05", "Chain 06"]
+    assert [c.name for c in chained[2:5]] == ["Chain 00", "Chain 03", "Chain 04"]
+    with CaptureQueriesContext(connection) as inside_one:
+        assert [c.name for c in chained[4:6]] == ["Chain 04", "Chain 05"]
+    assert len(inside_one.captured_queries) == 1  # the counts are kept; the first part is not read
+    assert chained[9:12] == []
+    pages = Paginator(Chained(first, Company.objects.none(), second), 3)
+    assert pages.num_pages == 3 and [c.name for c in pages.page(3)] == ["Chain 06"]
+    with pytest.raises(TypeError):
+        chained[0]

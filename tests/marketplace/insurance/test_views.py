@@ -160,3 +160,47 @@ def test_the_queue_costs_the_same_queries_for_many_applications(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert page.content.decode().count('href="/insurance/limits/') == 9
+
+
+def test_the_queue_pages_pending_first_then_newest_first(client, people, monkeypatch):
+    """Pending applications lead, newest first, and the rest follow, newest first, across pages; a status
+    filter keeps its choice in the page links."""
+    from marketplace.insurance import views
+
+    monkeypatch.setattr(views, "QUEUE_PER_PAGE", 3)
+    policy = PolicyFactory(insurer=people["insurer"])
+    now = timezone.now()
+    made = {}
+    for name, hours_ago, traits in [
+        ("old pending", 50, {}),
+        ("new approved", 1, {"approved": True}),
+        ("mid pending", 20, {}),
+        ("old refused", 60, {"status": LimitStatus.REFUSED}),
+        ("new pending", 2, {}),
+        ("mid approved", 30, {"approved": True}),
+        ("newest pending", 0, {}),
+    ]:
+        made[name] = CreditLimitFactory(
+            policy=policy, requested_at=now - dt.timedelta(hours=hours_ago), **traits
+        )
+    client.force_login(people["officer"])
+
+    def order_on(query):
+        html = client.get(reverse("insurance:queue") + query).content.decode()
+        return [name for name, limit in made.items() if f'href="{limit.get_absolute_url()}"' in html], html
+
+    def positions(html, names):
+        return sorted(names, key=lambda n: html.index(f'href="{made[n].get_absolute_url()}"'))
+
+    names, html = order_on("")
+    assert positions(html, names) == ["newest pending", "new pending", "mid pending"]
+    assert "Page 1 of 3" in html and "page=2" in html
+    names, html = order_on("?page=2")
+    assert positions(html, names) == ["old pending", "new approved", "mid approved"]
+    names, html = order_on("?page=3")
+    assert names == ["old refused"]
+    names, html = order_on("?status=approved")
+    assert positions(html, names) == ["new approved", "mid approved"] and "Page" not in html
+    monkeypatch.setattr(views, "QUEUE_PER_PAGE", 1)
+    _names, html = order_on("?status=approved")
+    assert 'href="?status=approved&amp;page=2"' in html
