@@ -22,8 +22,8 @@ seconds each, 10 s timeout) over DISTINCT pages, each request with its own princ
 - bare /healthz (same run, before and after: the floor of the stack);
 - payment page `/payments/deal/<pk>/milestone/<seq>/`: --pages different milestones of different deals,
   half as the deal's buyer (the payer: method form), half as its supplier;
-- insurer queue `/insurance/queue/?status=…`: each insurer's risk officer, every status filter
-  (8 insurers × 5 = 40 distinct pages: the queue has no other parameter);
+- insurer queue `/insurance/queue/?status=…&page=…`: each insurer's risk officer, every status filter,
+  pages 1–N (50 a page since 2026-12-03; before, 8 insurers × 5 = 40 pages of the newest 200);
 - bank queue `/financing/bank/?status=…&page=…`: each bank's risk officer, every status, pages 1–N.
 
 Each list's first page must answer 200 with its table before it is measured, then a 3 s warm-up. Prints one
@@ -439,7 +439,8 @@ def write_lists(out: str, pages: int) -> dict[str, Path]:
     from marketplace.deals.models import Milestone
     from marketplace.financing.forms import STATUS_FILTER_CHOICES
     from marketplace.financing.models import FinancingApplication
-    from marketplace.insurance.models import LimitStatus
+    from marketplace.insurance.models import CreditLimit, LimitStatus
+    from marketplace.insurance.views import QUEUE_PER_PAGE
 
     rng = random.Random(1616)
     member = dict(
@@ -467,7 +468,10 @@ def write_lists(out: str, pages: int) -> dict[str, Path]:
     insurers = Company.objects.filter(slug__startswith="bench-payi-").values_list("pk", flat=True)
     for insurer in insurers:
         for status in ["", *LimitStatus.values]:
-            lists["insurer"].append(f"/insurance/queue/?status={status} {cookie(insurer)}")
+            qs = CreditLimit.objects.filter(insurer_id=insurer)
+            qs = qs.filter(status=status) if status else qs
+            for page in range(1, -(-qs.count() // QUEUE_PER_PAGE) + 1):
+                lists["insurer"].append(f"/insurance/queue/?status={status}&page={page} {cookie(insurer)}")
     per_page = 25
     for bank in Company.objects.filter(slug__startswith="bench-payk-").values_list("pk", flat=True):
         for status, _label in STATUS_FILTER_CHOICES:
