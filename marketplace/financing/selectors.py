@@ -4,8 +4,6 @@ Everyone else — another supplier, the buyer of the deal, another bank's or an 
 gets the same None (the view's 404) as for an application that does not exist.
 """
 
-from django.db.models import OuterRef, Subquery
-
 from credit.selectors import with_current_grade
 from marketplace.companies.models import Company, Membership
 from marketplace.deals.permissions import is_platform_risk_officer
@@ -53,15 +51,36 @@ def supplier_applications(company):
     return _base().filter(supplier=company)
 
 
-def _with_supplier_grade(qs):
-    """Each application annotated with `supplier_grade`, the supplier's current grade (None: never scored)."""
-    grades = with_current_grade(Company.objects.filter(pk=OuterRef("supplier_id"))).values("credit_grade")[:1]
-    return qs.annotate(supplier_grade=Subquery(grades))
+def with_supplier_grades(applications) -> list[FinancingApplication]:
+    """The applications (a page of them) as a list, each with `supplier_grade`, its supplier's current
+    grade (None: never scored) — one query for the page. Read after the page is cut: as a subquery in the
+    queue's select list PostgreSQL computed it for every row an OFFSET skipped as well (73 ms at page 60)."""
+    rows = list(applications)
+    ids = {row.supplier_id for row in rows}
+    grades = dict(
+        with_current_grade(Company.objects.filter(pk__in=ids)).values_list("pk", "credit_grade")
+        if ids
+        else ()
+    )
+    for row in rows:
+        row.supplier_grade = grades.get(row.supplier_id)
+    return rows
+
+
+def in_order(ids) -> list[FinancingApplication]:
+    """The applications of these ids, in that order, with what a list row shows (one query).
+
+    A queue pages over ids alone (its index gives them in order, OFFSET and all) and loads the page's
+    rows after: paged with every join, PostgreSQL joined the bank's whole queue before it could skip
+    1,475 rows (80 ms at page 60 of 3,200 applications)."""
+    ids = list(ids)
+    found = _base().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def bank_queue(bank, *, status: str = ""):
-    """The applications made to `bank`, newest first, with the supplier's current grade."""
-    qs = _with_supplier_grade(_base().filter(bank=bank))
+    """The applications made to `bank`, newest first (`with_supplier_grades` for the page shown)."""
+    qs = FinancingApplication.objects.filter(bank=bank)
     if status == "pending":
         qs = qs.filter(status__in=PENDING_STATUSES)
     elif status:
@@ -70,7 +89,7 @@ def bank_queue(bank, *, status: str = ""):
 
 
 def all_applications(*, status: str = ""):
-    qs = _with_supplier_grade(_base())
+    qs = FinancingApplication.objects.order_by("-created_at", "-pk")
     if status == "pending":
         return qs.filter(status__in=PENDING_STATUSES)
     return qs.filter(status=status) if status else qs

@@ -154,13 +154,15 @@ def bank_queue(request):
     filters = QueueFilterForm(request.GET or None)
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
     qs = selectors.bank_queue(bank, status=status) if bank else selectors.all_applications(status=status)
+    page_obj = _page(request, qs.values_list("pk", flat=True))
+    page_obj.object_list = selectors.with_supplier_grades(selectors.in_order(page_obj.object_list))
     return render(
         request,
         "financing/bank_queue.html",
         {
             "bank": bank,
             "filters": filters,
-            "page_obj": _page(request, qs),
+            "page_obj": page_obj,
             "querystring": f"status={status}" if status else "",
         },
     )

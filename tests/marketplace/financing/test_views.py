@@ -11,7 +11,7 @@ from django.utils import translation
 from marketplace.financing import services
 from marketplace.financing.models import ApplicationStatus, FinancingApplication
 from tests.marketplace.companies.factories import PASSWORD
-from tests.marketplace.financing.conftest import ordered_deal
+from tests.marketplace.financing.conftest import grade, ordered_deal
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +260,22 @@ def test_the_list_pages_make_the_same_queries_for_more_rows(client, world):
     few = counts()
     add(5)
     assert counts() == few
+
+
+def test_the_bank_queue_shows_each_suppliers_current_grade_read_for_the_page(client, world, application):
+    """The grade is the supplier's latest assessment, for the bank's officer and the platform's read-only
+    view alike; a supplier never scored shows a dash, not a grade."""
+    from credit.models import Assessment
+
+    grade(world["supplier"], "BB")  # a newer assessment than the fixture's A
+    sign_in(client, world["bank_officer"])
+    assert (
+        '<td class="supplier-grade">BB</td>' in client.get(reverse("financing:bank_queue")).content.decode()
+    )
+    sign_in(client, world["platform_risk"])
+    assert (
+        '<td class="supplier-grade">BB</td>' in client.get(reverse("financing:bank_queue")).content.decode()
+    )
+    Assessment.objects.filter(subject=world["supplier"]).delete()
+    page = client.get(reverse("financing:bank_queue")).content.decode()
+    assert application.number in page and '<td class="supplier-grade">—</td>' in page
