@@ -234,16 +234,9 @@ def test_a_dispute_holds_the_money_and_its_decision_refunds_part_and_releases_th
     attempt.refresh_from_db()
     assert attempt.on_hold
     # The supplier onboards meanwhile: nothing is released while the dispute holds the money.
-    from tests.marketplace.payments.conftest import complete_onboarding
+    from tests.marketplace.payments.conftest import onboard
 
-    link = services.onboarding_link(
-        company=parties["supplier"],
-        by_user=parties["supplier_user"],
-        refresh_url="http://testserver/r/",
-        return_url="http://testserver/ok/",
-    )
-    complete_onboarding(link)
-    services.refresh_account(parties["supplier"].connected_account)
+    services.refresh_account(onboard(parties))
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.CAPTURED and attempt.on_hold
     with django_capture_on_commit_callbacks(execute=True):

@@ -16,7 +16,7 @@ from marketplace.core.models import AuditEvent
 from marketplace.deals.models import MilestoneStatus
 from marketplace.payments import stripe_gateway as gateway
 from marketplace.payments.models import AttemptState, PaymentAttempt, WebhookEvent
-from tests.marketplace.payments.conftest import WEBHOOK_SECRET, pay
+from tests.marketplace.payments.conftest import WEBHOOK_SECRET, onboard, pay
 
 pytestmark = pytest.mark.django_db
 URL = reverse("payments:stripe_webhook")
@@ -126,20 +126,9 @@ def test_reconcile_command_repairs_a_missed_event(held, capsys):
 def test_an_account_updated_event_makes_the_payout_account_ready_and_releases_held_money(
     client, stripe_server, ordered, parties
 ):
-    from marketplace.payments import services
-    from tests.marketplace.payments.conftest import complete_onboarding
-
     attempt = pay(ordered.milestones.get(seq=1), parties["buyer_user"])
     assert attempt.state == AttemptState.CAPTURED
-    link = services.onboarding_link(
-        company=parties["supplier"],
-        by_user=parties["supplier_user"],
-        refresh_url="http://testserver/r/",
-        return_url="http://testserver/ok/",
-    )
-    complete_onboarding(link)
-    account = parties["supplier"].connected_account
-    snapshot = gateway.retrieve_account(account.provider_account_id)
+    snapshot = gateway.retrieve_account(onboard(parties).provider_account_id)
     assert post(client, event(snapshot, "account.updated", "evt_acct")).status_code == 200
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.RELEASED and attempt.released_amount == Decimal("37500.00")
@@ -158,18 +147,8 @@ def test_the_endpoint_answers_once_stored_and_a_provider_outage_leaves_the_event
     """Applying an account.updated event releases held money, which needs the provider. With the provider
     down the endpoint still answers 200 (the event is stored), nothing moves and the event stays unapplied;
     once the provider answers, reconcile applies it, exactly once, and a redelivery is a duplicate."""
-    from marketplace.payments import services
-    from tests.marketplace.payments.conftest import complete_onboarding
-
     attempt = pay(ordered.milestones.get(seq=1), parties["buyer_user"])
-    link = services.onboarding_link(
-        company=parties["supplier"],
-        by_user=parties["supplier_user"],
-        refresh_url="http://testserver/r/",
-        return_url="http://testserver/ok/",
-    )
-    complete_onboarding(link)
-    snapshot = gateway.retrieve_account(parties["supplier"].connected_account.provider_account_id)
+    snapshot = gateway.retrieve_account(onboard(parties).provider_account_id)
     body = event(snapshot, "account.updated", "evt_outage")
 
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens: every call fails to connect
